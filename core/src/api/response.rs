@@ -1,0 +1,282 @@
+//! What a call returns, by response kind, and the reading of daemon errors.
+
+use base64::Engine as _;
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use super::operation::ResponseKind;
+use super::ApiVersion;
+use crate::error::Error;
+use crate::stream::{Attached, ByteStream, JsonStream, LogStream};
+use crate::transport::{Response, Upgraded};
+
+/// Largest error body read from a failed response.
+const MAX_ERROR_BODY: usize = 1 << 20;
+
+const MULTIPLEXED: &str = "application/vnd.docker.multiplexed-stream";
+const RAW_STREAM: &str = "application/vnd.docker.raw-stream";
+
+/// The result of a call, shaped by the operation's response kind.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Output {
+    /// One JSON document.
+    Json(Value),
+    /// No body.
+    Empty,
+    /// A short text.
+    Text(String),
+    /// One JSON value after another.
+    JsonStream(JsonStream),
+    /// stdout/stderr chunks (demultiplexed unless TTY).
+    Logs(LogStream),
+    /// Raw bytes (tar, export, or a body of unknown kind).
+    Bytes(ByteStream),
+    /// A hijacked attach/exec connection: output stream and stdin writer.
+    Attached(Attached),
+    /// Any other upgraded connection (session, websocket), raw.
+    Upgraded(Upgraded),
+}
+
+impl Output {
+    /// The kind's name, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Output::Json(_) => "JSON",
+            Output::Empty => "empty",
+            Output::Text(_) => "text",
+            Output::JsonStream(_) => "a JSON stream",
+            Output::Logs(_) => "an output stream",
+            Output::Bytes(_) => "a byte stream",
+            Output::Attached(_) => "an attached connection",
+            Output::Upgraded(_) => "an upgraded connection",
+        }
+    }
+
+    fn mismatch(self, wanted: &str) -> Error {
+        Error::decode("the response", format!("expected {wanted}, but it is {}", self.kind()))
+    }
+
+    /// The JSON document (`Empty` gives `null`; a text that is JSON is parsed).
+    pub fn into_json(self) -> Result<Value, Error> {
+        match self {
+            Output::Json(v) => Ok(v),
+            Output::Empty => Ok(Value::Null),
+            Output::Text(t) => serde_json::from_str(&t).map_err(|e| Error::decode("the response", e)),
+            other => Err(other.mismatch("JSON")),
+        }
+    }
+
+    /// The JSON document decoded as `T`.
+    pub fn into_typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        serde_json::from_value(self.into_json()?).map_err(|e| Error::decode("the response", e))
+    }
+
+    pub fn into_text(self) -> Result<String, Error> {
+        match self {
+            Output::Text(t) => Ok(t),
+            Output::Empty => Ok(String::new()),
+            Output::Json(v) => Ok(v.to_string()),
+            other => Err(other.mismatch("text")),
+        }
+    }
+
+    pub fn into_json_stream(self) -> Result<JsonStream, Error> {
+        match self {
+            Output::JsonStream(s) => Ok(s),
+            other => Err(other.mismatch("a JSON stream")),
+        }
+    }
+
+    pub fn into_logs(self) -> Result<LogStream, Error> {
+        match self {
+            Output::Logs(s) => Ok(s),
+            other => Err(other.mismatch("an output stream")),
+        }
+    }
+
+    pub fn into_bytes(self) -> Result<ByteStream, Error> {
+        match self {
+            Output::Bytes(s) => Ok(s),
+            other => Err(other.mismatch("a byte stream")),
+        }
+    }
+
+    pub fn into_attached(self) -> Result<Attached, Error> {
+        match self {
+            Output::Attached(a) => Ok(a),
+            other => Err(other.mismatch("an attached connection")),
+        }
+    }
+
+    pub fn into_upgraded(self) -> Result<Upgraded, Error> {
+        match self {
+            Output::Upgraded(u) => Ok(u),
+            other => Err(other.mismatch("an upgraded connection")),
+        }
+    }
+}
+
+/// Turns a non-success response into the matching error, reading the daemon's message.
+pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
+    let status = resp.status().as_u16();
+    if (200..300).contains(&status) {
+        return Ok(resp);
+    }
+    let (parts, mut body) = resp.into_parts();
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(c) => {
+                buf.extend_from_slice(&c);
+                if buf.len() > MAX_ERROR_BODY {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let mut message = error_message(&buf, &parts.headers);
+    if message.is_empty() {
+        message = parts.status.canonical_reason().unwrap_or("no message").to_string();
+    }
+    Err(Error::from_status(status, message))
+}
+
+/// The daemon's message from an error body: `{"message": …}`, or the text itself.
+pub(crate) fn error_message(body: &[u8], _headers: &http::HeaderMap) -> String {
+    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        if let Some(m) = v.get("message").and_then(Value::as_str) {
+            return m.to_string();
+        }
+    }
+    String::from_utf8_lossy(body).trim().to_string()
+}
+
+/// How to read one response.
+pub(crate) struct Shape<'a> {
+    pub kind: ResponseKind,
+    /// Names what was asked for in decode errors (the operation id or the path).
+    pub what: &'a str,
+    /// Whether raw-stream output is a TTY's, as known from the container or exec.
+    pub tty: bool,
+    pub version: Option<ApiVersion>,
+}
+
+/// Reads a (successful) response as its kind says.
+pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, Error> {
+    let resp = check_status(resp).await?;
+    let content_type = content_type(resp.headers());
+    match shape.kind {
+        ResponseKind::Json => {
+            let body = ByteStream::new(resp.into_body()).collect().await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Output::Empty);
+            }
+            serde_json::from_slice(&body)
+                .map(Output::Json)
+                .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e))
+        }
+        ResponseKind::Empty => {
+            let body = ByteStream::new(resp.into_body()).collect().await?;
+            // Some "empty" answers do carry JSON (e.g. warnings): keep it.
+            if content_type.starts_with("application/json") && !body.iter().all(u8::is_ascii_whitespace) {
+                if let Ok(v) = serde_json::from_slice(&body) {
+                    return Ok(Output::Json(v));
+                }
+            }
+            Ok(Output::Empty)
+        }
+        ResponseKind::Text => {
+            let body = ByteStream::new(resp.into_body()).collect().await?;
+            Ok(Output::Text(String::from_utf8_lossy(&body).into_owned()))
+        }
+        ResponseKind::PathStat => {
+            let stat = path_stat(resp.headers())?;
+            Ok(Output::Json(stat))
+        }
+        ResponseKind::JsonStream => Ok(Output::JsonStream(JsonStream::new(
+            ByteStream::new(resp.into_body()),
+            "the JSON stream",
+        ))),
+        ResponseKind::Multiplexed => {
+            let tty = is_tty(&content_type, shape.version, shape.tty);
+            Ok(Output::Logs(LogStream::new(ByteStream::new(resp.into_body()), tty)))
+        }
+        ResponseKind::Tar | ResponseKind::Bytes | ResponseKind::Upgrade => {
+            Ok(Output::Bytes(ByteStream::new(resp.into_body())))
+        }
+    }
+}
+
+/// Reads a response of unknown kind by its content type (raw requests).
+pub(crate) async fn decode_auto(resp: Response, what: &str, tty: bool) -> Result<Output, Error> {
+    let ct = content_type(resp.headers());
+    let kind = if ct.starts_with("application/json") {
+        if resp.headers().contains_key(http::header::CONTENT_LENGTH) {
+            ResponseKind::Json
+        } else {
+            ResponseKind::JsonStream
+        }
+    } else if ct == MULTIPLEXED || ct == RAW_STREAM {
+        ResponseKind::Multiplexed
+    } else if ct.starts_with("text/") {
+        ResponseKind::Text
+    } else if ct.is_empty() && resp.headers().get(http::header::CONTENT_LENGTH).is_some_and(|v| v == "0") {
+        ResponseKind::Empty
+    } else {
+        ResponseKind::Bytes
+    };
+    decode(
+        resp,
+        Shape {
+            kind,
+            what,
+            tty,
+            version: None,
+        },
+    )
+    .await
+}
+
+/// Output of an upgraded connection.
+pub(crate) fn upgraded(parts: &http::response::Parts, upgraded: Upgraded, kind_is_output: bool, shape: Shape<'_>) -> Output {
+    if !kind_is_output {
+        return Output::Upgraded(upgraded);
+    }
+    let tty = is_tty(&content_type(&parts.headers), shape.version, shape.tty);
+    Output::Attached(Attached::new(upgraded, tty))
+}
+
+/// TTY or not: from API 1.42 the content type says; before, the container's config does.
+fn is_tty(content_type: &str, version: Option<ApiVersion>, known: bool) -> bool {
+    if content_type == MULTIPLEXED {
+        return false;
+    }
+    if content_type == RAW_STREAM && version.is_some_and(|v| v >= ApiVersion::v1(42)) {
+        return true;
+    }
+    known
+}
+
+fn content_type(headers: &http::HeaderMap) -> String {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Decodes the `X-Docker-Container-Path-Stat` header (base64 JSON).
+pub(crate) fn path_stat(headers: &http::HeaderMap) -> Result<Value, Error> {
+    let raw = headers
+        .get("x-docker-container-path-stat")
+        .ok_or_else(|| Error::decode("the path stat", "the daemon sent no X-Docker-Container-Path-Stat header"))?;
+    let bytes: Bytes = base64::engine::general_purpose::STANDARD
+        .decode(raw.as_bytes())
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(raw.as_bytes()))
+        .map_err(|e| Error::decode("the path stat header", e))?
+        .into();
+    serde_json::from_slice(&bytes).map_err(|e| Error::decode("the path stat header", e))
+}

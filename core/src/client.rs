@@ -1,0 +1,218 @@
+//! `Docker`: one client per daemon, cheap to clone and safe to share between tasks.
+//! It holds the connection pool and the API version, negotiated once (or pinned).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::ServerName;
+use tokio::sync::OnceCell;
+
+use crate::api::ApiVersion;
+use crate::config::{self, Endpoint, Environment, TlsOptions};
+use crate::error::Error;
+use crate::transport::{Dialer, Transport};
+
+/// Default limit on opening a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on waiting for response headers (not applied to operations the
+/// table marks slow, and never to reading a stream).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A client of one Docker daemon.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), libdocker::Error> {
+/// let docker = libdocker::Docker::connect()?;
+/// println!("{}", docker.version().await?.version);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Docker {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub transport: Transport,
+    pub endpoint: Endpoint,
+    pub host_header: String,
+    pub pinned: Option<ApiVersion>,
+    pub negotiated: OnceCell<ApiVersion>,
+    pub request_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for Docker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Docker")
+            .field("endpoint", &self.inner.endpoint.to_string())
+            .field("api_version", &self.inner.pinned.or_else(|| self.inner.negotiated.get().copied()))
+            .finish()
+    }
+}
+
+impl Docker {
+    /// Connects the way the docker CLI would (options from the environment and
+    /// CLI configuration). Nothing is sent until the first call.
+    pub fn connect() -> Result<Docker, Error> {
+        DockerBuilder::new().build()
+    }
+
+    /// A builder for explicit settings.
+    pub fn builder() -> DockerBuilder {
+        DockerBuilder::new()
+    }
+
+    /// Where this client connects.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// The API version requests use: the pinned one, or the one negotiated (once)
+    /// with the daemon: min(1.55, the daemon's).
+    pub async fn api_version(&self) -> Result<ApiVersion, Error> {
+        if let Some(v) = self.inner.pinned {
+            return Ok(v);
+        }
+        self.inner
+            .negotiated
+            .get_or_try_init(|| async {
+                let daemon = self.ping().await?.api_version;
+                Ok(match daemon {
+                    Some(v) if v < ApiVersion::MIN => {
+                        return Err(Error::UnsupportedApiVersion {
+                            what: "this client".into(),
+                            required: ApiVersion::MIN,
+                            using: v,
+                        })
+                    }
+                    Some(v) => v.min(ApiVersion::MAX),
+                    None => ApiVersion::MAX,
+                })
+            })
+            .await
+            .copied()
+    }
+
+    /// The pinned API version, if any.
+    pub fn pinned_api_version(&self) -> Option<ApiVersion> {
+        self.inner.pinned
+    }
+
+    /// Idle keep-alive connections in the pool.
+    pub fn idle_connections(&self) -> usize {
+        self.inner.transport.idle_connections()
+    }
+}
+
+/// Settings for a [`Docker`] client; anything not set is resolved as the CLI does.
+#[derive(Debug, Clone)]
+pub struct DockerBuilder {
+    explicit: config::Explicit,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+}
+
+impl Default for DockerBuilder {
+    fn default() -> Self {
+        DockerBuilder::new()
+    }
+}
+
+impl DockerBuilder {
+    pub fn new() -> Self {
+        DockerBuilder {
+            explicit: config::Explicit::default(),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+        }
+    }
+
+    /// The daemon's address: `unix:///path`, `tcp://host:port`, `http://…`, `https://…`.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.explicit.host = Some(host.into());
+        self
+    }
+
+    /// TLS settings (CA, client certificate and key).
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.explicit.tls = Some(tls);
+        self
+    }
+
+    /// Pins the API version: no negotiation, every path carries it.
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.explicit.api_version = Some(version);
+        self
+    }
+
+    /// Uses a docker CLI context by name.
+    pub fn context(mut self, name: impl Into<String>) -> Self {
+        self.explicit.context = Some(name.into());
+        self
+    }
+
+    /// Reads `DOCKER_*` variables (and `HOME`) from `env` instead of the process.
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.explicit.env = env;
+        self
+    }
+
+    /// Limit on opening a connection (`None`: no limit).
+    pub fn connect_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.connect_timeout = limit;
+        self
+    }
+
+    /// Default limit on waiting for response headers (`None`: no limit).
+    pub fn request_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.request_timeout = limit;
+        self
+    }
+
+    /// Resolves the settings and creates the client. Reads certificate files now;
+    /// does not connect.
+    pub fn build(self) -> Result<Docker, Error> {
+        let resolved = config::resolve(&self.explicit)?;
+        let tls = match (&resolved.endpoint, &resolved.tls) {
+            (Endpoint::Tcp { host, .. }, Some(opts)) => {
+                let name = ServerName::try_from(host.clone())
+                    .map_err(|_| Error::Config(format!("`{host}` is not a valid TLS server name")))?;
+                Some((opts.client_config()?, name))
+            }
+            (Endpoint::Tcp { tls: true, host, .. }, None) => {
+                // https:// without any TLS settings: verify against the system roots.
+                let name = ServerName::try_from(host.clone())
+                    .map_err(|_| Error::Config(format!("`{host}` is not a valid TLS server name")))?;
+                let opts = TlsOptions {
+                    ca: None,
+                    cert: None,
+                    key: None,
+                    verify: true,
+                };
+                Some((opts.client_config()?, name))
+            }
+            _ => None,
+        };
+        let hint = format!(
+            " (address from {}; environment: {})",
+            resolved.source,
+            self.explicit.env.describe()
+        );
+        let host_header = resolved.endpoint.host_header();
+        let dialer = Dialer {
+            endpoint: resolved.endpoint.clone(),
+            tls,
+            connect_timeout: self.connect_timeout,
+            hint,
+        };
+        Ok(Docker {
+            inner: Arc::new(Inner {
+                transport: Transport::new(dialer),
+                endpoint: resolved.endpoint,
+                host_header,
+                pinned: resolved.api_version,
+                negotiated: OnceCell::new(),
+                request_timeout: self.request_timeout,
+            }),
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! `invoke(op, params)`: any operation of the table by name, with its parameters as a
+//! JSON object. Every typed method of the crate goes through here too.
+//!
+//! ```no_run
+//! # async fn demo(docker: libdocker::Docker) -> Result<(), libdocker::Error> {
+//! use serde_json::json;
+//! let running = docker
+//!     .invoke("ContainerList", json!({"all": true, "filters": {"status": ["running"]}}))
+//!     .await?
+//!     .into_json()?;
+//! # Ok(()) }
+//! ```
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::api::params;
+use crate::api::request::{self, Parts};
+use crate::api::response::{self, Output, Shape};
+use crate::api::{self, ApiVersion, BodyKind, Operation, ResponseKind};
+use crate::body::Body;
+use crate::client::Docker;
+use crate::error::Error;
+
+/// Per-call settings.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// `Some(limit)` overrides the client's request timeout for this call
+    /// (`Some(None)`: no limit).
+    pub timeout: Option<Option<Duration>>,
+    /// Whether raw-stream output is a TTY's; looked up from the container or exec
+    /// when not given and the daemon does not say.
+    pub tty: Option<bool>,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A call being prepared; `.await` it (or call [`send`](Invoke::send)).
+#[must_use = "an Invoke does nothing until it is awaited"]
+pub struct Invoke {
+    docker: Docker,
+    op: Result<&'static Operation, Error>,
+    params: Value,
+    body: Option<Body>,
+    options: CallOptions,
+}
+
+impl Docker {
+    /// Prepares a call of operation `op` (its `operationId`) with `params`: path,
+    /// query and header parameters by name, and a JSON body under its spec name or `body`.
+    pub fn invoke(&self, op: &str, params: Value) -> Invoke {
+        Invoke {
+            docker: self.clone(),
+            op: api::find(op),
+            params,
+            body: None,
+            options: CallOptions::default(),
+        }
+    }
+}
+
+impl Invoke {
+    /// The request body (a tar context, an image tarball, or a JSON document).
+    pub fn body(mut self, body: impl Into<Body>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Limits the wait for response headers for this call.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.options.timeout = Some(Some(limit));
+        self
+    }
+
+    /// No limit on the wait for response headers for this call.
+    pub fn no_timeout(mut self) -> Self {
+        self.options.timeout = Some(None);
+        self
+    }
+
+    /// Says whether the output is a TTY's (skips looking it up).
+    pub fn tty(mut self, tty: bool) -> Self {
+        self.options.tty = Some(tty);
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Replaces all per-call settings.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the call.
+    pub async fn send(self) -> Result<Output, Error> {
+        let op = self.op?;
+        let params = match self.params {
+            Value::Object(m) => m,
+            Value::Null => Map::new(),
+            other => {
+                return Err(Error::invalid(format!(
+                    "the parameters of {} must be a JSON object, got {other}",
+                    op.id
+                )))
+            }
+        };
+        let docker = self.docker;
+        let encoded = params::encode(op, &params)?;
+        let (body, content_type) = body_of(op, encoded.json_body, encoded.raw_body, self.body)?;
+        let version = docker.api_version().await?;
+        params::check_version(op, &params, version)?;
+
+        let kind = effective_kind(op, &params);
+        let tty = match (self.options.tty, kind) {
+            (Some(t), _) => t,
+            (None, ResponseKind::Multiplexed | ResponseKind::Upgrade) => lookup_tty(&docker, op, &params, version).await?,
+            _ => false,
+        };
+        let mut headers: Vec<(String, String)> =
+            encoded.headers.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        headers.extend(self.options.headers);
+        let req = request::build(
+            &docker.inner.host_header,
+            Parts {
+                method: op.method.to_http(),
+                path: encoded.path,
+                query: encoded.query,
+                headers,
+                content_type,
+                body,
+                version: Some(version),
+            },
+        )?;
+        let timeout = match self.options.timeout {
+            Some(t) => t,
+            None if op.slow => None,
+            None => docker.inner.request_timeout,
+        };
+        let shape = Shape {
+            kind,
+            what: op.id,
+            tty,
+            version: Some(version),
+        };
+        if kind == ResponseKind::Upgrade {
+            let (parts, upgraded) = docker.inner.transport.upgrade(req, op.upgrade, timeout).await?;
+            let is_output = op.upgrade == "tcp";
+            return Ok(response::upgraded(&parts, upgraded, is_output, shape));
+        }
+        let resp = docker.inner.transport.send(req, timeout).await?;
+        response::decode(resp, shape).await
+    }
+}
+
+impl IntoFuture for Invoke {
+    type Output = Result<Output, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<Output, Error>> + Send + 'static>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The body to send and its content type, from the params or `.body(...)`.
+fn body_of(
+    op: &Operation,
+    json: Option<Value>,
+    inline: Option<String>,
+    given: Option<Body>,
+) -> Result<(Body, Option<&'static str>), Error> {
+    let twice = || Error::invalid(format!("the body of {} was given twice", op.id));
+    match op.body.kind {
+        BodyKind::None => match given {
+            Some(b) if !b.is_empty() => Err(Error::invalid(format!("{} takes no body", op.id))),
+            _ => Ok((Body::empty(), None)),
+        },
+        BodyKind::Json => {
+            let body = match (json, given) {
+                (Some(_), Some(_)) => return Err(twice()),
+                (Some(v), None) => Some(Body::json(&v)),
+                (None, Some(b)) => Some(b),
+                (None, None) => None,
+            };
+            match body {
+                Some(b) => Ok((b, Some("application/json"))),
+                None if op.body.required => Err(Error::InvalidParams {
+                    message: format!("{} needs a JSON body (`{}`)", op.id, op.body.name),
+                    valid: op.valid_names(),
+                }),
+                None => Ok((Body::empty(), None)),
+            }
+        }
+        BodyKind::Tar | BodyKind::Bytes => {
+            let content_type = if op.body.kind == BodyKind::Tar {
+                "application/x-tar"
+            } else {
+                "application/octet-stream"
+            };
+            let body = match (inline, given) {
+                (Some(_), Some(_)) => return Err(twice()),
+                (Some(s), None) => Some(Body::from(s)),
+                (None, b) => b,
+            };
+            match body {
+                Some(b) => Ok((b, Some(content_type))),
+                None if op.body.required => Err(Error::invalid(format!(
+                    "{} needs a {} body: pass it with .body(...)",
+                    op.id,
+                    op.body.kind.as_str()
+                ))),
+                None => Ok((Body::empty(), None)),
+            }
+        }
+    }
+}
+
+/// Where parameters change what comes back: a detached exec answers plainly, and
+/// stats without `stream` answer one document.
+fn effective_kind(op: &Operation, params: &Map<String, Value>) -> ResponseKind {
+    let body = params.get(op.body.name).or_else(|| params.get("body"));
+    match op.id {
+        "ExecStart" if body.and_then(|b| b.get("Detach")).and_then(Value::as_bool) == Some(true) => {
+            ResponseKind::Empty
+        }
+        "ContainerStats" if params.get("stream").and_then(Value::as_bool) == Some(false) => ResponseKind::Json,
+        _ => op.response,
+    }
+}
+
+/// Whether output is a TTY's. An exec's framing follows the `Tty` of its start
+/// request; a container's follows its `Config.Tty`, looked up unless the daemon
+/// (API 1.42+) says so in the content type.
+async fn lookup_tty(
+    docker: &Docker,
+    op: &Operation,
+    params: &Map<String, Value>,
+    version: ApiVersion,
+) -> Result<bool, Error> {
+    if op.id == "ExecStart" {
+        let body = params.get(op.body.name).or_else(|| params.get("body"));
+        return Ok(body.and_then(|b| b.get("Tty")).and_then(Value::as_bool).unwrap_or(false));
+    }
+    if version >= ApiVersion::v1(42) || !matches!(op.id, "ContainerLogs" | "ContainerAttach") {
+        return Ok(false);
+    }
+    let Some(id) = params.get("id").and_then(Value::as_str) else {
+        return Ok(false);
+    };
+    let info = docker
+        .invoke("ContainerInspect", serde_json::json!({ "id": id }))
+        .await?
+        .into_json()?;
+    Ok(info.pointer("/Config/Tty").and_then(Value::as_bool).unwrap_or(false))
+}

@@ -1,0 +1,48 @@
+//! # libdocker
+//!
+//! An async client of the Docker Engine API (1.25 to 1.55): every operation
+//! reachable by name through one data-driven path ([`Docker::invoke`]), typed methods
+//! over it, version negotiation, typed errors, and real streaming (demultiplexed
+//! stdout/stderr, JSON progress and events, tar in and out, hijacked connections).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), libdocker::Error> {
+//! let docker = libdocker::Docker::connect()?;          // as the docker CLI would
+//! let ping = docker.ping().await?;
+//! println!("daemon API {:?}", ping.api_version);
+//! let containers = docker
+//!     .invoke("ContainerList", serde_json::json!({"all": true}))
+//!     .await?
+//!     .into_json()?;
+//! # Ok(()) }
+//! ```
+//!
+//! Map of the crate: [`api`] (the table, `doc`, parameter encoding, the one request
+//! builder), [`config`] (endpoints, environment, CLI contexts, TLS), `transport`
+//! (pooled connections, hijacking), [`stream`] (decoders), [`resources`] (typed methods).
+
+pub mod api;
+mod body;
+mod client;
+pub mod config;
+mod error;
+mod filters;
+mod invoke;
+mod raw;
+pub mod resources;
+pub mod stream;
+mod transport;
+
+pub use api::response::Output;
+pub use api::ApiVersion;
+pub use body::Body;
+pub use client::{Docker, DockerBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+pub use config::{Endpoint, Environment, TlsOptions};
+pub use error::{Error, ErrorKind, Result};
+pub use filters::Filters;
+pub use invoke::{CallOptions, Invoke};
+pub use raw::RawRequest;
+pub use resources::registry_auth::Credentials;
+pub use resources::system::{Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Ping, Version};
+pub use stream::{AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, StdStream};
+pub use transport::Upgraded;

@@ -1,0 +1,14 @@
+//! Response streams and their decoders: raw bytes, multiplexed stdout/stderr frames,
+//! one JSON value after another, lines, and hijacked connections.
+
+mod attach;
+mod bytes;
+mod frames;
+mod json;
+mod lines;
+
+pub use self::attach::{AttachInput, Attached};
+pub use self::bytes::ByteStream;
+pub use self::frames::{FrameDecoder, LogChunk, LogStream, StdStream};
+pub use self::json::JsonStream;
+pub use self::lines::LineStream;

@@ -1,0 +1,129 @@
+//! Opening a connection: unix socket (through hyperlocal's connector), TCP, or TLS over
+//! TCP. TLS, once asked for, is never skipped.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tower_service::Service;
+
+use super::io::Io;
+use crate::config::Endpoint;
+use crate::error::Error;
+
+/// Everything needed to open a connection to one daemon.
+pub(crate) struct Dialer {
+    pub endpoint: Endpoint,
+    pub tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
+    pub connect_timeout: Option<Duration>,
+    /// Appended to connection errors: where the address came from.
+    pub hint: String,
+}
+
+impl Dialer {
+    pub fn address(&self) -> String {
+        self.endpoint.to_string()
+    }
+
+    /// Opens a new connection within the connect timeout.
+    pub async fn dial(&self) -> Result<Io, Error> {
+        match self.connect_timeout {
+            Some(limit) => tokio::time::timeout(limit, self.dial_now())
+                .await
+                .map_err(|_| Error::Timeout {
+                    during: format!("connecting to {}", self.address()),
+                    after: limit,
+                })?,
+            None => self.dial_now().await,
+        }
+    }
+
+    async fn dial_now(&self) -> Result<Io, Error> {
+        match &self.endpoint {
+            Endpoint::Unix(path) => {
+                let uri: hyper::Uri = hyperlocal::Uri::new(path, "/").into();
+                hyperlocal::UnixConnector
+                    .call(uri)
+                    .await
+                    .map(Io::Unix)
+                    .map_err(|e| self.connect_error(e))
+            }
+            Endpoint::Tcp { host, port, .. } => {
+                let tcp = TcpStream::connect((host.as_str(), *port))
+                    .await
+                    .map_err(|e| self.connect_error(e))?;
+                let _ = tcp.set_nodelay(true);
+                match &self.tls {
+                    None => Ok(Io::Tcp(tcp)),
+                    Some((config, name)) => {
+                        let connector = tokio_rustls::TlsConnector::from(config.clone());
+                        let tls = connector
+                            .connect(name.clone(), tcp)
+                            .await
+                            .map_err(|e| Error::Tls {
+                                address: self.address(),
+                                reason: tls_reason(&e),
+                            })?;
+                        Ok(Io::Tls(Box::new(tls)))
+                    }
+                }
+            }
+        }
+    }
+
+    fn connect_error(&self, e: io::Error) -> Error {
+        let reason = match (&self.endpoint, e.kind()) {
+            (Endpoint::Unix(path), io::ErrorKind::NotFound) => {
+                format!("the socket {} does not exist", path.display())
+            }
+            (Endpoint::Unix(path), io::ErrorKind::PermissionDenied) => format!(
+                "permission denied on {} (run as root or join the socket's group)",
+                path.display()
+            ),
+            (Endpoint::Unix(path), io::ErrorKind::ConnectionRefused) => {
+                format!("nothing is listening on {} (is dockerd running?)", path.display())
+            }
+            (_, io::ErrorKind::ConnectionRefused) => "connection refused (is dockerd listening there?)".to_string(),
+            _ => e.to_string(),
+        };
+        Error::Connect {
+            address: self.address(),
+            reason,
+            hint: self.hint.clone(),
+        }
+    }
+}
+
+/// The TLS failure in words, from rustls' error when there is one.
+pub(crate) fn tls_reason(e: &io::Error) -> String {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::InvalidCertificate(c)) => {
+            format!("the daemon's certificate was not accepted ({c:?}); check the CA file")
+        }
+        Some(rustls::Error::AlertReceived(a)) => {
+            format!("the daemon refused the TLS session ({a:?}); check the client certificate")
+        }
+        Some(other) => other.to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// Finds a rustls error in an error's source chain (TLS alerts can surface only when
+/// the first response is read, e.g. a refused client certificate under TLS 1.3).
+pub(crate) fn find_tls_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            if io.get_ref().is_some_and(|i| i.is::<rustls::Error>()) {
+                return Some(tls_reason(io));
+            }
+        }
+        if let Some(r) = err.downcast_ref::<rustls::Error>() {
+            return Some(r.to_string());
+        }
+        cur = err.source();
+    }
+    None
+}

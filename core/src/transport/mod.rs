@@ -1,0 +1,144 @@
+//! Sending a built request to the daemon: a pooled keep-alive connection for
+//! ordinary requests, a dedicated one for hijacked (upgraded) connections.
+
+mod connect;
+mod io;
+mod pool;
+mod upgrade;
+
+pub(crate) use connect::Dialer;
+pub(crate) use pool::ResponseBody;
+pub use upgrade::Upgraded;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+
+use crate::body::Body;
+use crate::error::Error;
+use pool::{Conn, Pool};
+
+/// Connections to one daemon.
+pub(crate) struct Transport {
+    dialer: Dialer,
+    pool: Arc<Pool>,
+    address: Arc<str>,
+}
+
+/// A response whose headers have arrived; the body is read as it is consumed.
+pub(crate) type Response = http::Response<ResponseBody>;
+
+impl Transport {
+    pub fn new(dialer: Dialer) -> Self {
+        let address: Arc<str> = dialer.address().into();
+        Transport {
+            dialer,
+            pool: Arc::default(),
+            address,
+        }
+    }
+
+    /// Idle keep-alive connections right now.
+    pub fn idle_connections(&self) -> usize {
+        self.pool.idle_count()
+    }
+
+    /// Sends a request and waits for the response headers (within `timeout`).
+    pub async fn send(&self, req: http::Request<Body>, timeout: Option<Duration>) -> Result<Response, Error> {
+        match timeout {
+            Some(limit) => {
+                let (method, uri) = (req.method().clone(), req.uri().clone());
+                tokio::time::timeout(limit, self.send_now(req)).await.map_err(|_| Error::Timeout {
+                    during: format!("waiting for the answer to {method} {} from {}", uri.path(), self.address),
+                    after: limit,
+                })?
+            }
+            None => self.send_now(req).await,
+        }
+    }
+
+    async fn send_now(&self, mut req: http::Request<Body>) -> Result<Response, Error> {
+        // One retry, only on a reused connection, only when the request was not sent.
+        for attempt in 0..2 {
+            let mut conn = match self.pool.take() {
+                Some(conn) => conn,
+                None => self.open().await?,
+            };
+            if let Err(e) = conn.ready().await {
+                if conn.reused && attempt == 0 {
+                    continue;
+                }
+                return Err(self.request_error(e));
+            }
+            let sent = conn.sender.try_send_request(req);
+            match conn.drive(Box::pin(sent)).await {
+                Ok(resp) => {
+                    let pool = self.pool.clone();
+                    let address = self.address.clone();
+                    return Ok(resp.map(|incoming| ResponseBody::new(incoming, conn, pool, address)));
+                }
+                Err(mut e) => match e.take_message() {
+                    Some(back) if conn.reused && attempt == 0 => req = back,
+                    _ => return Err(self.request_error(e.into_error())),
+                },
+            }
+        }
+        Err(Error::closed(format!(
+            "{} closed the connection twice before the request could be sent",
+            self.address
+        )))
+    }
+
+    async fn open(&self) -> Result<Conn, Error> {
+        let io = self.dialer.dial().await?;
+        let (sender, driver) = hyper::client::conn::http1::Builder::new()
+            .handshake(TokioIo::new(io))
+            .await
+            .map_err(|e| self.request_error(e))?;
+        Ok(Conn::new(sender, driver))
+    }
+
+    /// Opens a dedicated connection and hijacks it (attach, exec, session).
+    pub async fn upgrade(
+        &self,
+        req: http::Request<Body>,
+        protocol: &str,
+        timeout: Option<Duration>,
+    ) -> Result<(http::response::Parts, Upgraded), Error> {
+        let work = async {
+            let io = self.dialer.dial().await?;
+            upgrade::hijack(io, req, protocol, &self.address).await
+        };
+        match timeout {
+            Some(limit) => tokio::time::timeout(limit, work).await.map_err(|_| Error::Timeout {
+                during: format!("waiting for {} to upgrade the connection", self.address),
+                after: limit,
+            })?,
+            None => work.await,
+        }
+    }
+
+    fn request_error(&self, e: hyper::Error) -> Error {
+        if let Some(reason) = connect::find_tls_error(&e) {
+            return Error::Tls {
+                address: self.address.to_string(),
+                reason,
+            };
+        }
+        if e.is_canceled() || e.is_closed() || e.is_incomplete_message() {
+            return Error::closed(format!(
+                "{} closed the connection before answering",
+                self.address
+            ));
+        }
+        if e.is_parse() {
+            return Error::decode(format!("the HTTP response from {}", self.address), e);
+        }
+        Error::Connect {
+            address: self.address.to_string(),
+            reason: e.to_string(),
+            hint: String::new(),
+        }
+    }
+}
