@@ -33,7 +33,9 @@ enum Inner {
 impl Body {
     /// No body.
     pub fn empty() -> Self {
-        Body { inner: Inner::Empty }
+        Body {
+            inner: Inner::Empty,
+        }
     }
 
     /// Bytes already in memory.
@@ -106,7 +108,11 @@ impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
             Inner::Empty => f.write_str("Body::Empty"),
-            Inner::Full(b) => write!(f, "Body::Bytes({} bytes)", b.as_ref().map_or(0, |b| b.len())),
+            Inner::Full(b) => write!(
+                f,
+                "Body::Bytes({} bytes)",
+                b.as_ref().map_or(0, |b| b.len())
+            ),
             Inner::Stream(_) => f.write_str("Body::Stream"),
         }
     }
@@ -146,7 +152,11 @@ impl http_body::Body for Body {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match &mut self.inner {
             Inner::Empty => Poll::Ready(None),
-            Inner::Full(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b)))),
+            Inner::Full(b) => Poll::Ready(
+                b.take()
+                    .filter(|b| !b.is_empty())
+                    .map(|b| Ok(Frame::data(b))),
+            ),
             Inner::Stream(s) => loop {
                 return match s.get_mut().as_mut().poll_next(cx) {
                     // An empty chunk would end a chunked body early: skip it.

@@ -44,7 +44,13 @@ impl std::fmt::Debug for Docker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Docker")
             .field("endpoint", &self.inner.endpoint.to_string())
-            .field("api_version", &self.inner.pinned.or_else(|| self.inner.negotiated.get().copied()))
+            .field(
+                "api_version",
+                &self
+                    .inner
+                    .pinned
+                    .or_else(|| self.inner.negotiated.get().copied()),
+            )
             .finish()
     }
 }
@@ -174,14 +180,21 @@ impl DockerBuilder {
         let resolved = config::resolve(&self.explicit)?;
         let tls = match (&resolved.endpoint, &resolved.tls) {
             (Endpoint::Tcp { host, .. }, Some(opts)) => {
-                let name = ServerName::try_from(host.clone())
-                    .map_err(|_| Error::Config(format!("`{host}` is not a valid TLS server name")))?;
+                let name = ServerName::try_from(host.clone()).map_err(|_| {
+                    Error::Config(format!("`{host}` is not a valid TLS server name"))
+                })?;
                 Some((opts.client_config()?, name))
             }
-            (Endpoint::Tcp { tls: true, host, .. }, None) => {
+            (
+                Endpoint::Tcp {
+                    tls: true, host, ..
+                },
+                None,
+            ) => {
                 // https:// without any TLS settings: verify against the system roots.
-                let name = ServerName::try_from(host.clone())
-                    .map_err(|_| Error::Config(format!("`{host}` is not a valid TLS server name")))?;
+                let name = ServerName::try_from(host.clone()).map_err(|_| {
+                    Error::Config(format!("`{host}` is not a valid TLS server name"))
+                })?;
                 let opts = TlsOptions {
                     ca: None,
                     cert: None,

@@ -63,10 +63,7 @@ pub enum Error {
     Timeout { during: String, after: Duration },
     /// Parameters given to an operation are wrong; `valid` lists what it accepts.
     #[error("{message}{}", valid_list(valid))]
-    InvalidParams {
-        message: String,
-        valid: Vec<String>,
-    },
+    InvalidParams { message: String, valid: Vec<String> },
     /// An operation or parameter is newer than the API version in use; no request was sent.
     #[error("{what} needs API {required} but this client uses {using}; nothing was sent (use a newer daemon or pin a higher version)")]
     UnsupportedApiVersion {
@@ -266,7 +263,10 @@ mod tests {
             assert_eq!(e.status(), Some(status));
             assert_eq!(e.daemon_message(), Some("m"));
         }
-        assert!(matches!(Error::from_status(418, "x".into()), Error::Status { status: 418, .. }));
+        assert!(matches!(
+            Error::from_status(418, "x".into()),
+            Error::Status { status: 418, .. }
+        ));
     }
 
     #[test]

@@ -37,6 +37,7 @@ impl Filters {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Filters {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        iter.into_iter().fold(Filters::new(), |f, (k, v)| f.add(k, v))
+        iter.into_iter()
+            .fold(Filters::new(), |f, (k, v)| f.add(k, v))
     }
 }

@@ -121,11 +121,16 @@ impl Invoke {
         let kind = effective_kind(op, &params);
         let tty = match (self.options.tty, kind) {
             (Some(t), _) => t,
-            (None, ResponseKind::Multiplexed | ResponseKind::Upgrade) => lookup_tty(&docker, op, &params, version).await?,
+            (None, ResponseKind::Multiplexed | ResponseKind::Upgrade) => {
+                lookup_tty(&docker, op, &params, version).await?
+            }
             _ => false,
         };
-        let mut headers: Vec<(String, String)> =
-            encoded.headers.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut headers: Vec<(String, String)> = encoded
+            .headers
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         headers.extend(self.options.headers);
         let req = request::build(
             &docker.inner.host_header,
@@ -151,7 +156,11 @@ impl Invoke {
             version: Some(version),
         };
         if kind == ResponseKind::Upgrade {
-            let (parts, upgraded) = docker.inner.transport.upgrade(req, op.upgrade, timeout).await?;
+            let (parts, upgraded) = docker
+                .inner
+                .transport
+                .upgrade(req, op.upgrade, timeout)
+                .await?;
             let is_output = op.upgrade == "tcp";
             return Ok(response::upgraded(&parts, upgraded, is_output, shape));
         }
@@ -227,10 +236,14 @@ fn body_of(
 fn effective_kind(op: &Operation, params: &Map<String, Value>) -> ResponseKind {
     let body = params.get(op.body.name).or_else(|| params.get("body"));
     match op.id {
-        "ExecStart" if body.and_then(|b| b.get("Detach")).and_then(Value::as_bool) == Some(true) => {
+        "ExecStart"
+            if body.and_then(|b| b.get("Detach")).and_then(Value::as_bool) == Some(true) =>
+        {
             ResponseKind::Empty
         }
-        "ContainerStats" if params.get("stream").and_then(Value::as_bool) == Some(false) => ResponseKind::Json,
+        "ContainerStats" if params.get("stream").and_then(Value::as_bool) == Some(false) => {
+            ResponseKind::Json
+        }
         _ => op.response,
     }
 }
@@ -246,7 +259,10 @@ async fn lookup_tty(
 ) -> Result<bool, Error> {
     if op.id == "ExecStart" {
         let body = params.get(op.body.name).or_else(|| params.get("body"));
-        return Ok(body.and_then(|b| b.get("Tty")).and_then(Value::as_bool).unwrap_or(false));
+        return Ok(body
+            .and_then(|b| b.get("Tty"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false));
     }
     if version >= ApiVersion::v1(42) || !matches!(op.id, "ContainerLogs" | "ContainerAttach") {
         return Ok(false);
@@ -258,5 +274,8 @@ async fn lookup_tty(
         .invoke("ContainerInspect", serde_json::json!({ "id": id }))
         .await?
         .into_json()?;
-    Ok(info.pointer("/Config/Tty").and_then(Value::as_bool).unwrap_or(false))
+    Ok(info
+        .pointer("/Config/Tty")
+        .and_then(Value::as_bool)
+        .unwrap_or(false))
 }

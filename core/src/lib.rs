@@ -40,9 +40,19 @@ pub use client::{Docker, DockerBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST
 pub use config::{Endpoint, Environment, TlsOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use filters::Filters;
+pub use http;
 pub use invoke::{CallOptions, Invoke};
 pub use raw::RawRequest;
 pub use resources::registry_auth::Credentials;
-pub use resources::system::{Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Ping, Version};
-pub use stream::{AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, StdStream};
+pub use resources::system::{
+    Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Ping, Version,
+};
+pub use stream::{
+    AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, StdStream,
+};
 pub use transport::Upgraded;
+
+/// The README's examples, compiled as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -4,7 +4,7 @@
 //! ```no_run
 //! # async fn demo(docker: libdocker::Docker) -> Result<(), libdocker::Error> {
 //! let checkpoints = docker
-//!     .request(http::Method::GET, "/containers/web/checkpoints")
+//!     .request(libdocker::http::Method::GET, "/containers/web/checkpoints")
 //!     .send()
 //!     .await?
 //!     .into_json()?;
@@ -110,7 +110,10 @@ impl RawRequest {
     pub async fn send(self) -> Result<Output, Error> {
         let docker = self.docker;
         if !self.path.starts_with('/') {
-            return Err(Error::invalid(format!("request path `{}` must start with /", self.path)));
+            return Err(Error::invalid(format!(
+                "request path `{}` must start with /",
+                self.path
+            )));
         }
         let version = if self.versioned {
             Some(docker.api_version().await?)

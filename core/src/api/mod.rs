@@ -80,7 +80,10 @@ fn unknown_operation(id: &str) -> Error {
     let message = if close.is_empty() {
         format!("unknown operation `{id}` (see api::operations() for all 108)")
     } else {
-        format!("unknown operation `{id}`; close matches: {}", close.join(", "))
+        format!(
+            "unknown operation `{id}`; close matches: {}",
+            close.join(", ")
+        )
     };
     Error::InvalidParams {
         message,
@@ -143,6 +146,9 @@ mod tests {
         assert_eq!(ops("container").unwrap().len(), 25);
         assert_eq!(ops("Exec").unwrap().len(), 4);
         let err = ops("Bogus").unwrap_err().to_string();
-        assert!(err.contains("Container") && err.contains("Distribution"), "{err}");
+        assert!(
+            err.contains("Container") && err.contains("Distribution"),
+            "{err}"
+        );
     }
 }

@@ -303,9 +303,10 @@ impl ResponseKind {
     /// The kind's name as `ops.py` writes it (`cargo run --example ops`).
     pub fn as_str(self) -> &'static str {
         match self {
-            ResponseKind::Json | ResponseKind::Empty | ResponseKind::Text | ResponseKind::PathStat => {
-                "single"
-            }
+            ResponseKind::Json
+            | ResponseKind::Empty
+            | ResponseKind::Text
+            | ResponseKind::PathStat => "single",
             ResponseKind::JsonStream => "json-stream",
             ResponseKind::Multiplexed => "raw-stream",
             ResponseKind::Tar => "tar",

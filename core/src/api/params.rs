@@ -64,11 +64,15 @@ pub(crate) fn encode(op: &Operation, params: &Map<String, Value>) -> Result<Enco
             let what = || format!("parameter `{name}` of {}", op.id);
             match param.location {
                 Location::Path => {
-                    let s = scalar_string(value).ok_or_else(|| type_error(op, name, "string", value))?;
+                    let s = scalar_string(value)
+                        .ok_or_else(|| type_error(op, name, "string", value))?;
                     if s.is_empty() {
                         return Err(Error::invalid(format!("{} must not be empty", what())));
                     }
-                    path_values.push((param.name, utf8_percent_encode(&s, PATH_SEGMENT).to_string()));
+                    path_values.push((
+                        param.name,
+                        utf8_percent_encode(&s, PATH_SEGMENT).to_string(),
+                    ));
                 }
                 Location::Query => {
                     for v in encode_value(op, name, param.ty, value)? {
@@ -82,9 +86,10 @@ pub(crate) fn encode(op: &Operation, params: &Map<String, Value>) -> Result<Enco
                     let mut values = encode_value(op, name, param.ty, value)?;
                     let v = values.pop().unwrap_or_default();
                     if http::HeaderValue::from_str(&v).is_err() {
-                        return Err(Error::invalid(
-                            format!("{} holds characters not allowed in an HTTP header", what()),
-                        ));
+                        return Err(Error::invalid(format!(
+                            "{} holds characters not allowed in an HTTP header",
+                            what()
+                        )));
                     }
                     out.headers.push((param.name, v));
                 }
@@ -93,21 +98,20 @@ pub(crate) fn encode(op: &Operation, params: &Map<String, Value>) -> Result<Enco
             match op.body.kind {
                 BodyKind::Json => {
                     if out.json_body.is_some() {
-                        return Err(Error::invalid(
-                            format!("the body of {} was given twice (as `{}` and `body`)", op.id, op.body.name),
-                        ));
+                        return Err(Error::invalid(format!(
+                            "the body of {} was given twice (as `{}` and `body`)",
+                            op.id, op.body.name
+                        )));
                     }
                     out.json_body = Some(value.clone());
                 }
                 _ => {
                     let s = value.as_str().ok_or_else(|| {
-                        Error::invalid(
-                            format!(
-                                "the {} body of {} is bytes: pass it as a body stream, not as `{name}`",
-                                op.body.kind.as_str(),
-                                op.id
-                            ),
-                        )
+                        Error::invalid(format!(
+                            "the {} body of {} is bytes: pass it as a body stream, not as `{name}`",
+                            op.body.kind.as_str(),
+                            op.id
+                        ))
                     })?;
                     out.raw_body = Some(s.to_string());
                 }
@@ -124,7 +128,12 @@ pub(crate) fn encode(op: &Operation, params: &Map<String, Value>) -> Result<Enco
         let given = params.get(p.name).is_some_and(|v| !v.is_null());
         if !given {
             return Err(Error::InvalidParams {
-                message: format!("{} needs the {} parameter `{}`", op.id, p.location.as_str(), p.name),
+                message: format!(
+                    "{} needs the {} parameter `{}`",
+                    op.id,
+                    p.location.as_str(),
+                    p.name
+                ),
                 valid: op.valid_names(),
             });
         }
@@ -172,7 +181,10 @@ fn substitute(template: &str, values: &[(&str, String)]) -> String {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         path.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len() - 1);
         let name = &rest[start + 1..end];
         if let Some((_, v)) = values.iter().find(|(n, _)| *n == name) {
             path.push_str(v);
@@ -184,7 +196,12 @@ fn substitute(template: &str, values: &[(&str, String)]) -> String {
 }
 
 /// Encodes one value by type; a list type gives one string per repeated key.
-fn encode_value(op: &Operation, name: &str, ty: ParamType, value: &Value) -> Result<Vec<String>, Error> {
+fn encode_value(
+    op: &Operation,
+    name: &str,
+    ty: ParamType,
+    value: &Value,
+) -> Result<Vec<String>, Error> {
     let one = |s: String| Ok(vec![s]);
     match ty {
         ParamType::Bool => match value {
@@ -201,12 +218,19 @@ fn encode_value(op: &Operation, name: &str, ty: ParamType, value: &Value) -> Res
         ParamType::Timestamp => match value {
             Value::Number(n) => one(n.to_string()),
             Value::String(s) => one(s.clone()),
-            _ => Err(type_error(op, name, "a timestamp (seconds or a string)", value)),
+            _ => Err(type_error(
+                op,
+                name,
+                "a timestamp (seconds or a string)",
+                value,
+            )),
         },
         ParamType::StrList => match value {
             Value::Array(items) => items
                 .iter()
-                .map(|v| scalar_string(v).ok_or_else(|| type_error(op, name, "a list of strings", value)))
+                .map(|v| {
+                    scalar_string(v).ok_or_else(|| type_error(op, name, "a list of strings", value))
+                })
                 .collect(),
             Value::String(s) => one(s.clone()),
             _ => Err(type_error(op, name, "a list of strings", value)),
@@ -215,7 +239,12 @@ fn encode_value(op: &Operation, name: &str, ty: ParamType, value: &Value) -> Res
             Value::String(s) => one(s.clone()),
             Value::Object(map) if map.is_empty() => Ok(Vec::new()),
             Value::Object(map) => one(filters_json(name, map)?),
-            _ => Err(type_error(op, name, "a filters map such as {\"label\": [\"a=b\"]}", value)),
+            _ => Err(type_error(
+                op,
+                name,
+                "a filters map such as {\"label\": [\"a=b\"]}",
+                value,
+            )),
         },
         ParamType::Encoded => match value {
             Value::String(s) => one(s.clone()),
@@ -235,7 +264,12 @@ fn encode_value(op: &Operation, name: &str, ty: ParamType, value: &Value) -> Res
         ParamType::Auth => match value {
             Value::String(s) => one(s.clone()),
             Value::Object(_) => one(encode_auth(value)),
-            _ => Err(type_error(op, name, "credentials (an object or an encoded string)", value)),
+            _ => Err(type_error(
+                op,
+                name,
+                "credentials (an object or an encoded string)",
+                value,
+            )),
         },
     }
 }
@@ -258,7 +292,9 @@ fn filters_json(name: &str, map: &Map<String, Value>) -> Result<String, Error> {
                 let mut list = Vec::with_capacity(items.len());
                 for item in items {
                     let s = scalar_string(item).ok_or_else(|| {
-                        Error::invalid(format!("filter `{key}` of `{name}` must hold strings, got {item}"))
+                        Error::invalid(format!(
+                            "filter `{key}` of `{name}` must hold strings, got {item}"
+                        ))
                     })?;
                     list.push(Value::String(s));
                 }
@@ -288,7 +324,10 @@ fn type_error(op: &Operation, name: &str, expected: &str, got: &Value) -> Error 
         shown.push_str("...");
     }
     Error::InvalidParams {
-        message: format!("parameter `{name}` of {} must be {expected}, got {shown}", op.id),
+        message: format!(
+            "parameter `{name}` of {} must be {expected}, got {shown}",
+            op.id
+        ),
         valid: Vec::new(),
     }
 }
@@ -315,7 +354,9 @@ mod tests {
         assert!(q.contains(&"size=0".to_string()));
         assert!(q.contains(&"limit=3".to_string()));
         let filters = e.query.iter().find(|(k, _)| k == "filters").unwrap();
-        let decoded = percent_encoding::percent_decode_str(&filters.1).decode_utf8().unwrap();
+        let decoded = percent_encoding::percent_decode_str(&filters.1)
+            .decode_utf8()
+            .unwrap();
         let v: Value = serde_json::from_str(&decoded).unwrap();
         assert_eq!(v, json!({"status": ["running"], "label": ["a=b c"]}));
     }
@@ -326,7 +367,10 @@ mod tests {
         assert_eq!(e.path, "/images/localhost:5000/a%20b%23c/json");
         let e = enc("ContainerArchive", json!({"id": "x", "path": "/etc/a b"})).unwrap();
         assert_eq!(e.path, "/containers/x/archive");
-        assert_eq!(e.query, vec![("path".to_string(), "%2Fetc%2Fa%20b".to_string())]);
+        assert_eq!(
+            e.query,
+            vec![("path".to_string(), "%2Fetc%2Fa%20b".to_string())]
+        );
     }
 
     #[test]
@@ -334,7 +378,10 @@ mod tests {
         let e = enc("ImageGetAll", json!({"names": ["a:1", "b:2"]})).unwrap();
         assert_eq!(
             e.query,
-            vec![("names".into(), "a%3A1".into()), ("names".into(), "b%3A2".into())]
+            vec![
+                ("names".into(), "a%3A1".into()),
+                ("names".into(), "b%3A2".into())
+            ]
         );
     }
 
@@ -342,10 +389,17 @@ mod tests {
     fn unknown_wrong_and_missing_params_are_refused_with_the_valid_list() {
         let err = enc("ContainerList", json!({"alll": true})).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("`alll`") && text.contains("all, limit, size, filters"), "{text}");
-        let err = enc("ContainerList", json!({"all": "yes"})).unwrap_err().to_string();
+        assert!(
+            text.contains("`alll`") && text.contains("all, limit, size, filters"),
+            "{text}"
+        );
+        let err = enc("ContainerList", json!({"all": "yes"}))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("must be a boolean"), "{err}");
-        let err = enc("ContainerRename", json!({"id": "x"})).unwrap_err().to_string();
+        let err = enc("ContainerRename", json!({"id": "x"}))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`name`"), "{err}");
         let err = enc("ContainerInspect", json!({})).unwrap_err().to_string();
         assert!(err.contains("`id`"), "{err}");
@@ -357,10 +411,17 @@ mod tests {
         assert_eq!(e.json_body, Some(json!({"Name": "n"})));
         let e = enc("NetworkCreate", json!({"body": {"Name": "n"}})).unwrap();
         assert_eq!(e.json_body, Some(json!({"Name": "n"})));
-        let e = enc("ImagePush", json!({"name": "x", "X-Registry-Auth": {"username": "u"}})).unwrap();
+        let e = enc(
+            "ImagePush",
+            json!({"name": "x", "X-Registry-Auth": {"username": "u"}}),
+        )
+        .unwrap();
         let (_, v) = &e.headers[0];
         let decoded = base64::engine::general_purpose::URL_SAFE.decode(v).unwrap();
-        assert_eq!(serde_json::from_slice::<Value>(&decoded).unwrap(), json!({"username": "u"}));
+        assert_eq!(
+            serde_json::from_slice::<Value>(&decoded).unwrap(),
+            json!({"username": "u"})
+        );
     }
 
     #[test]
@@ -378,7 +439,12 @@ mod tests {
         assert!(err.to_string().contains("signal"), "{err}");
         check_version(op, p.as_object().unwrap(), ApiVersion::v1(42)).unwrap();
         let op = find("ImageAttestations").unwrap();
-        let err = check_version(op, &Map::new(), ApiVersion::v1(41)).unwrap_err().to_string();
-        assert!(err.contains("ImageAttestations") && err.contains("1.55"), "{err}");
+        let err = check_version(op, &Map::new(), ApiVersion::v1(41))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("ImageAttestations") && err.contains("1.55"),
+            "{err}"
+        );
     }
 }

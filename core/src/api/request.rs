@@ -47,7 +47,8 @@ pub(crate) fn build(host: &str, parts: Parts) -> Result<http::Request<Body>, Err
     let headers = req.headers_mut();
     headers.insert(
         HOST,
-        HeaderValue::from_str(host).map_err(|_| Error::invalid(format!("`{host}` is not a valid Host header")))?,
+        HeaderValue::from_str(host)
+            .map_err(|_| Error::invalid(format!("`{host}` is not a valid Host header")))?,
     );
     headers.insert(USER_AGENT, HeaderValue::from_static(AGENT));
     if let Some(ct) = parts.content_type {
@@ -56,8 +57,9 @@ pub(crate) fn build(host: &str, parts: Parts) -> Result<http::Request<Body>, Err
     for (name, value) in parts.headers {
         let n = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid(format!("`{name}` is not a valid header name")))?;
-        let v = HeaderValue::from_str(&value)
-            .map_err(|_| Error::invalid(format!("the value of header `{name}` is not valid in HTTP")))?;
+        let v = HeaderValue::from_str(&value).map_err(|_| {
+            Error::invalid(format!("the value of header `{name}` is not valid in HTTP"))
+        })?;
         headers.insert(n, v);
     }
     Ok(req)
@@ -82,9 +84,15 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(req.uri().to_string(), "/v1.40/containers/json?all=1&limit=2");
+        assert_eq!(
+            req.uri().to_string(),
+            "/v1.40/containers/json?all=1&limit=2"
+        );
         assert_eq!(req.headers()["host"], "docker");
         assert_eq!(req.headers()["x-registry-auth"], "e30=");
-        assert!(req.headers()["user-agent"].to_str().unwrap().starts_with("libdocker/"));
+        assert!(req.headers()["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("libdocker/"));
     }
 }

@@ -55,7 +55,10 @@ impl Output {
     }
 
     fn mismatch(self, wanted: &str) -> Error {
-        Error::decode("the response", format!("expected {wanted}, but it is {}", self.kind()))
+        Error::decode(
+            "the response",
+            format!("expected {wanted}, but it is {}", self.kind()),
+        )
     }
 
     /// The JSON document (`Empty` gives `null`; a text that is JSON is parsed).
@@ -63,7 +66,9 @@ impl Output {
         match self {
             Output::Json(v) => Ok(v),
             Output::Empty => Ok(Value::Null),
-            Output::Text(t) => serde_json::from_str(&t).map_err(|e| Error::decode("the response", e)),
+            Output::Text(t) => {
+                serde_json::from_str(&t).map_err(|e| Error::decode("the response", e))
+            }
             other => Err(other.mismatch("JSON")),
         }
     }
@@ -139,7 +144,11 @@ pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
     }
     let mut message = error_message(&buf, &parts.headers);
     if message.is_empty() {
-        message = parts.status.canonical_reason().unwrap_or("no message").to_string();
+        message = parts
+            .status
+            .canonical_reason()
+            .unwrap_or("no message")
+            .to_string();
     }
     Err(Error::from_status(status, message))
 }
@@ -181,7 +190,9 @@ pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, E
         ResponseKind::Empty => {
             let body = ByteStream::new(resp.into_body()).collect().await?;
             // Some "empty" answers do carry JSON (e.g. warnings): keep it.
-            if content_type.starts_with("application/json") && !body.iter().all(u8::is_ascii_whitespace) {
+            if content_type.starts_with("application/json")
+                && !body.iter().all(u8::is_ascii_whitespace)
+            {
                 if let Ok(v) = serde_json::from_slice(&body) {
                     return Ok(Output::Json(v));
                 }
@@ -202,7 +213,10 @@ pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, E
         ))),
         ResponseKind::Multiplexed => {
             let tty = is_tty(&content_type, shape.version, shape.tty);
-            Ok(Output::Logs(LogStream::new(ByteStream::new(resp.into_body()), tty)))
+            Ok(Output::Logs(LogStream::new(
+                ByteStream::new(resp.into_body()),
+                tty,
+            )))
         }
         ResponseKind::Tar | ResponseKind::Bytes | ResponseKind::Upgrade => {
             Ok(Output::Bytes(ByteStream::new(resp.into_body())))
@@ -223,7 +237,12 @@ pub(crate) async fn decode_auto(resp: Response, what: &str, tty: bool) -> Result
         ResponseKind::Multiplexed
     } else if ct.starts_with("text/") {
         ResponseKind::Text
-    } else if ct.is_empty() && resp.headers().get(http::header::CONTENT_LENGTH).is_some_and(|v| v == "0") {
+    } else if ct.is_empty()
+        && resp
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .is_some_and(|v| v == "0")
+    {
         ResponseKind::Empty
     } else {
         ResponseKind::Bytes
@@ -241,7 +260,12 @@ pub(crate) async fn decode_auto(resp: Response, what: &str, tty: bool) -> Result
 }
 
 /// Output of an upgraded connection.
-pub(crate) fn upgraded(parts: &http::response::Parts, upgraded: Upgraded, kind_is_output: bool, shape: Shape<'_>) -> Output {
+pub(crate) fn upgraded(
+    parts: &http::response::Parts,
+    upgraded: Upgraded,
+    kind_is_output: bool,
+    shape: Shape<'_>,
+) -> Output {
     if !kind_is_output {
         return Output::Upgraded(upgraded);
     }
@@ -264,15 +288,24 @@ fn content_type(headers: &http::HeaderMap) -> String {
     headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default()
 }
 
 /// Decodes the `X-Docker-Container-Path-Stat` header (base64 JSON).
 pub(crate) fn path_stat(headers: &http::HeaderMap) -> Result<Value, Error> {
-    let raw = headers
-        .get("x-docker-container-path-stat")
-        .ok_or_else(|| Error::decode("the path stat", "the daemon sent no X-Docker-Container-Path-Stat header"))?;
+    let raw = headers.get("x-docker-container-path-stat").ok_or_else(|| {
+        Error::decode(
+            "the path stat",
+            "the daemon sent no X-Docker-Container-Path-Stat header",
+        )
+    })?;
     let bytes: Bytes = base64::engine::general_purpose::STANDARD
         .decode(raw.as_bytes())
         .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(raw.as_bytes()))

@@ -57,7 +57,12 @@ pub fn selected_context(env: &Environment) -> Result<Option<(String, &'static st
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Error::Config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
     };
     let file: ConfigFile = serde_json::from_str(&text)
         .map_err(|e| Error::Config(format!("{} is not valid JSON: {e}", path.display())))?;
@@ -85,7 +90,11 @@ pub fn load(env: &Environment, name: &str) -> Result<ContextEndpoint, Error> {
 
 fn load_from(config_dir: &Path, name: &str) -> Result<ContextEndpoint, Error> {
     let id = context_id(name);
-    let meta_path = config_dir.join("contexts").join("meta").join(&id).join("meta.json");
+    let meta_path = config_dir
+        .join("contexts")
+        .join("meta")
+        .join(&id)
+        .join("meta.json");
     let text = std::fs::read_to_string(&meta_path).map_err(|e| {
         Error::Config(format!(
             "context `{name}` not found: cannot read {}: {e}",
@@ -95,20 +104,36 @@ fn load_from(config_dir: &Path, name: &str) -> Result<ContextEndpoint, Error> {
     let meta: Meta = serde_json::from_str(&text)
         .map_err(|e| Error::Config(format!("{} is not valid JSON: {e}", meta_path.display())))?;
     let docker = meta.endpoints.get("docker").ok_or_else(|| {
-        Error::Config(format!("context `{name}` has no docker endpoint ({})", meta_path.display()))
+        Error::Config(format!(
+            "context `{name}` has no docker endpoint ({})",
+            meta_path.display()
+        ))
     })?;
     let host = docker
         .host
         .clone()
         .filter(|h| !h.is_empty())
-        .ok_or_else(|| Error::Config(format!("context `{name}` has no docker Host ({})", meta_path.display())))?;
-    let tls_dir = config_dir.join("contexts").join("tls").join(&id).join("docker");
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "context `{name}` has no docker Host ({})",
+                meta_path.display()
+            ))
+        })?;
+    let tls_dir = config_dir
+        .join("contexts")
+        .join("tls")
+        .join(&id)
+        .join("docker");
     let file = |f: &str| {
         let p = tls_dir.join(f);
         p.is_file().then_some(p)
     };
     Ok(ContextEndpoint {
-        name: if meta.name.is_empty() { name.to_string() } else { meta.name },
+        name: if meta.name.is_empty() {
+            name.to_string()
+        } else {
+            meta.name
+        },
         host,
         skip_tls_verify: docker.skip_tls_verify,
         ca: file("ca.pem"),

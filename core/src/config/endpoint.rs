@@ -82,7 +82,10 @@ fn split_host_port(s: &str, address: &str) -> Result<(String, Option<u16>), Erro
         return Ok((host.to_string(), port));
     }
     match s.rsplit_once(':') {
-        Some((host, port)) => Ok((host.to_string(), Some(port.parse().map_err(|_| bad_port())?))),
+        Some((host, port)) => Ok((
+            host.to_string(),
+            Some(port.parse().map_err(|_| bad_port())?),
+        )),
         None => Ok((s.to_string(), None)),
     }
 }
@@ -109,19 +112,35 @@ mod tests {
         );
         assert_eq!(
             Endpoint::parse("tcp://127.0.0.1:2376").unwrap(),
-            Endpoint::Tcp { host: "127.0.0.1".into(), port: 2376, tls: false }
+            Endpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port: 2376,
+                tls: false
+            }
         );
         assert_eq!(
             Endpoint::parse("https://docker.example").unwrap(),
-            Endpoint::Tcp { host: "docker.example".into(), port: 2376, tls: true }
+            Endpoint::Tcp {
+                host: "docker.example".into(),
+                port: 2376,
+                tls: true
+            }
         );
         assert_eq!(
             Endpoint::parse("http://[::1]:80/").unwrap(),
-            Endpoint::Tcp { host: "::1".into(), port: 80, tls: false }
+            Endpoint::Tcp {
+                host: "::1".into(),
+                port: 80,
+                tls: false
+            }
         );
         assert_eq!(
             Endpoint::parse("localhost:2375").unwrap(),
-            Endpoint::Tcp { host: "localhost".into(), port: 2375, tls: false }
+            Endpoint::Tcp {
+                host: "localhost".into(),
+                port: 2375,
+                tls: false
+            }
         );
     }
 

@@ -47,7 +47,9 @@ pub(crate) fn resolve(x: &Explicit) -> Result<Resolved, Error> {
             .get("DOCKER_API_VERSION")
             .map(|v| {
                 v.parse::<ApiVersion>().map_err(|_| {
-                    Error::Config(format!("DOCKER_API_VERSION=`{v}` is not an API version such as 1.41"))
+                    Error::Config(format!(
+                        "DOCKER_API_VERSION=`{v}` is not an API version such as 1.41"
+                    ))
                 })
             })
             .transpose()?,
@@ -82,7 +84,11 @@ pub(crate) fn resolve(x: &Explicit) -> Result<Resolved, Error> {
                 });
                 (ctx.host, format!("context `{name}` (from {how})"), tls)
             }
-            _ => (DEFAULT_HOST.to_string(), "the default address".to_string(), None),
+            _ => (
+                DEFAULT_HOST.to_string(),
+                "the default address".to_string(),
+                None,
+            ),
         }
     };
 
@@ -149,7 +155,14 @@ mod tests {
             ("DOCKER_API_VERSION", "1.40"),
         ])
         .unwrap();
-        assert_eq!(r.endpoint, Endpoint::Tcp { host: "10.0.0.1".into(), port: 2376, tls: true });
+        assert_eq!(
+            r.endpoint,
+            Endpoint::Tcp {
+                host: "10.0.0.1".into(),
+                port: 2376,
+                tls: true
+            }
+        );
         let tls = r.tls.unwrap();
         assert!(tls.verify);
         assert_eq!(r.api_version, Some(ApiVersion::v1(40)));
@@ -161,7 +174,10 @@ mod tests {
         let r = resolve(&Explicit {
             host: Some("unix:///tmp/x.sock".into()),
             api_version: Some(ApiVersion::v1(41)),
-            env: Environment::from_pairs([("DOCKER_HOST", "tcp://1.2.3.4:1"), ("DOCKER_API_VERSION", "1.30")]),
+            env: Environment::from_pairs([
+                ("DOCKER_HOST", "tcp://1.2.3.4:1"),
+                ("DOCKER_API_VERSION", "1.30"),
+            ]),
             ..Default::default()
         })
         .unwrap();
@@ -171,9 +187,16 @@ mod tests {
 
     #[test]
     fn bad_versions_are_named() {
-        let err = resolve_env(&[("DOCKER_API_VERSION", "banana")]).unwrap_err().to_string();
-        assert!(err.contains("DOCKER_API_VERSION") && err.contains("banana"), "{err}");
-        let err = resolve_env(&[("DOCKER_API_VERSION", "1.12")]).unwrap_err().to_string();
+        let err = resolve_env(&[("DOCKER_API_VERSION", "banana")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("DOCKER_API_VERSION") && err.contains("banana"),
+            "{err}"
+        );
+        let err = resolve_env(&[("DOCKER_API_VERSION", "1.12")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("1.12") && err.contains("1.25"), "{err}");
     }
 }

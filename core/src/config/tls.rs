@@ -77,11 +77,14 @@ impl TlsOptions {
             (Some(cert), Some(key)) => {
                 let chain = read_certs(cert)?;
                 let key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
-                    Error::Config(format!("cannot read a private key from {}: {e}", key.display()))
+                    Error::Config(format!(
+                        "cannot read a private key from {}: {e}",
+                        key.display()
+                    ))
                 })?;
-                builder
-                    .with_client_auth_cert(chain, key)
-                    .map_err(|e| Error::Config(format!("client certificate {}: {e}", cert.display())))?
+                builder.with_client_auth_cert(chain, key).map_err(|e| {
+                    Error::Config(format!("client certificate {}: {e}", cert.display()))
+                })?
             }
             (None, None) => builder.with_no_client_auth(),
             (Some(c), None) => {
@@ -105,9 +108,9 @@ impl TlsOptions {
         match &self.ca {
             Some(ca) => {
                 for cert in read_certs(ca)? {
-                    roots
-                        .add(cert)
-                        .map_err(|e| Error::Config(format!("CA certificate in {}: {e}", ca.display())))?;
+                    roots.add(cert).map_err(|e| {
+                        Error::Config(format!("CA certificate in {}: {e}", ca.display()))
+                    })?;
                 }
             }
             None => {
@@ -128,11 +131,19 @@ impl TlsOptions {
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
     let certs: Vec<_> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| Error::Config(format!("cannot read certificates from {}: {e}", path.display())))?
+        .map_err(|e| {
+            Error::Config(format!(
+                "cannot read certificates from {}: {e}",
+                path.display()
+            ))
+        })?
         .collect::<Result<_, _>>()
         .map_err(|e| Error::Config(format!("bad certificate in {}: {e}", path.display())))?;
     if certs.is_empty() {
-        return Err(Error::Config(format!("no certificate found in {}", path.display())));
+        return Err(Error::Config(format!(
+            "no certificate found in {}",
+            path.display()
+        )));
     }
     Ok(certs)
 }
@@ -160,7 +171,12 @@ impl ServerCertVerifier for NoVerify {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -169,7 +185,12 @@ impl ServerCertVerifier for NoVerify {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

@@ -15,19 +15,35 @@ pub struct Credentials {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub email: Option<String>,
     /// The registry, e.g. `registry.example.com:5000` (Docker Hub when empty).
-    #[serde(rename = "serveraddress", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "serveraddress",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub server_address: Option<String>,
     /// A token from an earlier login, used instead of the password.
-    #[serde(rename = "identitytoken", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "identitytoken",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub identity_token: Option<String>,
     /// A bearer token for the registry itself.
-    #[serde(rename = "registrytoken", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "registrytoken",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub registry_token: Option<String>,
 }
 
 impl Credentials {
     /// Username and password for `server`.
-    pub fn basic(server: impl Into<String>, username: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn basic(
+        server: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         Credentials {
             username: Some(username.into()),
             password: Some(password.into()),
@@ -78,6 +94,9 @@ mod tests {
     fn debug_hides_secrets() {
         let c = Credentials::basic("localhost:5001", "alice", "s3cret-pw");
         let shown = format!("{c:?}");
-        assert!(shown.contains("alice") && !shown.contains("s3cret-pw"), "{shown}");
+        assert!(
+            shown.contains("alice") && !shown.contains("s3cret-pw"),
+            "{shown}"
+        );
     }
 }

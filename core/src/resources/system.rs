@@ -200,7 +200,11 @@ impl Docker {
                 version,
             },
         )?;
-        let resp = self.inner.transport.send(req, self.inner.request_timeout).await?;
+        let resp = self
+            .inner
+            .transport
+            .send(req, self.inner.request_timeout)
+            .await?;
         let resp = check_status(resp).await?;
         let header = |name: &str| {
             resp.headers()
@@ -225,7 +229,9 @@ impl Docker {
 
     /// The daemon's version and build.
     pub async fn version(&self) -> Result<Version, Error> {
-        self.invoke("SystemVersion", Value::Null).await?.into_typed()
+        self.invoke("SystemVersion", Value::Null)
+            .await?
+            .into_typed()
     }
 
     /// System-wide information.
@@ -235,7 +241,9 @@ impl Docker {
 
     /// Disk usage of images, containers, volumes and build cache.
     pub async fn df(&self) -> Result<DiskUsage, Error> {
-        self.invoke("SystemDataUsage", Value::Null).await?.into_typed()
+        self.invoke("SystemDataUsage", Value::Null)
+            .await?
+            .into_typed()
     }
 
     /// Checks credentials against a registry (as `docker login` does).
@@ -249,7 +257,11 @@ impl Docker {
                 let v = out.into_json()?;
                 Ok(AuthStatus {
                     accepted: true,
-                    status: v.get("Status").and_then(Value::as_str).unwrap_or("").to_string(),
+                    status: v
+                        .get("Status")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     identity_token: v
                         .get("IdentityToken")
                         .and_then(Value::as_str)
@@ -273,16 +285,26 @@ impl Docker {
             "until": options.until,
             "filters": options.filters.to_json(),
         });
-        let stream = self.invoke("SystemEvents", params).await?.into_json_stream()?;
+        let stream = self
+            .invoke("SystemEvents", params)
+            .await?
+            .into_json_stream()?;
         Ok(stream.typed())
     }
 
     /// Waits for the first event matching `filters` (e.g. to synchronise with a start).
     pub async fn next_event(&self, filters: Filters) -> Result<Event, Error> {
-        let mut events = self.events(EventsOptions { filters, ..Default::default() }).await?;
+        let mut events = self
+            .events(EventsOptions {
+                filters,
+                ..Default::default()
+            })
+            .await?;
         match events.next().await {
             Some(e) => e,
-            None => Err(Error::closed("the event stream ended before a matching event")),
+            None => Err(Error::closed(
+                "the event stream ended before a matching event",
+            )),
         }
     }
 }

@@ -26,7 +26,10 @@ impl Attached {
         let (read, write) = tokio::io::split(upgraded);
         Attached {
             output: LogStream::new(ByteStream::from_reader(read, "the attached output"), tty),
-            input: AttachInput { write, closed: false },
+            input: AttachInput {
+                write,
+                closed: false,
+            },
         }
     }
 
@@ -38,7 +41,9 @@ impl Attached {
 
 impl fmt::Debug for Attached {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Attached").field("output", &self.output).finish()
+        f.debug_struct("Attached")
+            .field("output", &self.output)
+            .finish()
     }
 }
 
@@ -78,7 +83,11 @@ impl AttachInput {
 }
 
 impl AsyncWrite for AttachInput {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.write).poll_write(cx, buf)
     }
 
@@ -94,6 +103,8 @@ impl AsyncWrite for AttachInput {
 
 impl fmt::Debug for AttachInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AttachInput").field("closed", &self.closed).finish()
+        f.debug_struct("AttachInput")
+            .field("closed", &self.closed)
+            .finish()
     }
 }

@@ -33,7 +33,10 @@ impl ByteStream {
     }
 
     /// A stream that reads from an async reader (e.g. a hijacked connection).
-    pub(crate) fn from_reader<R: AsyncRead + Send + 'static>(reader: R, what: &'static str) -> Self {
+    pub(crate) fn from_reader<R: AsyncRead + Send + 'static>(
+        reader: R,
+        what: &'static str,
+    ) -> Self {
         let s = tokio_util::io::ReaderStream::with_capacity(reader, 64 * 1024)
             .map(move |r| r.map_err(|e| Error::closed(format!("reading {what} failed: {e}"))));
         ByteStream::new(s)

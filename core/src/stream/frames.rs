@@ -99,7 +99,12 @@ impl FrameDecoder {
                 return Ok(None);
             }
             self.have = 0;
-            let length = u32::from_be_bytes([self.header[4], self.header[5], self.header[6], self.header[7]]) as usize;
+            let length = u32::from_be_bytes([
+                self.header[4],
+                self.header[5],
+                self.header[6],
+                self.header[7],
+            ]) as usize;
             self.stream = match self.header[0] {
                 0 => Some(StdStream::Stdin),
                 1 => Some(StdStream::Stdout),
@@ -244,7 +249,9 @@ impl Stream for LogStream {
 
 impl fmt::Debug for LogStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LogStream").field("tty", &self.is_tty()).finish()
+        f.debug_struct("LogStream")
+            .field("tty", &self.is_tty())
+            .finish()
     }
 }
 
@@ -290,7 +297,11 @@ mod tests {
             (StdStream::Stdout, b"no newline".to_vec()),
         ];
         for piece in [1, 2, 3, 7, 8, 9, 13, input.len()] {
-            assert_eq!(decode_in_pieces(&input, piece).unwrap(), expected, "piece {piece}");
+            assert_eq!(
+                decode_in_pieces(&input, piece).unwrap(),
+                expected,
+                "piece {piece}"
+            );
         }
     }
 
@@ -317,12 +328,16 @@ mod tests {
     fn a_system_error_frame_is_an_error() {
         let input = frame(3, b"log driver failed\n");
         let err = decode_in_pieces(&input, 5).unwrap_err();
-        assert!(matches!(err, Error::ServerError { ref message } if message == "log driver failed"));
+        assert!(
+            matches!(err, Error::ServerError { ref message } if message == "log driver failed")
+        );
     }
 
     #[test]
     fn a_tty_stream_read_as_frames_is_named() {
-        let err = decode_in_pieces(b"hello world, not framed", 64).unwrap_err().to_string();
+        let err = decode_in_pieces(b"hello world, not framed", 64)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("TTY"), "{err}");
     }
 

@@ -62,8 +62,13 @@ impl<T: DeserializeOwned> JsonStream<T> {
             }
             Err(e) if e.is_eof() => None,
             Err(e) => {
-                let shown = String::from_utf8_lossy(&self.buf[start..self.buf.len().min(start + 80)]).into_owned();
-                Some(Err(Error::decode(self.what, format!("{e} (at: {shown:?})"))))
+                let shown =
+                    String::from_utf8_lossy(&self.buf[start..self.buf.len().min(start + 80)])
+                        .into_owned();
+                Some(Err(Error::decode(
+                    self.what,
+                    format!("{e} (at: {shown:?})"),
+                )))
             }
         }
     }
@@ -108,7 +113,9 @@ impl<T: DeserializeOwned> Stream for JsonStream<T> {
 
 impl<T> fmt::Debug for JsonStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JsonStream").field("what", &self.what).finish()
+        f.debug_struct("JsonStream")
+            .field("what", &self.what)
+            .finish()
     }
 }
 
@@ -120,15 +127,34 @@ mod tests {
     use serde_json::json;
 
     fn stream_of(pieces: &[&[u8]]) -> JsonStream {
-        let items: Vec<Result<Bytes, Error>> = pieces.iter().map(|p| Ok(Bytes::copy_from_slice(p))).collect();
-        JsonStream::new(ByteStream::new(futures_util::stream::iter(items)), "test stream")
+        let items: Vec<Result<Bytes, Error>> = pieces
+            .iter()
+            .map(|p| Ok(Bytes::copy_from_slice(p)))
+            .collect();
+        JsonStream::new(
+            ByteStream::new(futures_util::stream::iter(items)),
+            "test stream",
+        )
     }
 
     #[tokio::test]
     async fn values_split_joined_and_crlf_separated() {
-        let s = stream_of(&[b"{\"a\":1}\r\n{\"b\"", b":[1,2]}\n{\"c\":", b"3}{\"d\":4}", b"\r\n"]);
+        let s = stream_of(&[
+            b"{\"a\":1}\r\n{\"b\"",
+            b":[1,2]}\n{\"c\":",
+            b"3}{\"d\":4}",
+            b"\r\n",
+        ]);
         let values: Vec<Value> = s.map(|r| r.unwrap()).collect().await;
-        assert_eq!(values, vec![json!({"a":1}), json!({"b":[1,2]}), json!({"c":3}), json!({"d":4})]);
+        assert_eq!(
+            values,
+            vec![
+                json!({"a":1}),
+                json!({"b":[1,2]}),
+                json!({"c":3}),
+                json!({"d":4})
+            ]
+        );
     }
 
     #[tokio::test]

@@ -60,7 +60,10 @@ impl LineStream {
     fn emit(&mut self, stream: StdStream) {
         let line: Bytes = self.partial[stream as usize].split().freeze();
         if !line.is_empty() {
-            self.ready.push_back(LogChunk { stream, bytes: line });
+            self.ready.push_back(LogChunk {
+                stream,
+                bytes: line,
+            });
         }
     }
 }

@@ -59,13 +59,14 @@ impl Dialer {
                     None => Ok(Io::Tcp(tcp)),
                     Some((config, name)) => {
                         let connector = tokio_rustls::TlsConnector::from(config.clone());
-                        let tls = connector
-                            .connect(name.clone(), tcp)
-                            .await
-                            .map_err(|e| Error::Tls {
-                                address: self.address(),
-                                reason: tls_reason(&e),
-                            })?;
+                        let tls =
+                            connector
+                                .connect(name.clone(), tcp)
+                                .await
+                                .map_err(|e| Error::Tls {
+                                    address: self.address(),
+                                    reason: tls_reason(&e),
+                                })?;
                         Ok(Io::Tls(Box::new(tls)))
                     }
                 }
@@ -83,9 +84,14 @@ impl Dialer {
                 path.display()
             ),
             (Endpoint::Unix(path), io::ErrorKind::ConnectionRefused) => {
-                format!("nothing is listening on {} (is dockerd running?)", path.display())
+                format!(
+                    "nothing is listening on {} (is dockerd running?)",
+                    path.display()
+                )
             }
-            (_, io::ErrorKind::ConnectionRefused) => "connection refused (is dockerd listening there?)".to_string(),
+            (_, io::ErrorKind::ConnectionRefused) => {
+                "connection refused (is dockerd listening there?)".to_string()
+            }
             _ => e.to_string(),
         };
         Error::Connect {
@@ -98,7 +104,10 @@ impl Dialer {
 
 /// The TLS failure in words, from rustls' error when there is one.
 pub(crate) fn tls_reason(e: &io::Error) -> String {
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
         Some(rustls::Error::InvalidCertificate(c)) => {
             format!("the daemon's certificate was not accepted ({c:?}); check the CA file")
         }

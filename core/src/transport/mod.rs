@@ -45,14 +45,24 @@ impl Transport {
     }
 
     /// Sends a request and waits for the response headers (within `timeout`).
-    pub async fn send(&self, req: http::Request<Body>, timeout: Option<Duration>) -> Result<Response, Error> {
+    pub async fn send(
+        &self,
+        req: http::Request<Body>,
+        timeout: Option<Duration>,
+    ) -> Result<Response, Error> {
         match timeout {
             Some(limit) => {
                 let (method, uri) = (req.method().clone(), req.uri().clone());
-                tokio::time::timeout(limit, self.send_now(req)).await.map_err(|_| Error::Timeout {
-                    during: format!("waiting for the answer to {method} {} from {}", uri.path(), self.address),
-                    after: limit,
-                })?
+                tokio::time::timeout(limit, self.send_now(req))
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        during: format!(
+                            "waiting for the answer to {method} {} from {}",
+                            uri.path(),
+                            self.address
+                        ),
+                        after: limit,
+                    })?
             }
             None => self.send_now(req).await,
         }
@@ -76,7 +86,9 @@ impl Transport {
                 Ok(resp) => {
                     let pool = self.pool.clone();
                     let address = self.address.clone();
-                    return Ok(resp.map(|incoming| ResponseBody::new(incoming, conn, pool, address)));
+                    return Ok(
+                        resp.map(|incoming| ResponseBody::new(incoming, conn, pool, address))
+                    );
                 }
                 Err(mut e) => match e.take_message() {
                     Some(back) if conn.reused && attempt == 0 => req = back,
@@ -111,10 +123,12 @@ impl Transport {
             upgrade::hijack(io, req, protocol, &self.address).await
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, work).await.map_err(|_| Error::Timeout {
-                during: format!("waiting for {} to upgrade the connection", self.address),
-                after: limit,
-            })?,
+            Some(limit) => tokio::time::timeout(limit, work)
+                .await
+                .map_err(|_| Error::Timeout {
+                    during: format!("waiting for {} to upgrade the connection", self.address),
+                    after: limit,
+                })?,
             None => work.await,
         }
     }

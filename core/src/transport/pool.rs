@@ -204,7 +204,9 @@ pub(crate) fn body_error(e: hyper::Error, address: &str) -> Error {
         };
     }
     if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
-        return Error::closed(format!("{address} closed the connection before the response was complete"));
+        return Error::closed(format!(
+            "{address} closed the connection before the response was complete"
+        ));
     }
     if e.is_parse() {
         return Error::decode(format!("the HTTP response from {address}"), e);

@@ -28,12 +28,18 @@ pub struct Upgraded {
 
 impl std::fmt::Debug for Upgraded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Upgraded").field("buffered", &self.buffered.len()).finish()
+        f.debug_struct("Upgraded")
+            .field("buffered", &self.buffered.len())
+            .finish()
     }
 }
 
 impl AsyncRead for Upgraded {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if !self.buffered.is_empty() {
             let n = self.buffered.len().min(buf.remaining());
             buf.put_slice(&self.buffered[..n]);
@@ -45,7 +51,11 @@ impl AsyncRead for Upgraded {
 }
 
 impl AsyncWrite for Upgraded {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
@@ -77,7 +87,11 @@ pub(super) async fn hijack(
     };
 
     let mut head = Vec::with_capacity(512);
-    let target = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
     head.extend_from_slice(format!("{} {} HTTP/1.1\r\n", parts.method, target).as_bytes());
     for (name, value) in &parts.headers {
         head.extend_from_slice(name.as_str().as_bytes());
@@ -86,11 +100,21 @@ pub(super) async fn hijack(
         head.extend_from_slice(b"\r\n");
     }
     head.extend_from_slice(format!("Connection: Upgrade\r\nUpgrade: {protocol}\r\n").as_bytes());
-    head.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.as_ref().map_or(0, |b| b.len())).as_bytes());
+    head.extend_from_slice(
+        format!(
+            "Content-Length: {}\r\n\r\n",
+            body.as_ref().map_or(0, |b| b.len())
+        )
+        .as_bytes(),
+    );
     if let Some(b) = &body {
         head.extend_from_slice(b);
     }
-    let io_err = |e: io::Error| Error::closed(format!("{address} dropped the connection during the upgrade: {e}"));
+    let io_err = |e: io::Error| {
+        Error::closed(format!(
+            "{address} dropped the connection during the upgrade: {e}"
+        ))
+    };
     io.write_all(&head).await.map_err(io_err)?;
     io.flush().await.map_err(io_err)?;
 
@@ -118,9 +142,17 @@ pub(super) async fn hijack(
             }
             Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
             Ok(httparse::Status::Partial) => {
-                return Err(Error::decode("the upgrade response", "its head is larger than 64 KiB"))
+                return Err(Error::decode(
+                    "the upgrade response",
+                    "its head is larger than 64 KiB",
+                ))
             }
-            Err(e) => return Err(Error::decode(format!("the upgrade response from {address}"), e)),
+            Err(e) => {
+                return Err(Error::decode(
+                    format!("the upgrade response from {address}"),
+                    e,
+                ))
+            }
         }
     };
     buf.advance(head_len);
@@ -167,7 +199,9 @@ fn dechunk(mut input: &[u8]) -> BytesMut {
     while let Some(line_end) = input.windows(2).position(|w| w == b"\r\n") {
         let size_text = std::str::from_utf8(&input[..line_end]).unwrap_or("0");
         let size_text = size_text.split(';').next().unwrap_or("0").trim();
-        let Ok(size) = usize::from_str_radix(size_text, 16) else { break };
+        let Ok(size) = usize::from_str_radix(size_text, 16) else {
+            break;
+        };
         let start = line_end + 2;
         if size == 0 || input.len() < start + size {
             break;

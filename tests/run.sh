@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of the project against the real test environment.
+#
+#   tests/run.sh            set up (tests/env/testenv.sh up), run all suites, tear down
+#   KEEP_ENV=1 tests/run.sh leave the daemons running afterwards (faster reruns)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=${LIBDOCKER_TEST_WORK:-/tmp/libdocker-test}
+export LIBDOCKER_TEST_WORK=$WORK
+
+teardown() {
+    local rc=$?
+    if [ "${KEEP_ENV:-0}" = 1 ]; then
+        tests/env/testenv.sh sweep || true
+    else
+        tests/env/testenv.sh down || true
+    fi
+    exit $rc
+}
+trap teardown EXIT
+
+tests/env/testenv.sh up
+# shellcheck disable=SC1091
+. "$WORK/env"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust: unit, integration and doc tests (cargo test --workspace)"
+cargo test --workspace --all-targets
+cargo test --workspace --doc
+
+step "the operation table matches the spec (cargo run --example ops)"
+cargo run -q --example ops >"$WORK/ops.tsv"
+diff <(cut -f1-3 "$WORK/ops.tsv" | tail -n +2 | sort) \
+     <(cut -f1-3 "$ROOT/../shared/docker-api/ops-v1.55.tsv" | tail -n +2 | sort)
+echo "108 operations, same ids, methods and paths as ops-v1.55.tsv"
+
+step "the main job (cargo run --example quickstart)"
+cargo run -q --example quickstart
+
+echo
+echo "all tests passed"
