@@ -16,8 +16,9 @@ use std::time::Instant;
 
 use docker_testsupport::{ensure_test_image, TEST_IMAGE, TEST_LABEL};
 use futures_util::StreamExt;
-use libdocker::{Docker, Error, StdStream};
-use serde_json::json;
+use libdocker::{
+    ContainerConfig, Docker, Error, LogsOptions, RemoveOptions, StdStream, WaitCondition,
+};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/env/testenv.sh");
 const WORK: &str = "/tmp/libdocker-quickstart";
@@ -107,20 +108,23 @@ async fn lifecycle(docker: &Docker) -> Result<(), Error> {
 
     let script = "echo 'hello from stdout'; echo 'hello from stderr' >&2; \
                   for i in 1 2 3; do echo \"tick $i\"; sleep 0.2; done; echo 'bye' >&2";
-    let created = docker
-        .invoke(
-            "ContainerCreate",
-            json!({"body": {"Image": TEST_IMAGE, "Cmd": ["sh", "-c", script], "Labels": {TEST_LABEL: "quickstart"}}}),
-        )
-        .await?
-        .into_json()?;
-    let id = created["Id"].as_str().unwrap_or_default().to_string();
+    let config = ContainerConfig::new(TEST_IMAGE)
+        .cmd(["sh", "-c", script])
+        .label(TEST_LABEL, "quickstart");
+    let containers = docker.containers();
+    let id = containers.create(&config, None).await?.id;
     println!("created container {}", &id[..12.min(id.len())]);
 
     let started = Instant::now();
     let outcome = run(docker, &id).await;
-    docker
-        .invoke("ContainerDelete", json!({"id": id, "force": true}))
+    containers
+        .remove(
+            &id,
+            RemoveOptions {
+                force: true,
+                ..Default::default()
+            },
+        )
         .await?;
     println!("removed container {}", &id[..12.min(id.len())]);
     let (exit_code, out_bytes, err_bytes) = outcome?;
@@ -133,14 +137,17 @@ async fn lifecycle(docker: &Docker) -> Result<(), Error> {
 
 /// Starts the container, streams its output as it comes, and waits for its exit code.
 async fn run(docker: &Docker, id: &str) -> Result<(i64, usize, usize), Error> {
-    docker.invoke("ContainerStart", json!({"id": id})).await?;
-    let mut output = docker
-        .invoke(
-            "ContainerLogs",
-            json!({"id": id, "follow": true, "stdout": true, "stderr": true}),
+    let containers = docker.containers();
+    containers.start(id).await?;
+    let mut output = containers
+        .logs(
+            id,
+            LogsOptions {
+                follow: true,
+                ..Default::default()
+            },
         )
         .await?
-        .into_logs()?
         .lines(64 * 1024);
     let (mut out, mut err) = (0, 0);
     while let Some(line) = output.next().await {
@@ -155,9 +162,6 @@ async fn run(docker: &Docker, id: &str) -> Result<(i64, usize, usize), Error> {
             String::from_utf8_lossy(&line.bytes)
         );
     }
-    let waited = docker
-        .invoke("ContainerWait", json!({"id": id}))
-        .await?
-        .into_json()?;
-    Ok((waited["StatusCode"].as_i64().unwrap_or(-1), out, err))
+    let exit = containers.wait(id, WaitCondition::NotRunning).await?;
+    Ok((exit.status_code, out, err))
 }

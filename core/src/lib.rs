@@ -43,7 +43,18 @@ pub use filters::Filters;
 pub use http;
 pub use invoke::{CallOptions, Invoke};
 pub use raw::RawRequest;
+pub use resources::archive::PutArchiveOptions;
+pub use resources::container_config::ContainerConfig;
+pub use resources::container_models::{
+    Change, ContainerInspect, ContainerState, ContainerSummary, Created, PathStat, PruneReport,
+    Top, WaitResult,
+};
+pub use resources::containers::{
+    AttachOptions, Containers, ListOptions, LogsOptions, RemoveOptions, StopOptions, WaitCondition,
+};
+pub use resources::exec::{ExecConfig, ExecInspect, ExecOutput, ExecSession, Execs};
 pub use resources::registry_auth::Credentials;
+pub use resources::run::{RunOptions, RunOutput};
 pub use resources::system::{
     Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Ping, Version,
 };

@@ -1,5 +1,12 @@
 //! Typed methods over the operation table, one module per kind of object. Each
 //! method builds parameters and shapes the result; the request itself is `invoke`'s.
 
+pub mod archive;
+pub mod container_config;
+pub mod container_models;
+pub mod containers;
+pub mod credentials;
+pub mod exec;
 pub mod registry_auth;
+pub mod run;
 pub mod system;

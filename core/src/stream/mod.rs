@@ -3,9 +3,11 @@
 
 mod attach;
 mod bytes;
+pub mod dockerignore;
 mod frames;
 mod json;
 mod lines;
+pub mod tar;
 
 pub use self::attach::{AttachInput, Attached};
 pub use self::bytes::ByteStream;

@@ -227,3 +227,86 @@ impl Recorder {
         self.connections.load(Ordering::SeqCst)
     }
 }
+
+/// Runs the docker CLI against the test daemon (DOCKER_HOST is inherited) and
+/// returns its stdout and stderr bytes; panics if it fails.
+pub fn cli(args: &[&str]) -> (Vec<u8>, Vec<u8>) {
+    let out = std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .expect("the docker CLI is installed (docker.io)");
+    assert!(
+        out.status.success(),
+        "docker {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.stdout, out.stderr)
+}
+
+/// Removes the containers it holds when dropped, even when a test panics.
+pub struct Cleanup {
+    ids: Vec<String>,
+}
+
+impl Cleanup {
+    pub fn new() -> Self {
+        Cleanup { ids: Vec::new() }
+    }
+
+    /// Registers a container for removal; returns its id for convenience.
+    pub fn container(&mut self, id: impl Into<String>) -> String {
+        let id = id.into();
+        self.ids.push(id.clone());
+        id
+    }
+}
+
+impl Default for Cleanup {
+    fn default() -> Self {
+        Cleanup::new()
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let ids = std::mem::take(&mut self.ids);
+        if ids.is_empty() {
+            return;
+        }
+        // A fresh runtime and client on another thread: the test's runtime may be
+        // the one blocked in this drop.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let d = docker();
+                for id in ids {
+                    remove_container(&d, &id).await;
+                }
+            });
+            Some(())
+        })
+        .join();
+    }
+}
+
+/// Creates a container of the test image from `config` (labelled for the sweep).
+pub async fn create(
+    docker: &Docker,
+    config: libdocker::ContainerConfig,
+    cleanup: &mut Cleanup,
+) -> String {
+    let created = docker
+        .containers()
+        .create(&config.label(TEST_LABEL, "1"), None)
+        .await
+        .expect("create the test container");
+    cleanup.container(created.id)
+}
+
+/// A container config of the test image running `sh -c script`.
+pub fn sh(script: &str) -> libdocker::ContainerConfig {
+    libdocker::ContainerConfig::new(TEST_IMAGE).cmd(["sh", "-c", script])
+}
