@@ -229,3 +229,31 @@ impl DockerBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
+    fn sendable<T: Send + 'static>(_: &T) {}
+
+    #[test]
+    fn the_client_and_its_futures_and_streams_cross_threads() {
+        let docker = Docker::builder()
+            .host("unix:///nonexistent.sock")
+            .build()
+            .unwrap();
+        shareable(&docker);
+        // Futures own a clone of the client: they can be spawned anywhere.
+        sendable(&std::future::IntoFuture::into_future(
+            docker.invoke("SystemPing", serde_json::Value::Null),
+        ));
+        let containers = docker.containers();
+        sendable(&async move { containers.logs("x", Default::default()).await });
+        fn stream_is_send<S: Send + Sync + 'static>() {}
+        stream_is_send::<crate::LogStream>();
+        stream_is_send::<crate::JsonStream>();
+        stream_is_send::<crate::ByteStream>();
+        stream_is_send::<crate::Attached>();
+    }
+}

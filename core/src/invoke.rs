@@ -161,8 +161,7 @@ impl Invoke {
                 .transport
                 .upgrade(req, op.upgrade, timeout)
                 .await?;
-            let is_output = op.upgrade == "tcp";
-            return Ok(response::upgraded(&parts, upgraded, is_output, shape));
+            return Ok(response::upgraded(&parts, upgraded, op.upgrade, shape));
         }
         let resp = docker.inner.transport.send(req, timeout).await?;
         response::decode(resp, shape).await

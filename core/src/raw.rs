@@ -141,7 +141,7 @@ impl RawRequest {
                 tty: self.tty,
                 version,
             };
-            return Ok(response::upgraded(&parts, upgraded, true, shape));
+            return Ok(response::upgraded(&parts, upgraded, "tcp", shape));
         }
         let resp = docker.inner.transport.send(req, timeout).await?;
         match self.kind {

@@ -501,3 +501,80 @@ async fn prune_removes_stopped_containers_matching_the_filter() {
         Err(Error::NotFound { .. })
     ));
 }
+
+#[tokio::test]
+async fn attach_over_a_websocket() {
+    let d = docker();
+    ensure_test_image(&d).await.unwrap();
+    let c = d.containers();
+    let mut cleanup = Cleanup::new();
+    let id = create(
+        &d,
+        ContainerConfig::new(TEST_IMAGE)
+            .cmd(["cat"])
+            .stdin(true, true),
+        &mut cleanup,
+    )
+    .await;
+    c.start(&id).await.unwrap();
+    let attached = c
+        .attach_websocket(
+            &id,
+            AttachOptions {
+                stdin: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (mut output, mut input) = attached.split();
+    input.write(b"over websocket\n").await.unwrap();
+    let echoed = tokio::time::timeout(Duration::from_secs(10), output.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(echoed.bytes, "over websocket\n");
+    input.close().await.unwrap();
+    let exit = c
+        .wait_timeout(&id, WaitCondition::NotRunning, Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert_eq!(exit.status_code, 0, "cat saw EOF when the socket closed");
+}
+
+#[tokio::test]
+async fn resize_a_tty_container() {
+    let d = docker();
+    ensure_test_image(&d).await.unwrap();
+    let c = d.containers();
+    let mut cleanup = Cleanup::new();
+    let config = ContainerConfig::new(TEST_IMAGE)
+        .cmd(["sh", "-c", "read go; stty size"])
+        .tty(true)
+        .stdin(true, true);
+    let id = create(&d, config, &mut cleanup).await;
+    c.start(&id).await.unwrap();
+    c.resize(&id, 33, 99).await.unwrap();
+    let mut attached = c
+        .attach(
+            &id,
+            AttachOptions {
+                stdin: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        attached.output.is_tty(),
+        "known from the container's Config.Tty"
+    );
+    attached.input.write(b"go\n").await.unwrap();
+    let (out, _) = attached.output.collect().await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&out).contains("33 99"),
+        "{:?}",
+        String::from_utf8_lossy(&out)
+    );
+}

@@ -277,3 +277,30 @@ async fn a_daemon_dying_mid_stream_is_an_error_not_a_silent_end() {
     }
     assert!(saw_error, "the cut is reported");
 }
+
+#[tokio::test]
+async fn a_hijack_answered_with_200_instead_of_101_still_streams() {
+    // Older daemons answer an attach with 200 and then hijack the connection anyway.
+    let (addr, _task) = fake_daemon(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n\
+          \x01\x00\x00\x00\x00\x00\x00\x03out\x02\x00\x00\x00\x00\x00\x00\x03err",
+        true,
+    )
+    .await;
+    let d = isolated(&addr)
+        .api_version("1.41".parse().unwrap())
+        .build()
+        .unwrap();
+    let attached = d
+        .invoke(
+            "ContainerAttach",
+            serde_json::json!({"id": "x", "stream": true, "stdout": true, "stderr": true}),
+        )
+        .tty(false)
+        .await
+        .unwrap()
+        .into_attached()
+        .unwrap();
+    let (out, err) = attached.output.collect().await.unwrap();
+    assert_eq!((out.as_slice(), err.as_slice()), (&b"out"[..], &b"err"[..]));
+}

@@ -259,18 +259,22 @@ pub(crate) async fn decode_auto(resp: Response, what: &str, tty: bool) -> Result
     .await
 }
 
-/// Output of an upgraded connection.
+/// Output of an upgraded connection: attach/exec streams over `tcp` or `websocket`,
+/// anything else (a BuildKit session) raw.
 pub(crate) fn upgraded(
     parts: &http::response::Parts,
     upgraded: Upgraded,
-    kind_is_output: bool,
+    protocol: &str,
     shape: Shape<'_>,
 ) -> Output {
-    if !kind_is_output {
-        return Output::Upgraded(upgraded);
+    match protocol {
+        "tcp" => {
+            let tty = is_tty(&content_type(&parts.headers), shape.version, shape.tty);
+            Output::Attached(Attached::new(upgraded, tty))
+        }
+        "websocket" => Output::Attached(Attached::websocket(upgraded)),
+        _ => Output::Upgraded(upgraded),
     }
-    let tty = is_tty(&content_type(&parts.headers), shape.version, shape.tty);
-    Output::Attached(Attached::new(upgraded, tty))
 }
 
 /// TTY or not: from API 1.42 the content type says; before, the container's config does.

@@ -338,6 +338,31 @@ impl Containers {
             .into_attached()
     }
 
+    /// Attaches over a WebSocket (`/attach/ws`): output arrives unframed (stdout and
+    /// stderr together), stdin is sent as binary messages.
+    pub async fn attach_websocket(
+        &self,
+        id: &str,
+        options: AttachOptions,
+    ) -> Result<Attached, Error> {
+        let version = self.docker.api_version().await?;
+        // Before 1.42 the daemon ignores the stream choice and attaches all three.
+        let pick = version >= crate::api::ApiVersion::v1(42);
+        let params = json!({
+            "id": id,
+            "stdin": pick.then_some(options.stdin),
+            "stdout": pick.then_some(options.stdout),
+            "stderr": pick.then_some(options.stderr),
+            "logs": options.logs,
+            "stream": options.stream,
+            "detachKeys": options.detach_keys,
+        });
+        self.docker
+            .invoke("ContainerAttachWebsocket", params)
+            .await?
+            .into_attached()
+    }
+
     /// Waits for the condition and returns the exit code.
     pub async fn wait(&self, id: &str, condition: WaitCondition) -> Result<WaitResult, Error> {
         let v = self

@@ -7,10 +7,13 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use bytes::{Buf, BytesMut};
+use futures_util::ready;
 use tokio::io::{AsyncWrite, AsyncWriteExt, WriteHalf};
 
 use super::bytes::ByteStream;
 use super::frames::LogStream;
+use super::websocket;
 use crate::error::Error;
 use crate::transport::Upgraded;
 
@@ -28,6 +31,21 @@ impl Attached {
             output: LogStream::new(ByteStream::from_reader(read, "the attached output"), tty),
             input: AttachInput {
                 write,
+                websocket: None,
+                closed: false,
+            },
+        }
+    }
+
+    /// Splits a WebSocket attach connection: output arrives unframed in WebSocket
+    /// messages, stdin goes out as binary messages.
+    pub fn websocket(upgraded: Upgraded) -> Self {
+        let (read, write) = tokio::io::split(upgraded);
+        Attached {
+            output: LogStream::new(websocket::payloads(read), true),
+            input: AttachInput {
+                write,
+                websocket: Some(BytesMut::new()),
                 closed: false,
             },
         }
@@ -50,6 +68,8 @@ impl fmt::Debug for Attached {
 /// The process's stdin. Also an [`AsyncWrite`].
 pub struct AttachInput {
     write: WriteHalf<Upgraded>,
+    /// WebSocket attach: framed bytes not yet written.
+    websocket: Option<BytesMut>,
     closed: bool,
 }
 
@@ -59,14 +79,10 @@ impl AttachInput {
         if self.closed {
             return Err(Error::invalid("stdin was already closed"));
         }
-        self.write
-            .write_all(data)
-            .await
-            .map_err(|e| Error::closed(format!("writing to the process's stdin failed: {e}")))?;
-        self.write
-            .flush()
-            .await
-            .map_err(|e| Error::closed(format!("writing to the process's stdin failed: {e}")))
+        let failed =
+            |e: io::Error| Error::closed(format!("writing to the process's stdin failed: {e}"));
+        self.write_all(data).await.map_err(failed)?;
+        self.flush().await.map_err(failed)
     }
 
     /// Closes stdin: the process reads EOF. Output keeps arriving until it ends.
@@ -74,11 +90,29 @@ impl AttachInput {
         if self.closed {
             return Ok(());
         }
+        let failed =
+            |e: io::Error| Error::closed(format!("closing the process's stdin failed: {e}"));
+        if let Some(pending) = self.websocket.as_mut() {
+            pending.extend_from_slice(&websocket::frame(websocket::OP_CLOSE, b""));
+            self.flush().await.map_err(failed)?;
+        }
         self.closed = true;
-        self.write
-            .shutdown()
-            .await
-            .map_err(|e| Error::closed(format!("closing the process's stdin failed: {e}")))
+        self.write.shutdown().await.map_err(failed)
+    }
+
+    /// Writes out framed WebSocket bytes still pending.
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let Some(pending) = self.websocket.as_mut() else {
+            return Poll::Ready(Ok(()));
+        };
+        while !pending.is_empty() {
+            let n = ready!(Pin::new(&mut self.write).poll_write(cx, pending))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            pending.advance(n);
+        }
+        Poll::Ready(Ok(()))
     }
 }
 
@@ -88,14 +122,25 @@ impl AsyncWrite for AttachInput {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.write).poll_write(cx, buf)
+        let this = &mut *self;
+        if this.websocket.is_none() {
+            return Pin::new(&mut this.write).poll_write(cx, buf);
+        }
+        // One message per write; earlier messages go out first.
+        ready!(this.poll_pending(cx))?;
+        if let Some(pending) = this.websocket.as_mut() {
+            pending.extend_from_slice(&websocket::frame(websocket::OP_BINARY, buf));
+        }
+        Poll::Ready(Ok(buf.len()))
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_pending(cx))?;
         Pin::new(&mut self.write).poll_flush(cx)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_pending(cx))?;
         self.closed = true;
         Pin::new(&mut self.write).poll_shutdown(cx)
     }

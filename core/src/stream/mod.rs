@@ -8,6 +8,7 @@ mod frames;
 mod json;
 mod lines;
 pub mod tar;
+pub(crate) mod websocket;
 
 pub use self::attach::{AttachInput, Attached};
 pub use self::bytes::ByteStream;

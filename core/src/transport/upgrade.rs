@@ -12,6 +12,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use super::io::Io;
 use crate::body::Body;
 use crate::error::Error;
+use crate::stream::websocket;
 
 /// Largest response head accepted before the upgrade.
 const MAX_HEAD: usize = 64 * 1024;
@@ -100,6 +101,16 @@ pub(super) async fn hijack(
         head.extend_from_slice(b"\r\n");
     }
     head.extend_from_slice(format!("Connection: Upgrade\r\nUpgrade: {protocol}\r\n").as_bytes());
+    // WebSocket asks for more: a nonce the answer must hash back, and a version.
+    let ws_key = (protocol == "websocket").then(websocket::handshake_key);
+    if let Some(key) = &ws_key {
+        head.extend_from_slice(
+            format!("Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n").as_bytes(),
+        );
+        if !parts.headers.contains_key(http::header::ORIGIN) {
+            head.extend_from_slice(b"Origin: http://localhost\r\n");
+        }
+    }
     head.extend_from_slice(
         format!(
             "Content-Length: {}\r\n\r\n",
@@ -160,6 +171,17 @@ pub(super) async fn hijack(
     if status != 101 && status != 200 {
         let message = read_error_body(&mut io, buf, &headers).await;
         return Err(Error::from_status(status, message));
+    }
+    if let Some(key) = &ws_key {
+        let accept = headers
+            .get("sec-websocket-accept")
+            .and_then(|v| v.to_str().ok());
+        if status != 101 || accept.is_some_and(|a| a != websocket::expected_accept(key)) {
+            return Err(Error::decode(
+                format!("the WebSocket handshake with {address}"),
+                format!("status {status}, Sec-WebSocket-Accept {accept:?}"),
+            ));
+        }
     }
     let mut response = http::Response::new(());
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
