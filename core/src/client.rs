@@ -38,6 +38,8 @@ pub(crate) struct Inner {
     pub pinned: Option<ApiVersion>,
     pub negotiated: OnceCell<ApiVersion>,
     pub request_timeout: Option<Duration>,
+    /// Where the CLI configuration (credentials) is looked up.
+    pub env: Environment,
 }
 
 impl std::fmt::Debug for Docker {
@@ -101,6 +103,13 @@ impl Docker {
     /// The pinned API version, if any.
     pub fn pinned_api_version(&self) -> Option<ApiVersion> {
         self.inner.pinned
+    }
+
+    /// The docker CLI's credential configuration (`config.json`, helpers), read now.
+    pub fn credential_store(
+        &self,
+    ) -> Result<crate::resources::credentials::CredentialStore, Error> {
+        crate::resources::credentials::CredentialStore::load(&self.inner.env)
     }
 
     /// Idle keep-alive connections in the pool.
@@ -225,6 +234,7 @@ impl DockerBuilder {
                 pinned: resolved.api_version,
                 negotiated: OnceCell::new(),
                 request_timeout: self.request_timeout,
+                env: self.explicit.env.clone(),
             }),
         })
     }

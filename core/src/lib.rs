@@ -44,6 +44,7 @@ pub use http;
 pub use invoke::{CallOptions, Invoke};
 pub use raw::RawRequest;
 pub use resources::archive::PutArchiveOptions;
+pub use resources::build::{BuildContext, BuildOptions, Dockerfile};
 pub use resources::container_config::ContainerConfig;
 pub use resources::container_models::{
     Change, ContainerInspect, ContainerState, ContainerSummary, Created, PathStat, PruneReport,
@@ -52,14 +53,22 @@ pub use resources::container_models::{
 pub use resources::containers::{
     AttachOptions, Containers, ListOptions, LogsOptions, RemoveOptions, StopOptions, WaitCondition,
 };
+pub use resources::credentials::CredentialStore;
 pub use resources::exec::{ExecConfig, ExecInspect, ExecOutput, ExecSession, Execs};
+pub use resources::images::{
+    CommitOptions, HistoryItem, ImageInspect, ImageSummary, Images, ImportOptions,
+    ListImagesOptions, PullOptions, PushOptions, RemovedImage, SearchResult,
+};
+pub use resources::networks::{ConnectOptions, NetworkConfig, Networks};
 pub use resources::registry_auth::Credentials;
 pub use resources::run::{RunOptions, RunOutput};
 pub use resources::system::{
     Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Ping, Version,
 };
+pub use resources::volumes::{Volume, VolumeConfig, Volumes};
 pub use stream::{
-    AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, StdStream,
+    AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, Progress,
+    ProgressStream, ProgressSummary, StdStream,
 };
 pub use transport::Upgraded;
 

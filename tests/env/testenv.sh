@@ -12,12 +12,15 @@
 #   - dockerd with --tlsverify on 127.0.0.1:2376 (own data/exec root, no bridge),
 #     with a fresh CA, server and client certificate (and a second, unrelated CA);
 #   - socat on 127.0.0.1:2375 (plain TCP) and 127.0.0.1:2377 (TLS, no client
-#     certificate) in front of the main daemon's socket.
+#     certificate) in front of the main daemon's socket;
+#   - Debian's docker-registry on 127.0.0.1:5000 (open) and 127.0.0.1:5001 (htpasswd).
 # Needs root (to install packages and run dockerd).
 set -euo pipefail
 
 WORK=${LIBDOCKER_TEST_WORK:-/tmp/libdocker-test}
-PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates)
+PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates docker-registry apache2-utils)
+REGISTRY_USER=libdocker
+REGISTRY_PASSWORD=registry-pass-4711
 TLS_BRIDGE=ldtls0
 
 log() { printf '[testenv] %s\n' "$*" >&2; }
@@ -156,6 +159,31 @@ proxies() {
         die "socat TLS on 127.0.0.1:2377 did not start: $(cat "$WORK/socat-tls.log")"
 }
 
+# registry PORT NAME [auth]: Debian's docker-registry on 127.0.0.1:PORT, optionally
+# with htpasswd basic auth. The daemon treats 127.0.0.0/8 registries as insecure.
+registry() {
+    local port=$1 name=$2 auth=${3:-} d=$WORK/$2
+    if curl -s --max-time 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" | grep -qE '^(200|401)$'; then
+        log "reusing the registry on 127.0.0.1:$port"
+        return 0
+    fi
+    mkdir -p "$d/data"
+    {
+        echo "version: 0.1"
+        echo "log: {level: warn}"
+        echo "storage: {filesystem: {rootdirectory: $d/data}, delete: {enabled: true}}"
+        echo "http: {addr: 127.0.0.1:$port}"
+        if [ -n "$auth" ]; then
+            htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$d/htpasswd"
+            echo "auth: {htpasswd: {realm: libdocker-test, path: $d/htpasswd}}"
+        fi
+    } >"$d/config.yml"
+    log "starting docker-registry on 127.0.0.1:$port${auth:+ (htpasswd)}"
+    start_bg "$name" "$d/registry.log" docker-registry serve "$d/config.yml"
+    wait_for 30 "registry" sh -c "curl -s --max-time 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/v2/ | grep -qE '^(200|401)$'" ||
+        die "docker-registry on :$port did not start: $(tail -n 5 "$d/registry.log")"
+}
+
 write_env() {
     cat >"$WORK/env" <<EOF
 export DOCKER_HOST=$MAIN_HOST
@@ -165,6 +193,10 @@ export LIBDOCKER_TEST_TCP_HOST=tcp://127.0.0.1:2375
 export LIBDOCKER_TEST_TLS_PROXY_HOST=tcp://127.0.0.1:2377
 export LIBDOCKER_TEST_CERTS=$WORK/certs
 export LIBDOCKER_TEST_WORK=$WORK
+export LIBDOCKER_TEST_REGISTRY=127.0.0.1:5000
+export LIBDOCKER_TEST_AUTH_REGISTRY=127.0.0.1:5001
+export LIBDOCKER_TEST_REGISTRY_USER=$REGISTRY_USER
+export LIBDOCKER_TEST_REGISTRY_PASSWORD=$REGISTRY_PASSWORD
 EOF
     log "environment written to $WORK/env"
 }
@@ -176,6 +208,8 @@ up() {
     main_daemon
     tls_daemon
     proxies
+    registry 5000 registry-open
+    registry 5001 registry-auth auth
     write_env
 }
 
@@ -214,6 +248,7 @@ down() {
         rm -f "$f"
     done
     # dockerd leaves its mounts behind when killed hard; clean the private roots.
+    rm -rf "$WORK/registry-open" "$WORK/registry-auth"
     for d in "$WORK/main" "$WORK/tls"; do
         [ -d "$d" ] || continue
         grep -o " $d/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true

@@ -2,11 +2,15 @@
 //! method builds parameters and shapes the result; the request itself is `invoke`'s.
 
 pub mod archive;
+pub mod build;
 pub mod container_config;
 pub mod container_models;
 pub mod containers;
 pub mod credentials;
 pub mod exec;
+pub mod images;
+pub mod networks;
 pub mod registry_auth;
 pub mod run;
 pub mod system;
+pub mod volumes;

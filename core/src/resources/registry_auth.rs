@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
+
 /// Credentials for one registry.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
@@ -86,9 +88,55 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// Registry failures reach us as 500s or as in-stream errors whose text says what
+/// happened; a refused login becomes [`Error::Unauthorized`], an unknown image
+/// [`Error::NotFound`], so callers can match on them.
+pub(crate) fn classify(e: Error) -> Error {
+    let message = match &e {
+        Error::ServerError { message }
+        | Error::Status { message, .. }
+        | Error::Progress { message, .. } => message.clone(),
+        _ => return e,
+    };
+    let lower = message.to_ascii_lowercase();
+    const REFUSED: [&str; 6] = [
+        "no basic auth credentials",
+        "unauthorized",
+        "401 unauthorized",
+        "authentication required",
+        "incorrect username or password",
+        "denied: requested access",
+    ];
+    if REFUSED.iter().any(|p| lower.contains(p)) {
+        return Error::Unauthorized { message };
+    }
+    if lower.contains("manifest unknown") || lower.contains("not found: manifest") {
+        return Error::NotFound { message };
+    }
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_refusals_become_unauthorized() {
+        let e = classify(Error::ServerError {
+            message: "Head \"http://127.0.0.1:5001/v2/x/manifests/1\": no basic auth credentials"
+                .into(),
+        });
+        assert!(matches!(e, Error::Unauthorized { .. }));
+        let e = classify(Error::Progress {
+            operation: "push".into(),
+            message: "disk full".into(),
+        });
+        assert!(matches!(e, Error::Progress { .. }));
+        let e = classify(Error::ServerError {
+            message: "manifest for a:1 not found: manifest unknown".into(),
+        });
+        assert!(matches!(e, Error::NotFound { .. }));
+    }
 
     #[test]
     fn debug_hides_secrets() {

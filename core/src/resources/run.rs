@@ -33,8 +33,9 @@ pub struct RunOutput {
 }
 
 impl Docker {
-    /// Runs `cmd` in a new container of `image` and returns its output. A non-zero
-    /// exit is [`Error::ContainerFailed`] with the exit code and stderr.
+    /// Runs `cmd` (or, if empty, the image's CMD) in a new container of `image` and
+    /// returns its output. A non-zero exit is [`Error::ContainerFailed`] with the
+    /// exit code and stderr.
     pub async fn run<I, S>(
         &self,
         image: &str,
@@ -67,11 +68,15 @@ impl Docker {
         S: Into<String>,
     {
         let containers = self.containers();
-        let config = options
+        let cmd: Vec<String> = cmd.into_iter().map(Into::into).collect();
+        let mut config = options
             .config
             .unwrap_or_else(|| ContainerConfig::new(image))
-            .set("/Image", image)
-            .cmd(cmd);
+            .set("/Image", image);
+        // No command given: the image's CMD applies.
+        if !cmd.is_empty() {
+            config = config.cmd(cmd);
+        }
         let created = containers.create(&config, options.name.as_deref()).await?;
         let id = created.id;
         let result = async {

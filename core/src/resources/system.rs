@@ -248,11 +248,12 @@ impl Docker {
 
     /// Checks credentials against a registry (as `docker login` does).
     pub async fn auth(&self, credentials: &Credentials) -> Result<AuthStatus, Error> {
-        match self
+        let answer = self
             .invoke("SystemAuth", json!({ "authConfig": credentials.to_json() }))
             .timeout(Duration::from_secs(120))
-            .await
-        {
+            .await;
+        // The daemon reports a refused login as a 500 naming the registry's 401.
+        match answer.map_err(crate::resources::registry_auth::classify) {
             Ok(out) => {
                 let v = out.into_json()?;
                 Ok(AuthStatus {

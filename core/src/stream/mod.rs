@@ -7,6 +7,7 @@ pub mod dockerignore;
 mod frames;
 mod json;
 mod lines;
+pub mod progress;
 pub mod tar;
 pub(crate) mod websocket;
 
@@ -15,3 +16,4 @@ pub use self::bytes::ByteStream;
 pub use self::frames::{FrameDecoder, LogChunk, LogStream, StdStream};
 pub use self::json::JsonStream;
 pub use self::lines::LineStream;
+pub use self::progress::{Progress, ProgressDetail, ProgressKind, ProgressStream, ProgressSummary};
