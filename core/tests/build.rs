@@ -3,8 +3,10 @@
 
 use std::fs;
 
-use docker_testsupport::{docker, ensure_test_image, unique, TEST_IMAGE, TEST_LABEL};
-use libdocker::{BuildContext, BuildOptions, Dockerfile, Error};
+use docker_testsupport::{docker, ensure_test_image, env, unique, TEST_IMAGE, TEST_LABEL};
+use libdocker::{
+    BuildContext, BuildOptions, Credentials, Docker, Dockerfile, Environment, Error, PushOptions,
+};
 
 fn options(tag: &str) -> BuildOptions {
     let mut o = BuildOptions::tagged(tag);
@@ -211,4 +213,125 @@ async fn a_dockerfile_outside_the_context() {
         .unwrap();
     assert_eq!(out.stdout, b"from the context");
     d.images().remove(&tag, true, false).await.unwrap();
+}
+
+#[tokio::test]
+async fn target_extra_hosts_and_network_mode() {
+    let d = docker();
+    ensure_test_image(&d).await.unwrap();
+    let dockerfile = Dockerfile::from_as(TEST_IMAGE, "first")
+        .run("grep -q 'buildhost' /etc/hosts && echo host-ok > /hosts-check")
+        .run("ip route | grep -q default && echo net > /net || echo no-net > /net")
+        .then_from(TEST_IMAGE)
+        .run("echo second stage > /second");
+    let tag = format!("libdocker-test/target:{}", unique("t"));
+    let mut opts = options(&tag);
+    opts.target = Some("first".into());
+    opts.extra_hosts = vec!["buildhost:10.1.2.3".into()];
+    opts.network_mode = Some("none".into());
+    opts.no_cache = true;
+    d.images()
+        .build_image(BuildContext::memory().dockerfile(&dockerfile), opts)
+        .await
+        .unwrap();
+    let out = d
+        .run(
+            &tag,
+            [
+                "sh",
+                "-c",
+                "cat /hosts-check /net; test -e /second && echo has-second || true",
+            ],
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "host-ok\nno-net\n",
+        "stopped at the target stage"
+    );
+    d.images().remove(&tag, true, false).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_private_base_image_is_pulled_with_the_cli_configs_credentials() {
+    let d = docker();
+    ensure_test_image(&d).await.unwrap();
+    let registry = env("LIBDOCKER_TEST_AUTH_REGISTRY");
+    let (user, password) = (
+        env("LIBDOCKER_TEST_REGISTRY_USER"),
+        env("LIBDOCKER_TEST_REGISTRY_PASSWORD"),
+    );
+    let base = format!("{registry}/libdocker-test/base:{}", unique("b"));
+    let (repo, tag) = base.rsplit_once(':').unwrap();
+    d.images().tag(TEST_IMAGE, repo, Some(tag)).await.unwrap();
+    let creds = Credentials::basic(&registry, &user, &password);
+    d.images()
+        .push(
+            &base,
+            PushOptions {
+                credentials: Some(creds),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+
+    let dockerfile = Dockerfile::from(&base).run("echo from private base > /proof");
+    let built_tag = format!("libdocker-test/private-built:{}", unique("p"));
+    let mut opts = options(&built_tag);
+    opts.pull = true; // always ask the registry, so credentials are needed
+
+    // No credentials: the registry refuses the pull inside the build.
+    let empty = tempfile::tempdir().unwrap();
+    let anonymous = Docker::builder()
+        .environment(Environment::from_pairs([
+            ("DOCKER_HOST", env("LIBDOCKER_TEST_MAIN_HOST")),
+            ("DOCKER_CONFIG", empty.path().display().to_string()),
+        ]))
+        .build()
+        .unwrap();
+    let err = anonymous
+        .images()
+        .build_image(BuildContext::memory().dockerfile(&dockerfile), opts.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::BuildFailed { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("no basic auth credentials"),
+        "{err}"
+    );
+
+    // The same build with an `auths` entry: X-Registry-Config carries it.
+    let config = tempfile::tempdir().unwrap();
+    use base64::Engine as _;
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    std::fs::write(
+        config.path().join("config.json"),
+        serde_json::json!({"auths": {registry.clone(): {"auth": auth}}}).to_string(),
+    )
+    .unwrap();
+    let configured = Docker::builder()
+        .environment(Environment::from_pairs([
+            ("DOCKER_HOST", env("LIBDOCKER_TEST_MAIN_HOST")),
+            ("DOCKER_CONFIG", config.path().display().to_string()),
+        ]))
+        .build()
+        .unwrap();
+    configured
+        .images()
+        .build_image(BuildContext::memory().dockerfile(&dockerfile), opts)
+        .await
+        .unwrap();
+    let out = d
+        .run(&built_tag, ["cat", "/proof"], Default::default())
+        .await
+        .unwrap();
+    assert_eq!(out.stdout, b"from private base\n");
+    d.images().remove(&built_tag, true, false).await.unwrap();
+    d.images().remove(&base, false, false).await.unwrap();
 }
