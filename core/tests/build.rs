@@ -3,10 +3,11 @@
 
 use std::fs;
 
-use docker_testsupport::{docker, ensure_test_image, env, unique, TEST_IMAGE, TEST_LABEL};
-use libdocker::{
-    BuildContext, BuildOptions, Credentials, Docker, Dockerfile, Environment, Error, PushOptions,
+use docker_testsupport::{
+    auth_registry, docker, docker_with_cli_config, ensure_test_image, unique, AuthRegistry,
+    TEST_IMAGE, TEST_LABEL,
 };
+use libdocker::{BuildContext, BuildOptions, Credentials, Dockerfile, Error, PushOptions};
 
 fn options(tag: &str) -> BuildOptions {
     let mut o = BuildOptions::tagged(tag);
@@ -258,11 +259,11 @@ async fn target_extra_hosts_and_network_mode() {
 async fn a_private_base_image_is_pulled_with_the_cli_configs_credentials() {
     let d = docker();
     ensure_test_image(&d).await.unwrap();
-    let registry = env("LIBDOCKER_TEST_AUTH_REGISTRY");
-    let (user, password) = (
-        env("LIBDOCKER_TEST_REGISTRY_USER"),
-        env("LIBDOCKER_TEST_REGISTRY_PASSWORD"),
-    );
+    let AuthRegistry {
+        host: registry,
+        user,
+        password,
+    } = auth_registry();
     let base = format!("{registry}/libdocker-test/base:{}", unique("b"));
     let (repo, tag) = base.rsplit_once(':').unwrap();
     d.images().tag(TEST_IMAGE, repo, Some(tag)).await.unwrap();
@@ -287,14 +288,7 @@ async fn a_private_base_image_is_pulled_with_the_cli_configs_credentials() {
     opts.pull = true; // always ask the registry, so credentials are needed
 
     // No credentials: the registry refuses the pull inside the build.
-    let empty = tempfile::tempdir().unwrap();
-    let anonymous = Docker::builder()
-        .environment(Environment::from_pairs([
-            ("DOCKER_HOST", env("LIBDOCKER_TEST_MAIN_HOST")),
-            ("DOCKER_CONFIG", empty.path().display().to_string()),
-        ]))
-        .build()
-        .unwrap();
+    let (anonymous, _config) = docker_with_cli_config(&serde_json::json!({}), None);
     let err = anonymous
         .images()
         .build_image(BuildContext::memory().dockerfile(&dockerfile), opts.clone())
@@ -307,21 +301,12 @@ async fn a_private_base_image_is_pulled_with_the_cli_configs_credentials() {
     );
 
     // The same build with an `auths` entry: X-Registry-Config carries it.
-    let config = tempfile::tempdir().unwrap();
     use base64::Engine as _;
     let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    std::fs::write(
-        config.path().join("config.json"),
-        serde_json::json!({"auths": {registry.clone(): {"auth": auth}}}).to_string(),
-    )
-    .unwrap();
-    let configured = Docker::builder()
-        .environment(Environment::from_pairs([
-            ("DOCKER_HOST", env("LIBDOCKER_TEST_MAIN_HOST")),
-            ("DOCKER_CONFIG", config.path().display().to_string()),
-        ]))
-        .build()
-        .unwrap();
+    let (configured, _config) = docker_with_cli_config(
+        &serde_json::json!({"auths": {registry.clone(): {"auth": auth}}}),
+        None,
+    );
     configured
         .images()
         .build_image(BuildContext::memory().dockerfile(&dockerfile), opts)

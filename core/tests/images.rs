@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use docker_testsupport::{
-    busybox_rootfs_tar, create, docker, ensure_test_image, env, sh, unique, Cleanup, TEST_IMAGE,
-    TEST_LABEL,
+    auth_registry, busybox_rootfs_tar, create, docker, docker_with_cli_config, ensure_test_image,
+    env, sh, unique, AuthRegistry, Cleanup, TEST_IMAGE, TEST_LABEL,
 };
 use libdocker::{
-    ApiVersion, Body, CommitOptions, Credentials, Docker, Environment, Error, Filters,
-    ImportOptions, ListImagesOptions, PullOptions, PushOptions, RemoveOptions, WaitCondition,
+    ApiVersion, Body, CommitOptions, Credentials, Docker, Error, Filters, ImportOptions,
+    ListImagesOptions, PullOptions, PushOptions, RemoveOptions, WaitCondition,
 };
 use serde_json::json;
 
@@ -35,31 +35,6 @@ async fn own_image(d: &Docker, cleanup: &mut Cleanup) -> String {
             },
         )
         .await
-        .unwrap()
-}
-
-/// A client whose CLI configuration lives in `config_dir` (and whose PATH may hold helpers).
-fn client_with_config(config_dir: &Path, path_prefix: Option<&Path>) -> Docker {
-    let mut vars = vec![
-        ("DOCKER_HOST".to_string(), env("LIBDOCKER_TEST_MAIN_HOST")),
-        (
-            "DOCKER_CONFIG".to_string(),
-            config_dir.display().to_string(),
-        ),
-    ];
-    if let Some(dir) = path_prefix {
-        vars.push((
-            "PATH".to_string(),
-            format!(
-                "{}:{}",
-                dir.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        ));
-    }
-    Docker::builder()
-        .environment(Environment::from_pairs(vars))
-        .build()
         .unwrap()
 }
 
@@ -124,17 +99,31 @@ async fn push_remove_and_pull_back_through_the_open_registry() {
         .unwrap();
     assert_eq!(dist["Descriptor"]["digest"], digest.as_str());
     d.images().remove(&reference, true, false).await.unwrap();
+
+    // By digest too.
+    let by_digest = format!("{repo}@{digest}");
+    let pulled = d
+        .images()
+        .pull(&by_digest, PullOptions::default())
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+    assert_eq!(pulled.digest.as_deref(), Some(digest.as_str()));
+    assert_eq!(d.images().inspect(&by_digest).await.unwrap().id, image);
+    d.images().remove(&image, true, false).await.unwrap();
 }
 
 #[tokio::test]
 async fn the_auth_registry_with_explicit_config_file_and_helper_credentials() {
     let d = docker();
     ensure_test_image(&d).await.unwrap();
-    let registry = env("LIBDOCKER_TEST_AUTH_REGISTRY");
-    let (user, password) = (
-        env("LIBDOCKER_TEST_REGISTRY_USER"),
-        env("LIBDOCKER_TEST_REGISTRY_PASSWORD"),
-    );
+    let AuthRegistry {
+        host: registry,
+        user,
+        password,
+    } = auth_registry();
     let reference = format!("{registry}/libdocker-test/private:{}", unique("t"));
     let (repo, tag) = reference.rsplit_once(':').unwrap();
     d.images().tag(TEST_IMAGE, repo, Some(tag)).await.unwrap();
@@ -179,8 +168,7 @@ async fn the_auth_registry_with_explicit_config_file_and_helper_credentials() {
         .unwrap();
 
     // No credentials anywhere: Unauthorized.
-    let empty = tempfile::tempdir().unwrap();
-    let anonymous = client_with_config(empty.path(), None);
+    let (anonymous, _config) = docker_with_cli_config(&json!({}), None);
     let err = anonymous
         .images()
         .pull(&reference, PullOptions::default())
@@ -203,14 +191,11 @@ async fn the_auth_registry_with_explicit_config_file_and_helper_credentials() {
     assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
 
     // An `auths` entry in config.json.
-    let with_auths = tempfile::tempdir().unwrap();
     let encoded = base64_encode(&format!("{user}:{password}"));
-    std::fs::write(
-        with_auths.path().join("config.json"),
-        json!({"auths": {format!("http://{registry}"): {"auth": encoded}}}).to_string(),
-    )
-    .unwrap();
-    let from_file = client_with_config(with_auths.path(), None);
+    let (from_file, _config) = docker_with_cli_config(
+        &json!({"auths": {format!("http://{registry}"): {"auth": encoded}}}),
+        None,
+    );
     from_file
         .images()
         .pull(&reference, PullOptions::default())
@@ -232,13 +217,10 @@ async fn the_auth_registry_with_explicit_config_file_and_helper_credentials() {
     )
     .unwrap();
     std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let with_helper = tempfile::tempdir().unwrap();
-    std::fs::write(
-        with_helper.path().join("config.json"),
-        json!({"credHelpers": {registry.clone(): "libdockertest"}}).to_string(),
-    )
-    .unwrap();
-    let from_helper = client_with_config(with_helper.path(), Some(helper_dir.path()));
+    let (from_helper, _config) = docker_with_cli_config(
+        &json!({"credHelpers": {registry.clone(): "libdockertest"}}),
+        Some(helper_dir.path()),
+    );
     let store = from_helper.credential_store().unwrap();
     assert!(
         !format!("{store:?}").contains(&password),

@@ -1,9 +1,10 @@
 //! `invoke` and raw requests against the real daemon: parameters, versions, errors.
 
 use docker_testsupport::{
-    docker, ensure_test_image, env, remove_container, unique, Recorder, TEST_IMAGE, TEST_LABEL,
+    docker, ensure_test_image, env, isolated, remove_container, unique, Recorder, TEST_IMAGE,
+    TEST_LABEL,
 };
-use libdocker::{ApiVersion, Docker, Environment, Error};
+use libdocker::{ApiVersion, Docker, Error};
 use serde_json::{json, Value};
 
 async fn create(d: &Docker, name: &str, labels: Value) -> String {
@@ -88,11 +89,7 @@ async fn container_list_with_all_and_filters() {
 #[tokio::test]
 async fn unknown_parameters_and_wrong_types_are_refused_before_anything_is_sent() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
-    let d = Docker::builder()
-        .environment(Environment::from_pairs::<String, String>([]))
-        .host(&rec.address)
-        .build()
-        .unwrap();
+    let d = isolated(&rec.address).build().unwrap();
     let err = d
         .invoke("ContainerList", json!({"al": true}))
         .await
@@ -128,9 +125,7 @@ async fn unknown_parameters_and_wrong_types_are_refused_before_anything_is_sent(
 #[tokio::test]
 async fn a_pinned_client_puts_its_version_in_every_path() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
-    let d = Docker::builder()
-        .environment(Environment::from_pairs::<String, String>([]))
-        .host(&rec.address)
+    let d = isolated(&rec.address)
         .api_version(ApiVersion::v1(40))
         .build()
         .unwrap();
@@ -152,11 +147,7 @@ async fn a_pinned_client_puts_its_version_in_every_path() {
 #[tokio::test]
 async fn a_negotiating_client_pings_once_then_uses_the_daemons_version() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
-    let d = Docker::builder()
-        .environment(Environment::from_pairs::<String, String>([]))
-        .host(&rec.address)
-        .build()
-        .unwrap();
+    let d = isolated(&rec.address).build().unwrap();
     let daemon = docker().ping().await.unwrap().api_version.unwrap();
     d.version().await.unwrap();
     d.info().await.unwrap();
@@ -173,9 +164,7 @@ async fn a_negotiating_client_pings_once_then_uses_the_daemons_version() {
 #[tokio::test]
 async fn operations_and_parameters_newer_than_the_pin_are_refused_without_a_request() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
-    let d = Docker::builder()
-        .environment(Environment::from_pairs::<String, String>([]))
-        .host(&rec.address)
+    let d = isolated(&rec.address)
         .api_version(ApiVersion::v1(40))
         .build()
         .unwrap();

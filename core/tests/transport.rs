@@ -5,20 +5,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use docker_testsupport::{env, Recorder};
+use docker_testsupport::{env, isolated, Recorder};
 use futures_util::StreamExt;
 use libdocker::{Docker, Environment, Error, TlsOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn certs() -> PathBuf {
     PathBuf::from(env("LIBDOCKER_TEST_CERTS"))
-}
-
-fn isolated(host: &str) -> libdocker::DockerBuilder {
-    // An empty environment: only what the test sets explicitly applies.
-    Docker::builder()
-        .environment(Environment::from_pairs::<String, String>([]))
-        .host(host)
 }
 
 #[tokio::test]

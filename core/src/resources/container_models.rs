@@ -3,16 +3,9 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use super::null_default::null_default;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
 
 /// One entry of `ContainerList`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

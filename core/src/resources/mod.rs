@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod exec;
 pub mod images;
 pub mod networks;
+mod null_default;
 pub mod registry_auth;
 pub mod run;
 pub mod system;

@@ -10,7 +10,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Deserializer, Serialize};
+use super::null_default::null_default;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::container_models::PruneReport;
@@ -31,12 +32,6 @@ impl Docker {
             docker: self.clone(),
         }
     }
-}
-
-fn null_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
-    d: D,
-) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A volume.

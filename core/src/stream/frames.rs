@@ -256,10 +256,11 @@ impl fmt::Debug for LogStream {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
+    /// One multiplexed frame.
+    pub(crate) fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
         let mut v = vec![stream, 0, 0, 0];
         v.extend_from_slice(&(payload.len() as u32).to_be_bytes());
         v.extend_from_slice(payload);

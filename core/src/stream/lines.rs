@@ -98,15 +98,9 @@ impl Stream for LineStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stream::frames::tests::frame;
     use crate::stream::ByteStream;
     use futures_util::StreamExt;
-
-    fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
-        let mut v = vec![stream, 0, 0, 0];
-        v.extend_from_slice(&(payload.len() as u32).to_be_bytes());
-        v.extend_from_slice(payload);
-        v
-    }
 
     #[tokio::test]
     async fn lines_per_stream_with_a_length_limit() {

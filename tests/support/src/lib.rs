@@ -310,3 +310,52 @@ pub async fn create(
 pub fn sh(script: &str) -> libdocker::ContainerConfig {
     libdocker::ContainerConfig::new(TEST_IMAGE).cmd(["sh", "-c", script])
 }
+
+/// A builder of a client of `host` that ignores the process environment.
+pub fn isolated(host: &str) -> libdocker::DockerBuilder {
+    Docker::builder()
+        .environment(libdocker::Environment::from_pairs::<String, String>([]))
+        .host(host)
+}
+
+/// A client of the main test daemon whose docker CLI configuration is `config`
+/// (written as `config.json` in a fresh directory), and whose PATH starts with
+/// `helpers` (for `docker-credential-*` scripts). Keep the directory while the client is used.
+pub fn docker_with_cli_config(
+    config: &serde_json::Value,
+    helpers: Option<&Path>,
+) -> (Docker, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("config.json"), config.to_string()).expect("write config.json");
+    let mut vars = vec![
+        ("DOCKER_HOST".to_string(), env("LIBDOCKER_TEST_MAIN_HOST")),
+        (
+            "DOCKER_CONFIG".to_string(),
+            dir.path().display().to_string(),
+        ),
+    ];
+    if let Some(helpers) = helpers {
+        let path = std::env::var("PATH").unwrap_or_default();
+        vars.push(("PATH".to_string(), format!("{}:{path}", helpers.display())));
+    }
+    let docker = Docker::builder()
+        .environment(libdocker::Environment::from_pairs(vars))
+        .build()
+        .expect("a client of the test daemon");
+    (docker, dir)
+}
+
+/// The registry with htpasswd authentication, and its login.
+pub struct AuthRegistry {
+    pub host: String,
+    pub user: String,
+    pub password: String,
+}
+
+pub fn auth_registry() -> AuthRegistry {
+    AuthRegistry {
+        host: env("LIBDOCKER_TEST_AUTH_REGISTRY"),
+        user: env("LIBDOCKER_TEST_REGISTRY_USER"),
+        password: env("LIBDOCKER_TEST_REGISTRY_PASSWORD"),
+    }
+}
