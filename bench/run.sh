@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks libdocker against curl, a raw-socket loop, bollard, docker-py,
+# aiodocker and the docker CLI, and writes bench/RESULTS.md.
+#
+#   bench/run.sh [--quick] [--only ping-seq,logs,...]
+#
+# Reuses a reachable daemon (DOCKER_HOST, /var/run/docker.sock, or the test
+# environment's), else starts one the way the tests do and stops it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${LIBDOCKER_TEST_WORK:-/tmp/libdocker-test}
+export LIBDOCKER_TEST_WORK=$WORK
+
+ping_ok() { curl -sf --max-time 3 --unix-socket "${1#unix://}" http://d/_ping >/dev/null 2>&1; }
+HOST=""
+for h in "${DOCKER_HOST:-}" unix:///var/run/docker.sock "unix://$WORK/main/docker.sock"; do
+    case "$h" in unix://*) ping_ok "$h" && { HOST=$h; break; } ;; esac
+done
+if [ -z "$HOST" ]; then
+    tests/env/testenv.sh daemon
+    trap 'tests/env/testenv.sh down' EXIT
+    # shellcheck disable=SC1091
+    . "$WORK/env"
+    HOST=$DOCKER_HOST
+fi
+export DOCKER_HOST=$HOST
+echo "benchmarking against $HOST"
+
+cargo build --release -q -p libdocker-bench
+# The test image, made by our own client if absent.
+cargo run --release -q --example run -- libdocker-test/busybox:latest true >/dev/null
+
+VENV=bench/.venv
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+"$VENV/bin/pip" install -q -r bench/requirements.txt
+
+"$VENV/bin/python" bench/run.py --host "$HOST" --python "$VENV/bin/python" "$@"
