@@ -17,7 +17,7 @@ use hyper_util::rt::TokioIo;
 
 use crate::body::Body;
 use crate::error::Error;
-use pool::{Conn, Pool};
+use pool::{BoxedConn, Conn, Pool};
 
 /// Connections to one daemon.
 pub(crate) struct Transport {
@@ -102,7 +102,7 @@ impl Transport {
         )))
     }
 
-    async fn open(&self) -> Result<Conn, Error> {
+    async fn open(&self) -> Result<BoxedConn, Error> {
         let io = self.dialer.dial().await?;
         let (sender, driver) = hyper::client::conn::http1::Builder::new()
             .handshake(TokioIo::new(io))

@@ -37,15 +37,19 @@ pub(crate) struct Conn {
     pub reused: bool,
 }
 
+/// Connections are boxed: hyper's connection state is large, and a connection
+/// moves between the pool, the request and the response body on every call.
+pub(crate) type BoxedConn = Box<Conn>;
+
 impl Conn {
-    pub fn new(sender: SendRequest<Body>, driver: Driver) -> Self {
-        Conn {
+    pub fn new(sender: SendRequest<Body>, driver: Driver) -> BoxedConn {
+        Box::new(Conn {
             sender,
             driver,
             closed: false,
             error: None,
             reused: false,
-        }
+        })
     }
 
     /// Makes progress on the connection's reads and writes.
@@ -93,12 +97,12 @@ impl Conn {
 /// Idle connections to one daemon.
 #[derive(Default)]
 pub(crate) struct Pool {
-    idle: Mutex<Vec<Conn>>,
+    idle: Mutex<Vec<BoxedConn>>,
 }
 
 impl Pool {
     /// An idle connection that is still open, if any.
-    pub fn take(&self) -> Option<Conn> {
+    pub fn take(&self) -> Option<BoxedConn> {
         loop {
             let mut conn = self.idle.lock().ok()?.pop()?;
             if conn.still_open() {
@@ -108,7 +112,7 @@ impl Pool {
         }
     }
 
-    fn put(&self, conn: Conn) {
+    fn put(&self, conn: BoxedConn) {
         if conn.closed || conn.sender.is_closed() {
             return;
         }
@@ -129,13 +133,13 @@ impl Pool {
 /// and closes it when dropped early.
 pub(crate) struct ResponseBody {
     incoming: Incoming,
-    conn: Option<Conn>,
+    conn: Option<BoxedConn>,
     pool: Arc<Pool>,
     address: Arc<str>,
 }
 
 impl ResponseBody {
-    pub fn new(incoming: Incoming, conn: Conn, pool: Arc<Pool>, address: Arc<str>) -> Self {
+    pub fn new(incoming: Incoming, conn: BoxedConn, pool: Arc<Pool>, address: Arc<str>) -> Self {
         let mut body = ResponseBody {
             incoming,
             conn: Some(conn),
@@ -155,7 +159,7 @@ impl ResponseBody {
     }
 
     fn error(&mut self, e: hyper::Error) -> Error {
-        let e = self.conn.as_mut().and_then(Conn::take_error).unwrap_or(e);
+        let e = self.conn.as_mut().and_then(|c| c.take_error()).unwrap_or(e);
         self.conn = None;
         body_error(e, &self.address)
     }
