@@ -163,9 +163,24 @@ impl Invoke {
                 .await?;
             return Ok(response::upgraded(&parts, upgraded, op.upgrade, shape));
         }
-        let resp = docker.inner.transport.send(req, timeout).await?;
+        let resp = if is_bulk(op, kind, req.body()) {
+            docker.inner.transport.send_bulk(req, timeout).await?
+        } else {
+            docker.inner.transport.send(req, timeout).await?
+        };
         response::decode(resp, shape).await
     }
+}
+
+/// Streams that can be large (logs, exports, archives, saved images) are read by
+/// the bulk path, which decodes many chunks per read.
+fn is_bulk(op: &Operation, kind: ResponseKind, body: &Body) -> bool {
+    op.method == crate::api::Method::Get
+        && body.is_empty()
+        && matches!(
+            kind,
+            ResponseKind::Multiplexed | ResponseKind::Tar | ResponseKind::Bytes
+        )
 }
 
 impl IntoFuture for Invoke {

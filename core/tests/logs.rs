@@ -297,3 +297,33 @@ async fn follow_streams_as_it_comes_and_ends_when_the_container_stops() {
         ]
     );
 }
+
+#[tokio::test]
+async fn bulk_streams_return_their_connection_to_the_pool() {
+    let rec =
+        docker_testsupport::Recorder::start(&docker_testsupport::env("LIBDOCKER_TEST_MAIN_HOST"))
+            .await;
+    let d = docker_testsupport::isolated(&rec.address).build().unwrap();
+    ensure_test_image(&d).await.unwrap();
+    let mut cleanup = Cleanup::new();
+    let id = finished(&d, sh("seq 1 20000"), &mut cleanup).await;
+    let before = rec.connections();
+    for _ in 0..3 {
+        let (out, _) = ours(&d, &id, LogsOptions::default()).await;
+        assert!(out.ends_with(b"19999\n20000\n"));
+        d.ping().await.unwrap();
+    }
+    // A missing container answers 404 on the same path, and the connection survives it.
+    let err = d
+        .containers()
+        .logs("no-such-container-logs", LogsOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, libdocker::Error::NotFound { .. }), "{err:?}");
+    d.ping().await.unwrap();
+    assert_eq!(
+        rec.connections(),
+        before,
+        "every request after the first went on the kept connection"
+    );
+}

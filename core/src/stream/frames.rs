@@ -86,6 +86,11 @@ impl FrameDecoder {
                     continue;
                 }
                 let stream = self.stream.unwrap_or(StdStream::Stdout);
+                let bytes = if self.remaining == 0 {
+                    absorb_following(buf, stream as u8, bytes)
+                } else {
+                    bytes
+                };
                 return Ok(Some(LogChunk { stream, bytes }));
             }
             if buf.is_empty() {
@@ -154,6 +159,27 @@ impl FrameDecoder {
             ))
         }
     }
+}
+
+/// Joins to `first` the payloads of the complete frames of the same stream that
+/// follow it in `buf`: one chunk per run of a stream instead of one per frame (the
+/// daemon's frames are an artifact of its buffering, not of the output).
+fn absorb_following(buf: &mut Bytes, kind: u8, first: Bytes) -> Bytes {
+    let mut merged: Option<BytesMut> = None;
+    while buf.len() >= 8 && buf[0] == kind {
+        let len = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]) as usize;
+        if buf.len() < 8 + len {
+            break;
+        }
+        let out = merged.get_or_insert_with(|| {
+            let mut m = BytesMut::with_capacity(first.len() + buf.len());
+            m.extend_from_slice(&first);
+            m
+        });
+        out.extend_from_slice(&buf[8..8 + len]);
+        buf.advance(8 + len);
+    }
+    merged.map_or(first, BytesMut::freeze)
 }
 
 /// stdout/stderr of a container or exec, as chunks in the daemon's order.
@@ -304,6 +330,32 @@ pub(crate) mod tests {
                 "piece {piece}"
             );
         }
+    }
+
+    #[test]
+    fn consecutive_frames_of_one_stream_come_out_as_one_chunk() {
+        let mut input = frame(1, b"a\n");
+        input.extend(frame(1, b"b\n"));
+        input.extend(frame(1, b""));
+        input.extend(frame(2, b"e\n"));
+        input.extend(frame(1, b"c\n"));
+        input.extend(frame(1, b"d"));
+        input.extend_from_slice(&frame(1, b"partial")[..10]);
+        let mut d = FrameDecoder::new();
+        let mut buf = Bytes::from(input);
+        let mut chunks = Vec::new();
+        while let Some(c) = d.decode(&mut buf).unwrap() {
+            chunks.push((c.stream, c.bytes));
+        }
+        assert_eq!(
+            chunks,
+            vec![
+                (StdStream::Stdout, Bytes::from("a\nb\n")),
+                (StdStream::Stderr, Bytes::from("e\n")),
+                (StdStream::Stdout, Bytes::from("c\nd")),
+                (StdStream::Stdout, Bytes::from("pa")),
+            ]
+        );
     }
 
     #[test]

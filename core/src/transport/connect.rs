@@ -1,5 +1,4 @@
-//! Opening a connection: unix socket (through hyperlocal's connector), TCP, or TLS over
-//! TCP. TLS, once asked for, is never skipped.
+//! Opening a connection: unix socket, TCP, or TLS over TCP. TLS, once asked for, is never skipped.
 
 use std::io;
 use std::sync::Arc;
@@ -7,7 +6,6 @@ use std::time::Duration;
 
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
-use tower_service::Service;
 
 use super::io::Io;
 use crate::config::Endpoint;
@@ -42,14 +40,10 @@ impl Dialer {
 
     async fn dial_now(&self) -> Result<Io, Error> {
         match &self.endpoint {
-            Endpoint::Unix(path) => {
-                let uri: hyper::Uri = hyperlocal::Uri::new(path, "/").into();
-                hyperlocal::UnixConnector
-                    .call(uri)
-                    .await
-                    .map(Io::Unix)
-                    .map_err(|e| self.connect_error(e))
-            }
+            Endpoint::Unix(path) => tokio::net::UnixStream::connect(path)
+                .await
+                .map(Io::Unix)
+                .map_err(|e| self.connect_error(e)),
             Endpoint::Tcp { host, port, .. } => {
                 let tcp = TcpStream::connect((host.as_str(), *port))
                     .await

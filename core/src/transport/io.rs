@@ -5,14 +5,47 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
+use tokio::net::{TcpStream, UnixStream};
 use tokio_rustls::client::TlsStream;
 
 /// A connected byte stream to the daemon.
 pub(crate) enum Io {
-    Unix(hyperlocal::UnixStream),
+    Unix(UnixStream),
     Tcp(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
+}
+
+/// A socket taken out of the runtime's event loop for a moment, so that data
+/// arriving meanwhile wakes nobody (see `bulk.rs`).
+pub(crate) enum Parked {
+    Unix(std::os::unix::net::UnixStream),
+    Tcp(std::net::TcpStream),
+}
+
+impl Io {
+    /// Whether the socket can be parked (TLS state lives in the stream: it cannot).
+    pub fn can_park(&self) -> bool {
+        !matches!(self, Io::Tls(_))
+    }
+
+    /// Takes the socket out of the event loop; `can_park` must be true.
+    pub fn park(self) -> io::Result<Parked> {
+        match self {
+            Io::Unix(s) => s.into_std().map(Parked::Unix),
+            Io::Tcp(s) => s.into_std().map(Parked::Tcp),
+            Io::Tls(_) => Err(io::Error::other("a TLS connection cannot be parked")),
+        }
+    }
+}
+
+impl Parked {
+    /// Puts the socket back into the event loop of the current runtime.
+    pub fn unpark(self) -> io::Result<Io> {
+        match self {
+            Parked::Unix(s) => UnixStream::from_std(s).map(Io::Unix),
+            Parked::Tcp(s) => TcpStream::from_std(s).map(Io::Tcp),
+        }
+    }
 }
 
 macro_rules! delegate {

@@ -1,23 +1,47 @@
 //! Sending a built request to the daemon: a pooled keep-alive connection for
 //! ordinary requests, a dedicated one for hijacked (upgraded) connections.
 
+mod bulk;
 mod connect;
+mod http1;
 mod io;
+mod pause;
 mod pool;
 mod upgrade;
 
 pub(crate) use connect::Dialer;
-pub(crate) use pool::ResponseBody;
 pub use upgrade::Upgraded;
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
 use hyper_util::rt::TokioIo;
 
 use crate::body::Body;
 use crate::error::Error;
-use pool::{BoxedConn, Conn, Pool};
+use bulk::BulkBody;
+use pool::{BoxedConn, Conn, HyperBody, Pool};
+
+/// A response body: read through hyper, or (bulk streams) decoded by us.
+pub(crate) enum ResponseBody {
+    Hyper(HyperBody),
+    Bulk(BulkBody),
+}
+
+impl Stream for ResponseBody {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.get_mut() {
+            ResponseBody::Hyper(b) => Pin::new(b).poll_next(cx),
+            ResponseBody::Bulk(b) => Pin::new(b).poll_next(cx),
+        }
+    }
+}
 
 /// Connections to one daemon.
 pub(crate) struct Transport {
@@ -86,9 +110,9 @@ impl Transport {
                 Ok(resp) => {
                     let pool = self.pool.clone();
                     let address = self.address.clone();
-                    return Ok(
-                        resp.map(|incoming| ResponseBody::new(incoming, conn, pool, address))
-                    );
+                    return Ok(resp.map(|incoming| {
+                        ResponseBody::Hyper(HyperBody::new(incoming, conn, pool, address))
+                    }));
                 }
                 Err(mut e) => match e.take_message() {
                     Some(back) if conn.reused && attempt == 0 => req = back,
@@ -98,6 +122,68 @@ impl Transport {
         }
         Err(Error::closed(format!(
             "{} closed the connection twice before the request could be sent",
+            self.address
+        )))
+    }
+
+    /// Sends a body-less request whose answer is a bulk stream (logs, exports,
+    /// archives), decoding the body ourselves; see `bulk.rs`.
+    pub async fn send_bulk(
+        &self,
+        req: http::Request<Body>,
+        timeout: Option<Duration>,
+    ) -> Result<Response, Error> {
+        match timeout {
+            Some(limit) => {
+                let (method, uri) = (req.method().clone(), req.uri().clone());
+                tokio::time::timeout(limit, self.send_bulk_now(req))
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        during: format!(
+                            "waiting for the answer to {method} {} from {}",
+                            uri.path(),
+                            self.address
+                        ),
+                        after: limit,
+                    })?
+            }
+            None => self.send_bulk_now(req).await,
+        }
+    }
+
+    async fn send_bulk_now(&self, req: http::Request<Body>) -> Result<Response, Error> {
+        let (parts, body) = req.into_parts();
+        if !body.is_empty() {
+            return Err(Error::invalid("a bulk stream request has no body"));
+        }
+        let head = http1::encode_head(&parts, &[], 0);
+        // A reused connection the daemon closed fails before any answer: the
+        // request (a GET) is sent again, once, on a new connection.
+        for attempt in 0..2 {
+            let (mut io, mut buf, reused) = match self.pool.take() {
+                Some(conn) => {
+                    let (io, buf) = conn.into_io();
+                    (io, buf, true)
+                }
+                None => (self.dialer.dial().await?, BytesMut::new(), false),
+            };
+            let answered = async {
+                http1::write_all(&mut io, &head, &self.address).await?;
+                http1::read_head(&mut io, &mut buf, &self.address).await
+            }
+            .await;
+            match answered {
+                Ok(resp) => {
+                    let body =
+                        BulkBody::new(io, buf, &resp, self.pool.clone(), self.address.clone());
+                    return Ok(http::Response::from_parts(resp, ResponseBody::Bulk(body)));
+                }
+                Err(Error::StreamClosed { .. }) if reused && attempt == 0 => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::closed(format!(
+            "{} closed the connection twice before answering",
             self.address
         )))
     }

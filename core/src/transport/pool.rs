@@ -89,6 +89,12 @@ impl Conn {
         .await
     }
 
+    /// The socket back from hyper (an idle connection only), with any bytes read ahead.
+    pub fn into_io(self: Box<Self>) -> (Io, bytes::BytesMut) {
+        let parts = self.driver.into_parts();
+        (parts.io.into_inner(), bytes::BytesMut::from(parts.read_buf))
+    }
+
     fn take_error(&mut self) -> Option<hyper::Error> {
         self.error.take()
     }
@@ -112,7 +118,7 @@ impl Pool {
         }
     }
 
-    fn put(&self, conn: BoxedConn) {
+    pub fn put(&self, conn: BoxedConn) {
         if conn.closed || conn.sender.is_closed() {
             return;
         }
@@ -131,16 +137,16 @@ impl Pool {
 
 /// A response body being read; gives its connection back to the pool at the end,
 /// and closes it when dropped early.
-pub(crate) struct ResponseBody {
+pub(crate) struct HyperBody {
     incoming: Incoming,
     conn: Option<BoxedConn>,
     pool: Arc<Pool>,
     address: Arc<str>,
 }
 
-impl ResponseBody {
+impl HyperBody {
     pub fn new(incoming: Incoming, conn: BoxedConn, pool: Arc<Pool>, address: Arc<str>) -> Self {
-        let mut body = ResponseBody {
+        let mut body = HyperBody {
             incoming,
             conn: Some(conn),
             pool,
@@ -165,7 +171,7 @@ impl ResponseBody {
     }
 }
 
-impl Stream for ResponseBody {
+impl Stream for HyperBody {
     type Item = Result<Bytes, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

@@ -1,0 +1,233 @@
+//! Bulk streams (logs, exports, archives, saved images): the request goes out on a
+//! pooled connection taken from hyper, and the body is decoded here, every chunk a
+//! read brought in at once, out of one buffer: no hand-off and no allocation per
+//! chunk. At a clean end the connection goes back to the pool.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use futures_util::FutureExt;
+use hyper_util::rt::TokioIo;
+
+use super::http1::{ChunkedDecoder, Framing};
+use super::io::{Io, Parked};
+use super::pause::Pause;
+use super::pool::{Conn, Pool};
+use crate::error::Error;
+
+/// Room kept free in the read buffer for the next read.
+const READ_ROOM: usize = 64 * 1024;
+/// A read smaller than this means the daemon trickles: pause before the next one.
+const TRICKLE: usize = 16 * 1024;
+/// How long: a few dozen small frames' worth, far from filling the socket.
+const PAUSE: Duration = Duration::from_micros(200);
+
+/// A response body decoded by us.
+pub(crate) struct BulkBody {
+    io: Option<Io>,
+    /// Bytes read and not yet decoded.
+    buf: BytesMut,
+    /// Decoded data not yet handed out (chunked bodies).
+    out: BytesMut,
+    framing: Framing,
+    chunked: ChunkedDecoder,
+    pool: Arc<Pool>,
+    address: Arc<str>,
+    keep_alive: bool,
+    done: bool,
+    /// Paces reads of a trickling stream, made when first needed.
+    pause: Option<Pause>,
+    pause_unavailable: bool,
+    last_read_small: bool,
+    /// The socket, out of the event loop while a pause lasts.
+    parked: Option<Parked>,
+}
+
+impl BulkBody {
+    pub fn new(
+        io: Io,
+        buf: BytesMut,
+        parts: &http::response::Parts,
+        pool: Arc<Pool>,
+        address: Arc<str>,
+    ) -> Self {
+        let close = parts
+            .headers
+            .get(http::header::CONNECTION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let mut body = BulkBody {
+            io: Some(io),
+            buf,
+            out: BytesMut::new(),
+            framing: Framing::of(parts),
+            chunked: ChunkedDecoder::default(),
+            pool,
+            address,
+            keep_alive: !close,
+            done: false,
+            pause: None,
+            pause_unavailable: false,
+            last_read_small: false,
+            parked: None,
+        };
+        if body.framing == Framing::Length(0) {
+            body.finish();
+        }
+        body
+    }
+
+    /// The body is complete: the connection can serve another request.
+    fn finish(&mut self) {
+        self.done = true;
+        if let Some(parked) = self.parked.take() {
+            self.io = parked.unpark().ok();
+        }
+        let Some(io) = self.io.take() else { return };
+        if !self.keep_alive || self.framing == Framing::UntilClose || !self.buf.is_empty() {
+            return;
+        }
+        // hyper's handshake does no I/O: it is ready at once.
+        let handshake = hyper::client::conn::http1::Builder::new().handshake(TokioIo::new(io));
+        if let Some(Ok((sender, driver))) = handshake.now_or_never() {
+            self.pool.put(Conn::new(sender, driver));
+        }
+    }
+
+    /// After a small read: take the socket out of the event loop (arriving data
+    /// would wake us once per write of the daemon) and wait `PAUSE`.
+    fn start_pause(&mut self) {
+        if !self.io.as_ref().is_some_and(Io::can_park) || self.pause_unavailable {
+            return;
+        }
+        if self.pause.is_none() {
+            self.pause = Pause::new();
+            self.pause_unavailable = self.pause.is_none();
+        }
+        let Some(pause) = self.pause.as_mut() else {
+            return;
+        };
+        if pause.arm(PAUSE).is_err() {
+            self.pause_unavailable = true;
+            return;
+        }
+        if let Some(io) = self.io.take() {
+            match io.park() {
+                Ok(parked) => self.parked = Some(parked),
+                Err(_) => self.done = true,
+            }
+        }
+    }
+
+    fn cut_short(&mut self) -> Error {
+        self.done = true;
+        self.io = None;
+        Error::closed(format!(
+            "{} closed the connection before the response was complete",
+            self.address
+        ))
+    }
+
+    /// Decoded data ready to hand out, if any.
+    fn take_decoded(&mut self) -> Result<Option<Bytes>, Error> {
+        match &mut self.framing {
+            Framing::Length(remaining) => {
+                if self.buf.is_empty() {
+                    return Ok(None);
+                }
+                let n = (*remaining).min(self.buf.len() as u64) as usize;
+                *remaining -= n as u64;
+                let data = self.buf.split_to(n).freeze();
+                if *remaining == 0 {
+                    self.finish();
+                }
+                Ok(Some(data))
+            }
+            Framing::Chunked => {
+                self.chunked.decode(&mut self.buf, &mut self.out)?;
+                let data = (!self.out.is_empty()).then(|| self.out.split().freeze());
+                if self.chunked.is_done() {
+                    self.finish();
+                }
+                Ok(data)
+            }
+            Framing::UntilClose => Ok((!self.buf.is_empty()).then(|| self.buf.split().freeze())),
+        }
+    }
+}
+
+impl Stream for BulkBody {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.done && this.buf.is_empty() && this.out.is_empty() {
+                return Poll::Ready(None);
+            }
+            match this.take_decoded() {
+                Ok(Some(data)) => return Poll::Ready(Some(Ok(data))),
+                Ok(None) if this.done => return Poll::Ready(None),
+                Ok(None) => {}
+                Err(e) => {
+                    this.done = true;
+                    this.io = None;
+                    this.buf.clear();
+                    return Poll::Ready(Some(Err(e)));
+                }
+            }
+            // More is needed. After a small read, let more gather first.
+            if std::mem::take(&mut this.last_read_small) {
+                this.start_pause();
+            }
+            if let Some(pause) = this.pause.as_mut().filter(|p| p.is_armed()) {
+                if ready!(pause.poll_over(cx)).is_err() {
+                    this.pause = None;
+                    this.pause_unavailable = true;
+                }
+            }
+            if let Some(parked) = this.parked.take() {
+                match parked.unpark() {
+                    Ok(io) => this.io = Some(io),
+                    Err(e) => {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(Error::closed(format!(
+                            "cannot resume reading from {}: {e}",
+                            this.address
+                        )))));
+                    }
+                }
+            }
+            let Some(io) = this.io.as_mut() else {
+                return Poll::Ready(Some(Err(this.cut_short())));
+            };
+            if this.buf.capacity() - this.buf.len() < READ_ROOM / 4 {
+                this.buf.reserve(READ_ROOM);
+            }
+            match ready!(tokio_util::io::poll_read_buf(
+                Pin::new(io),
+                cx,
+                &mut this.buf
+            )) {
+                Ok(0) if this.framing == Framing::UntilClose => {
+                    this.done = true;
+                    this.io = None;
+                    return Poll::Ready(None);
+                }
+                Ok(0) => return Poll::Ready(Some(Err(this.cut_short()))),
+                Ok(n) => this.last_read_small = n < TRICKLE,
+                Err(e) => {
+                    this.done = true;
+                    this.io = None;
+                    let reason = super::connect::find_tls_error(&e)
+                        .unwrap_or_else(|| format!("reading from {} failed: {e}", this.address));
+                    return Poll::Ready(Some(Err(Error::closed(reason))));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The little HTTP/1.1 we speak ourselves, where hyper's per-chunk hand-offs would
+//! cost too much (bulk streams) or where the connection stops being HTTP (hijack):
+//! writing a request head, reading a response head, and decoding a chunked body
+//! many chunks at a time out of one buffer.
+
+use std::io;
+
+use bytes::{Buf, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::io::Io;
+use crate::error::Error;
+
+/// Largest response head accepted.
+const MAX_HEAD: usize = 64 * 1024;
+
+/// The head of a request, with `extra` headers and a `Content-Length`.
+pub(crate) fn encode_head(
+    parts: &http::request::Parts,
+    extra: &[(&str, &str)],
+    content_length: usize,
+) -> Vec<u8> {
+    let mut head = Vec::with_capacity(512);
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    head.extend_from_slice(parts.method.as_str().as_bytes());
+    head.push(b' ');
+    head.extend_from_slice(target.as_bytes());
+    head.extend_from_slice(b" HTTP/1.1\r\n");
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_bytes()));
+    for (name, value) in headers.chain(extra.iter().map(|(n, v)| (*n, v.as_bytes()))) {
+        head.extend_from_slice(name.as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value);
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(format!("Content-Length: {content_length}\r\n\r\n").as_bytes());
+    head
+}
+
+/// Writes all of `bytes`.
+pub(crate) async fn write_all(io: &mut Io, bytes: &[u8], address: &str) -> Result<(), Error> {
+    let failed = |e: io::Error| {
+        Error::closed(format!(
+            "{address} dropped the connection while we wrote: {e}"
+        ))
+    };
+    io.write_all(bytes).await.map_err(failed)?;
+    io.flush().await.map_err(failed)
+}
+
+/// Reads a response head; what follows it stays in `buf`.
+pub(crate) async fn read_head(
+    io: &mut Io,
+    buf: &mut BytesMut,
+    address: &str,
+) -> Result<http::response::Parts, Error> {
+    loop {
+        if let Some(parts) = parse_head(buf, address)? {
+            return Ok(parts);
+        }
+        if buf.len() >= MAX_HEAD {
+            return Err(Error::decode("a response head", "it is larger than 64 KiB"));
+        }
+        let n = io.read_buf(buf).await.map_err(|e| {
+            Error::closed(format!(
+                "{address} dropped the connection before answering: {e}"
+            ))
+        })?;
+        if n == 0 {
+            return Err(Error::closed(format!(
+                "{address} closed the connection before answering"
+            )));
+        }
+    }
+}
+
+/// A complete response head at the start of `buf` (consumed), or `None` for more.
+fn parse_head(buf: &mut BytesMut, address: &str) -> Result<Option<http::response::Parts>, Error> {
+    let mut slots = [httparse::EMPTY_HEADER; 64];
+    let mut resp = httparse::Response::new(&mut slots);
+    let len = match resp.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => {
+            return Err(Error::decode(
+                format!("the HTTP response from {address}"),
+                e,
+            ))
+        }
+    };
+    let mut builder = http::Response::builder().status(resp.code.unwrap_or(0));
+    for h in resp.headers.iter() {
+        builder = builder.header(h.name, h.value);
+    }
+    let response = builder
+        .body(())
+        .map_err(|e| Error::decode(format!("the HTTP response from {address}"), e))?;
+    buf.advance(len);
+    Ok(Some(response.into_parts().0))
+}
+
+/// How a response body ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// `Content-Length`: this many bytes remain.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+    /// Neither: the body ends with the connection.
+    UntilClose,
+}
+
+impl Framing {
+    pub fn of(parts: &http::response::Parts) -> Framing {
+        let chunked = parts
+            .headers
+            .get_all(http::header::TRANSFER_ENCODING)
+            .iter()
+            .any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains("chunked"))
+            });
+        if chunked {
+            return Framing::Chunked;
+        }
+        match parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            Some(n) => Framing::Length(n),
+            None if parts.status == http::StatusCode::NO_CONTENT
+                || parts.status == http::StatusCode::NOT_MODIFIED =>
+            {
+                Framing::Length(0)
+            }
+            None => Framing::UntilClose,
+        }
+    }
+}
+
+/// Decodes `Transfer-Encoding: chunked` incrementally: each call takes every
+/// complete piece out of the input and appends the data to `out`.
+#[derive(Debug, Default)]
+pub(crate) struct ChunkedDecoder {
+    /// Data bytes left in the current chunk.
+    remaining: u64,
+    state: ChunkState,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum ChunkState {
+    /// Expecting a size line.
+    #[default]
+    Size,
+    /// Inside a chunk's data.
+    Data,
+    /// Expecting the CRLF after a chunk's data.
+    DataEnd,
+    /// After the last (zero) chunk: trailers until an empty line.
+    Trailers,
+    Done,
+}
+
+impl ChunkedDecoder {
+    /// Whether the terminating chunk (and trailers) have been read.
+    pub fn is_done(&self) -> bool {
+        self.state == ChunkState::Done
+    }
+
+    pub fn decode(&mut self, input: &mut BytesMut, out: &mut BytesMut) -> Result<(), Error> {
+        let data = &input[..];
+        let mut pos = 0;
+        loop {
+            match self.state {
+                ChunkState::Size => {
+                    let rest = &data[pos..];
+                    let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+                        if rest.len() > 1024 {
+                            return Err(bad("a chunk size line longer than 1 KiB"));
+                        }
+                        break;
+                    };
+                    let size = parse_size(&rest[..nl])?;
+                    pos += nl + 1;
+                    if size == 0 {
+                        self.state = ChunkState::Trailers;
+                    } else {
+                        self.remaining = size;
+                        self.state = ChunkState::Data;
+                    }
+                }
+                ChunkState::Data => {
+                    let available = data.len() - pos;
+                    if available == 0 {
+                        break;
+                    }
+                    let n = self.remaining.min(available as u64) as usize;
+                    out.extend_from_slice(&data[pos..pos + n]);
+                    pos += n;
+                    self.remaining -= n as u64;
+                    if self.remaining == 0 {
+                        self.state = ChunkState::DataEnd;
+                    }
+                }
+                ChunkState::DataEnd => {
+                    if data.len() - pos < 2 {
+                        break;
+                    }
+                    if &data[pos..pos + 2] != b"\r\n" {
+                        return Err(bad("chunk data not followed by CRLF"));
+                    }
+                    pos += 2;
+                    self.state = ChunkState::Size;
+                }
+                ChunkState::Trailers => {
+                    let Some(end) = find_crlf(&data[pos..]) else {
+                        break;
+                    };
+                    pos += end + 2;
+                    if end == 0 {
+                        self.state = ChunkState::Done;
+                    }
+                }
+                ChunkState::Done => break,
+            }
+        }
+        input.advance(pos);
+        Ok(())
+    }
+}
+
+/// The size in a chunk size line (`1a`, `1a;ext=x`, with its `\r`).
+fn parse_size(line: &[u8]) -> Result<u64, Error> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut size: u64 = 0;
+    let mut digits = 0;
+    for &b in line {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            b';' | b' ' | b'\t' if digits > 0 => break,
+            _ => {
+                return Err(bad(&format!(
+                    "the chunk size {:?}",
+                    String::from_utf8_lossy(line)
+                )))
+            }
+        };
+        size = size
+            .checked_mul(16)
+            .and_then(|s| s.checked_add(u64::from(v)))
+            .ok_or_else(|| bad("a chunk size beyond 64 bits"))?;
+        digits += 1;
+    }
+    if digits == 0 {
+        return Err(bad(&format!(
+            "the chunk size {:?}",
+            String::from_utf8_lossy(line)
+        )));
+    }
+    Ok(size)
+}
+
+fn find_crlf(input: &[u8]) -> Option<usize> {
+    input.windows(2).position(|w| w == b"\r\n")
+}
+
+fn bad(what: &str) -> Error {
+    Error::decode(
+        "a chunked response body",
+        format!("{what} breaks the chunked encoding"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_bodies_decode_whatever_the_split() {
+        let wire: &[u8] = b"5\r\nhello\r\n1;ext=1\r\n \r\n6\r\nworld!\r\n0\r\nTrailer: x\r\n\r\n";
+        for piece in 1..=wire.len() {
+            let mut d = ChunkedDecoder::default();
+            let (mut input, mut out) = (BytesMut::new(), BytesMut::new());
+            for part in wire.chunks(piece) {
+                input.extend_from_slice(part);
+                d.decode(&mut input, &mut out).unwrap();
+            }
+            assert_eq!(&out[..], b"hello world!", "piece {piece}");
+            assert!(d.is_done());
+            assert!(input.is_empty());
+        }
+    }
+
+    #[test]
+    fn broken_chunking_is_an_error() {
+        let mut d = ChunkedDecoder::default();
+        let mut input = BytesMut::from(&b"zz\r\n"[..]);
+        let err = d.decode(&mut input, &mut BytesMut::new()).unwrap_err();
+        assert!(err.to_string().contains("chunk size"), "{err}");
+        let mut d = ChunkedDecoder::default();
+        let mut input = BytesMut::from(&b"2\r\nabXY"[..]);
+        assert!(d.decode(&mut input, &mut BytesMut::new()).is_err());
+    }
+
+    #[test]
+    fn heads_parse_and_framing_follows_the_headers() {
+        let mut buf = BytesMut::from(
+            &b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\nTransfer-Encoding: chunked\r\n\r\nrest"[..],
+        );
+        let parts = parse_head(&mut buf, "test").unwrap().unwrap();
+        assert_eq!(parts.status, 200);
+        assert_eq!(Framing::of(&parts), Framing::Chunked);
+        assert_eq!(&buf[..], b"rest");
+        let mut partial = BytesMut::from(&b"HTTP/1.1 200 OK\r\nContent-Len"[..]);
+        assert!(parse_head(&mut partial, "test").unwrap().is_none());
+    }
+}
