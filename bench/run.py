@@ -32,18 +32,30 @@ LINE = "0123456789012345678901234567890123456789012345678901234567"  # + "\n" = 
 # ---------------------------------------------------------------- processes
 
 def wait4_run(cmd, stdout_path=None, env=None):
-    """Runs cmd with stdout to a file (or /dev/null); returns (wall, cpu, maxrss_kb, status, stderr)."""
+    """Runs cmd with stdout to a file (or /dev/null); returns (wall, cpu, maxrss_kb, status, stderr).
+
+    CPU is the process's user+sys from wait4 (children included). Peak RSS comes
+    from GNU time, which forks the command itself: the high-water mark of a child
+    of this (much larger) Python process would start at Python's own size."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     err = tempfile.TemporaryFile()
+    rss_file = tempfile.NamedTemporaryFile(suffix=".rss", delete=False)
+    rss_file.close()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+    proc = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss_file.name, *cmd],
+                            stdout=out, stderr=err, env=env)
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if stdout_path:
         out.close()
     err.seek(0)
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, proc.returncode, err.read().decode(errors="replace")
+    try:
+        rss = int(open(rss_file.name).read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        rss = 0
+    os.unlink(rss_file.name)
+    return wall, ru.ru_utime + ru.ru_stime, rss, proc.returncode, err.read().decode(errors="replace")
 
 
 def docker_cli(*args, check=True):
@@ -73,8 +85,7 @@ class Client:
         if status != 0:
             raise RuntimeError(f"{self.name} {workload} failed ({status}): {err.strip()[-500:]}")
         r = json.loads(text.splitlines()[-1])
-        r["process_cpu_s"], r["process_wall_s"] = cpu, wall
-        r["maxrss_kb"] = max(r.get("maxrss_kb", 0), rss)
+        r["process_cpu_s"], r["process_wall_s"], r["process_maxrss_kb"] = cpu, wall, rss
         return r
 
 
@@ -185,6 +196,7 @@ def clients(python):
         Client("docker-py", [python, os.path.join(HERE, "py", "client_dockerpy.py")], "peer"),
         Client("aiodocker", [python, os.path.join(HERE, "py", "client_aiodocker.py")], "peer"),
         Client("raw", [os.path.join(target, "bench-raw")], "floor"),
+        Client("raw-python", [python, os.path.join(HERE, "py", "client_raw.py")], "floor"),
     ]
     return cs
 

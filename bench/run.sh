@@ -26,6 +26,11 @@ fi
 export DOCKER_HOST=$HOST
 echo "benchmarking against $HOST"
 
+# GNU time measures the peak RSS of the command-line peers.
+if [ ! -x /usr/bin/time ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+
 cargo build --release -q -p libdocker-bench
 # The test image, made by our own client if absent.
 cargo run --release -q --example run -- libdocker-test/busybox:latest true >/dev/null

@@ -11,8 +11,9 @@ What lives here:
   this process (``resource.getrusage(RUSAGE_SELF)``) of the measured section only.
   ``Meter`` accumulates over several start/stop spans, so a workload can leave
   untimed steps (e.g. the container creation of ``event-latency``) out.
-* ``emit()``: prints the one JSON line, with ``maxrss_kb`` from
-  ``getrusage(RUSAGE_SELF).ru_maxrss`` (peak RSS of the whole process).
+* ``emit()``: prints the one JSON line, with ``maxrss_kb`` from ``VmHWM`` of
+  /proc/self/status (peak RSS of the whole process; ``ru_maxrss`` would count the
+  harness's memory, inherited through vfork until exec).
 * ``fail()`` / ``unsupported()`` / ``guard()``: exit 1 with a message on stderr for
   errors, exit 3 for workloads the client does not implement.
 
@@ -171,9 +172,15 @@ def measure(fn, *args, **kwargs):
 
 
 def maxrss_kb():
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports KiB; macOS reports bytes.
-    return rss // 1024 if sys.platform == "darwin" else rss
+    """Peak RSS of this process in KiB (VmHWM)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def emit(client, workload, ops, nbytes, wall_s, cpu_s, latencies_ms=None):

@@ -298,9 +298,18 @@ pub fn cpu_seconds() -> f64 {
     secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
-/// Peak resident set size of the process, in KiB (`ru_maxrss` on Linux).
+/// Peak resident set size of the process, in KiB: `VmHWM` of /proc/self/status.
+/// (`ru_maxrss` would include the harness's memory: a child started with vfork
+/// inherits its parent's high-water mark until exec.)
 pub fn maxrss_kb() -> u64 {
-    rusage().ru_maxrss.max(0) as u64
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        })
+        .unwrap_or_else(|| rusage().ru_maxrss.max(0) as u64)
 }
 
 fn rusage() -> libc::rusage {

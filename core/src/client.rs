@@ -34,7 +34,7 @@ pub struct Docker {
 pub(crate) struct Inner {
     pub transport: Transport,
     pub endpoint: Endpoint,
-    pub host_header: String,
+    pub host_header: http::HeaderValue,
     pub pinned: Option<ApiVersion>,
     pub negotiated: OnceCell<ApiVersion>,
     pub request_timeout: Option<Duration>,
@@ -219,7 +219,7 @@ impl DockerBuilder {
             resolved.source,
             self.explicit.env.describe()
         );
-        let host_header = resolved.endpoint.host_header();
+        let host_header = crate::api::request::host_header(&resolved.endpoint.host_header())?;
         let dialer = Dialer {
             endpoint: resolved.endpoint.clone(),
             tls,

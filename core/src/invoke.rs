@@ -101,6 +101,27 @@ impl Invoke {
 
     /// Sends the call.
     pub async fn send(self) -> Result<Output, Error> {
+        match self.exchange().await? {
+            Exchange::Done(output) => Ok(output),
+            Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
+        }
+    }
+
+    /// Sends the call and decodes its JSON answer straight into `T` (no
+    /// intermediate `serde_json::Value`), e.g. `typed::<Vec<ContainerSummary>>()`.
+    pub async fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        match self.exchange().await? {
+            Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
+                response::decode_json(resp, shape.what).await
+            }
+            Exchange::Answer(resp, shape) => response::decode(resp, shape).await?.into_typed(),
+            Exchange::Done(output) => output.into_typed(),
+        }
+    }
+
+    /// Sends the request; returns the answer still to be read, or the finished
+    /// output of an upgraded connection.
+    async fn exchange(self) -> Result<Exchange, Error> {
         let op = self.op?;
         let params = match self.params {
             Value::Object(m) => m,
@@ -161,15 +182,25 @@ impl Invoke {
                 .transport
                 .upgrade(req, op.upgrade, timeout)
                 .await?;
-            return Ok(response::upgraded(&parts, upgraded, op.upgrade, shape));
+            return Ok(Exchange::Done(response::upgraded(
+                &parts, upgraded, op.upgrade, shape,
+            )));
         }
         let resp = if is_bulk(op, kind, req.body()) {
             docker.inner.transport.send_bulk(req, timeout).await?
         } else {
             docker.inner.transport.send(req, timeout).await?
         };
-        response::decode(resp, shape).await
+        Ok(Exchange::Answer(resp, shape))
     }
+}
+
+/// Where a call stands once the request is sent.
+enum Exchange {
+    /// The answer's head arrived; its body is still to be read.
+    Answer(crate::transport::Response, Shape<'static>),
+    /// The call is complete (an upgraded connection).
+    Done(Output),
 }
 
 /// Streams that can be large (logs, exports, archives, saved images) are read by

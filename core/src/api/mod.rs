@@ -50,7 +50,10 @@ pub fn ops(category: &str) -> Result<Vec<&'static Operation>, Error> {
 
 /// An operation by its `operationId` (exact, or ignoring case).
 pub fn find(id: &str) -> Result<&'static Operation, Error> {
-    if let Some(op) = OPERATIONS.iter().find(|o| o.id == id) {
+    static BY_ID: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Operation>> =
+        std::sync::OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| OPERATIONS.iter().map(|o| (o.id, o)).collect());
+    if let Some(op) = by_id.get(id) {
         return Ok(op);
     }
     if let Some(op) = OPERATIONS.iter().find(|o| o.id.eq_ignore_ascii_case(id)) {

@@ -24,8 +24,14 @@ pub(crate) struct Parts {
     pub version: Option<ApiVersion>,
 }
 
+/// The `Host` header value for a daemon, checked once per client.
+pub(crate) fn host_header(host: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(host)
+        .map_err(|_| Error::invalid(format!("`{host}` is not a valid Host header")))
+}
+
 /// Builds the request for a daemon whose `Host` header is `host`.
-pub(crate) fn build(host: &str, parts: Parts) -> Result<http::Request<Body>, Error> {
+pub(crate) fn build(host: &HeaderValue, parts: Parts) -> Result<http::Request<Body>, Error> {
     let mut target = String::with_capacity(parts.path.len() + 16 + parts.query.len() * 16);
     if let Some(v) = parts.version {
         target.push_str(&v.path_prefix());
@@ -45,11 +51,7 @@ pub(crate) fn build(host: &str, parts: Parts) -> Result<http::Request<Body>, Err
     *req.method_mut() = parts.method;
     *req.uri_mut() = uri;
     let headers = req.headers_mut();
-    headers.insert(
-        HOST,
-        HeaderValue::from_str(host)
-            .map_err(|_| Error::invalid(format!("`{host}` is not a valid Host header")))?,
-    );
+    headers.insert(HOST, host.clone());
     headers.insert(USER_AGENT, HeaderValue::from_static(AGENT));
     if let Some(ct) = parts.content_type {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
@@ -72,7 +74,7 @@ mod tests {
     #[test]
     fn builds_versioned_paths_with_query_and_headers() {
         let req = build(
-            "docker",
+            &host_header("docker").unwrap(),
             Parts {
                 method: http::Method::GET,
                 path: "/containers/json".into(),

@@ -224,6 +224,16 @@ pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, E
     }
 }
 
+/// Reads a JSON answer straight into `T`.
+pub(crate) async fn decode_json<T: serde::de::DeserializeOwned>(
+    resp: Response,
+    what: &str,
+) -> Result<T, Error> {
+    let resp = check_status(resp).await?;
+    let body = ByteStream::new(resp.into_body()).collect().await?;
+    serde_json::from_slice(&body).map_err(|e| Error::decode(format!("the answer to {what}"), e))
+}
+
 /// Reads a response of unknown kind by its content type (raw requests).
 pub(crate) async fn decode_auto(resp: Response, what: &str, tty: bool) -> Result<Output, Error> {
     let ct = content_type(resp.headers());

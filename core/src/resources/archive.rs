@@ -27,8 +27,8 @@ impl Containers {
     pub async fn archive_info(&self, id: &str, path: &str) -> Result<PathStat, Error> {
         self.docker()
             .invoke("ContainerArchiveInfo", json!({ "id": id, "path": path }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     /// A tar stream of `path` (its top entry named after the path's last component).

@@ -174,10 +174,7 @@ impl Containers {
             "size": options.size,
             "filters": options.filters.to_json(),
         });
-        self.docker
-            .invoke("ContainerList", params)
-            .await?
-            .into_typed()
+        self.docker.invoke("ContainerList", params).typed().await
     }
 
     /// Creates a container (not started), named `name` or by the daemon.
@@ -187,28 +184,19 @@ impl Containers {
         name: Option<&str>,
     ) -> Result<Created, Error> {
         let params = json!({ "name": name, "body": config.to_json() });
-        self.docker
-            .invoke("ContainerCreate", params)
-            .await?
-            .into_typed()
+        self.docker.invoke("ContainerCreate", params).typed().await
     }
 
     /// Inspects a container (`size` reports its sizes, slowly).
     pub async fn inspect(&self, id: &str, size: bool) -> Result<ContainerInspect, Error> {
         let params = json!({ "id": id, "size": size });
-        self.docker
-            .invoke("ContainerInspect", params)
-            .await?
-            .into_typed()
+        self.docker.invoke("ContainerInspect", params).typed().await
     }
 
     /// Processes running in it (`ps_args` as for `ps`, default `-ef`).
     pub async fn top(&self, id: &str, ps_args: Option<&str>) -> Result<Top, Error> {
         let params = json!({ "id": id, "ps_args": ps_args });
-        self.docker
-            .invoke("ContainerTop", params)
-            .await?
-            .into_typed()
+        self.docker.invoke("ContainerTop", params).typed().await
     }
 
     /// Its output, demultiplexed (or one stream for a TTY container).

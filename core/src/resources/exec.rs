@@ -253,8 +253,8 @@ impl Execs {
     pub async fn inspect(&self, id: &str) -> Result<ExecInspect, Error> {
         self.docker
             .invoke("ExecInspect", json!({ "id": id }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     /// Creates and starts an exec with `config`, attached.

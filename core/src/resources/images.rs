@@ -39,7 +39,7 @@ impl Docker {
     }
 }
 
-/// One entry of `ImageList`.
+/// One entry of `ImageList`: every field the API (up to 1.55) describes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ImageSummary {
@@ -55,10 +55,23 @@ pub struct ImageSummary {
     pub created: i64,
     #[serde(default)]
     pub size: i64,
+    /// -1 unless asked for (`shared-size`).
+    #[serde(default)]
+    pub shared_size: i64,
+    /// Before API 1.44 only.
+    #[serde(default)]
+    pub virtual_size: Option<i64>,
     #[serde(default, deserialize_with = "null_default")]
     pub labels: std::collections::HashMap<String, String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    /// Containers using it (-1 unless computed).
+    #[serde(default)]
+    pub containers: i64,
+    /// API 1.47+, with `manifests`.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub manifests: Value,
+    /// API 1.48+.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub descriptor: Value,
 }
 
 /// `ImageInspect` (the common fields; the rest in `extra`).
@@ -212,21 +225,21 @@ impl Images {
 
     pub async fn list(&self, options: ListImagesOptions) -> Result<Vec<ImageSummary>, Error> {
         let params = json!({ "all": options.all, "filters": options.filters.to_json(), "digests": options.digests });
-        self.docker.invoke("ImageList", params).await?.into_typed()
+        self.docker.invoke("ImageList", params).typed().await
     }
 
     pub async fn inspect(&self, name: &str) -> Result<ImageInspect, Error> {
         self.docker
             .invoke("ImageInspect", json!({ "name": name }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     pub async fn history(&self, name: &str) -> Result<Vec<HistoryItem>, Error> {
         self.docker
             .invoke("ImageHistory", json!({ "name": name }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     /// Tags `name` as `repo:tag`.

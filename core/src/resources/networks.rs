@@ -131,8 +131,8 @@ impl Networks {
     pub async fn list(&self, filters: Filters) -> Result<Vec<Value>, Error> {
         self.docker
             .invoke("NetworkList", json!({ "filters": filters.to_json() }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     /// A network with its containers (`verbose` adds swarm service details).

@@ -226,21 +226,17 @@ impl Docker {
 
     /// The daemon's version and build.
     pub async fn version(&self) -> Result<Version, Error> {
-        self.invoke("SystemVersion", Value::Null)
-            .await?
-            .into_typed()
+        self.invoke("SystemVersion", Value::Null).typed().await
     }
 
     /// System-wide information.
     pub async fn info(&self) -> Result<Info, Error> {
-        self.invoke("SystemInfo", Value::Null).await?.into_typed()
+        self.invoke("SystemInfo", Value::Null).typed().await
     }
 
     /// Disk usage of images, containers, volumes and build cache.
     pub async fn df(&self) -> Result<DiskUsage, Error> {
-        self.invoke("SystemDataUsage", Value::Null)
-            .await?
-            .into_typed()
+        self.invoke("SystemDataUsage", Value::Null).typed().await
     }
 
     /// Checks credentials against a registry (as `docker login` does).

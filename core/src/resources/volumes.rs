@@ -109,15 +109,15 @@ impl Volumes {
     pub async fn create(&self, config: &VolumeConfig) -> Result<Volume, Error> {
         self.docker
             .invoke("VolumeCreate", json!({ "volumeConfig": config.to_json() }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     pub async fn inspect(&self, name: &str) -> Result<Volume, Error> {
         self.docker
             .invoke("VolumeInspect", json!({ "name": name }))
-            .await?
-            .into_typed()
+            .typed()
+            .await
     }
 
     /// Removes a volume (`force` even if it is in use by a stopped container).

@@ -74,22 +74,30 @@ impl Transport {
         req: http::Request<Body>,
         timeout: Option<Duration>,
     ) -> Result<Response, Error> {
-        match timeout {
-            Some(limit) => {
-                let (method, uri) = (req.method().clone(), req.uri().clone());
-                tokio::time::timeout(limit, self.send_now(req))
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        during: format!(
-                            "waiting for the answer to {method} {} from {}",
-                            uri.path(),
-                            self.address
-                        ),
-                        after: limit,
-                    })?
-            }
-            None => self.send_now(req).await,
-        }
+        let what = describe(&req);
+        self.within(timeout, what, self.send_now(req)).await
+    }
+
+    /// Runs `work` within `limit`, naming the request if it runs out.
+    async fn within<T>(
+        &self,
+        limit: Option<Duration>,
+        (method, uri): (http::Method, http::Uri),
+        work: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let Some(limit) = limit else {
+            return work.await;
+        };
+        tokio::time::timeout(limit, work)
+            .await
+            .map_err(|_| Error::Timeout {
+                during: format!(
+                    "waiting for the answer to {method} {} from {}",
+                    uri.path(),
+                    self.address
+                ),
+                after: limit,
+            })?
     }
 
     async fn send_now(&self, mut req: http::Request<Body>) -> Result<Response, Error> {
@@ -105,6 +113,11 @@ impl Transport {
                 }
                 return Err(self.request_error(e));
             }
+            // Handing the request over would wake this very task (it drives the
+            // connection); park the connection's wakers on a no-op first, as the
+            // connection is polled right after anyway: one scheduler round-trip
+            // (and one epoll_wait) less per request.
+            conn.quiet();
             let sent = conn.sender.try_send_request(req);
             match conn.drive(Box::pin(sent)).await {
                 Ok(resp) => {
@@ -133,22 +146,8 @@ impl Transport {
         req: http::Request<Body>,
         timeout: Option<Duration>,
     ) -> Result<Response, Error> {
-        match timeout {
-            Some(limit) => {
-                let (method, uri) = (req.method().clone(), req.uri().clone());
-                tokio::time::timeout(limit, self.send_bulk_now(req))
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        during: format!(
-                            "waiting for the answer to {method} {} from {}",
-                            uri.path(),
-                            self.address
-                        ),
-                        after: limit,
-                    })?
-            }
-            None => self.send_bulk_now(req).await,
-        }
+        let what = describe(&req);
+        self.within(timeout, what, self.send_bulk_now(req)).await
     }
 
     async fn send_bulk_now(&self, req: http::Request<Body>) -> Result<Response, Error> {
@@ -241,4 +240,9 @@ impl Transport {
             hint: String::new(),
         }
     }
+}
+
+/// Method and URI of a request, kept for a timeout's message (cheap clones).
+fn describe(req: &http::Request<Body>) -> (http::Method, http::Uri) {
+    (req.method().clone(), req.uri().clone())
 }

@@ -63,6 +63,12 @@ impl Conn {
         }
     }
 
+    /// Polls the connection with a no-op waker: its wakers then wake nobody.
+    pub fn quiet(&mut self) {
+        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
+        self.poll_driver(&mut cx);
+    }
+
     /// Whether an idle connection is still usable: polls it once, without waiting, so
     /// a connection the daemon closed is noticed before a request is put on it.
     fn still_open(&mut self) -> bool {

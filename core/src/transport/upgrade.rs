@@ -6,16 +6,15 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Buf, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use bytes::{Buf, Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 
+use super::http1::{self, ChunkedDecoder, Framing};
 use super::io::Io;
 use crate::body::Body;
 use crate::error::Error;
 use crate::stream::websocket;
 
-/// Largest response head accepted before the upgrade.
-const MAX_HEAD: usize = 64 * 1024;
 /// Largest error body read from a refused upgrade.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -78,102 +77,38 @@ pub(super) async fn hijack(
 ) -> Result<(http::response::Parts, Upgraded), Error> {
     let (parts, body) = req.into_parts();
     let body = match body.into_full() {
-        None => None,
-        Some(Ok(bytes)) => Some(bytes),
+        None => Bytes::new(),
+        Some(Ok(bytes)) => bytes,
         Some(Err(_)) => {
             return Err(Error::invalid(
                 "an upgraded request takes its body from memory, not from a stream",
             ))
         }
     };
-
-    let mut head = Vec::with_capacity(512);
-    let target = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    head.extend_from_slice(format!("{} {} HTTP/1.1\r\n", parts.method, target).as_bytes());
-    for (name, value) in &parts.headers {
-        head.extend_from_slice(name.as_str().as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value.as_bytes());
-        head.extend_from_slice(b"\r\n");
-    }
-    head.extend_from_slice(format!("Connection: Upgrade\r\nUpgrade: {protocol}\r\n").as_bytes());
+    let mut extra = vec![("Connection", "Upgrade"), ("Upgrade", protocol)];
     // WebSocket asks for more: a nonce the answer must hash back, and a version.
     let ws_key = (protocol == "websocket").then(websocket::handshake_key);
     if let Some(key) = &ws_key {
-        head.extend_from_slice(
-            format!("Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n").as_bytes(),
-        );
+        extra.push(("Sec-WebSocket-Key", key));
+        extra.push(("Sec-WebSocket-Version", "13"));
         if !parts.headers.contains_key(http::header::ORIGIN) {
-            head.extend_from_slice(b"Origin: http://localhost\r\n");
+            extra.push(("Origin", "http://localhost"));
         }
     }
-    head.extend_from_slice(
-        format!(
-            "Content-Length: {}\r\n\r\n",
-            body.as_ref().map_or(0, |b| b.len())
-        )
-        .as_bytes(),
-    );
-    if let Some(b) = &body {
-        head.extend_from_slice(b);
-    }
-    let io_err = |e: io::Error| {
-        Error::closed(format!(
-            "{address} dropped the connection during the upgrade: {e}"
-        ))
-    };
-    io.write_all(&head).await.map_err(io_err)?;
-    io.flush().await.map_err(io_err)?;
+    let mut head = http1::encode_head(&parts, &extra, body.len());
+    head.extend_from_slice(&body);
+    http1::write_all(&mut io, &head, address).await?;
 
     let mut buf = BytesMut::with_capacity(4096);
-    let (status, headers, head_len) = loop {
-        if io.read_buf(&mut buf).await.map_err(io_err)? == 0 {
-            return Err(Error::closed(format!(
-                "{address} closed the connection instead of answering the upgrade"
-            )));
-        }
-        let mut header_slots = [httparse::EMPTY_HEADER; 64];
-        let mut resp = httparse::Response::new(&mut header_slots);
-        match resp.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let mut headers = http::HeaderMap::new();
-                for h in resp.headers.iter() {
-                    if let (Ok(n), Ok(v)) = (
-                        http::HeaderName::from_bytes(h.name.as_bytes()),
-                        http::HeaderValue::from_bytes(h.value),
-                    ) {
-                        headers.append(n, v);
-                    }
-                }
-                break (resp.code.unwrap_or(0), headers, len);
-            }
-            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
-            Ok(httparse::Status::Partial) => {
-                return Err(Error::decode(
-                    "the upgrade response",
-                    "its head is larger than 64 KiB",
-                ))
-            }
-            Err(e) => {
-                return Err(Error::decode(
-                    format!("the upgrade response from {address}"),
-                    e,
-                ))
-            }
-        }
-    };
-    buf.advance(head_len);
-
+    let answer = http1::read_head(&mut io, &mut buf, address).await?;
+    let status = answer.status.as_u16();
     if status != 101 && status != 200 {
-        let message = read_error_body(&mut io, buf, &headers).await;
+        let message = read_error_body(&mut io, buf, &answer).await;
         return Err(Error::from_status(status, message));
     }
     if let Some(key) = &ws_key {
-        let accept = headers
+        let accept = answer
+            .headers
             .get("sec-websocket-accept")
             .and_then(|v| v.to_str().ok());
         if status != 101 || accept.is_some_and(|a| a != websocket::expected_accept(key)) {
@@ -183,64 +118,38 @@ pub(super) async fn hijack(
             ));
         }
     }
-    let mut response = http::Response::new(());
-    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
-    *response.headers_mut() = headers;
-    let (parts, ()) = response.into_parts();
-    Ok((parts, Upgraded { io, buffered: buf }))
+    Ok((answer, Upgraded { io, buffered: buf }))
 }
 
-/// Reads the body of a refused upgrade (bounded) and returns the daemon's message.
-async fn read_error_body(io: &mut Io, mut buf: BytesMut, headers: &http::HeaderMap) -> String {
-    let chunked = headers
-        .get(http::header::TRANSFER_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-    let length = headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(MAX_ERROR_BODY)
-        .min(MAX_ERROR_BODY);
-    while buf.len() < length && !(chunked && buf.ends_with(b"0\r\n\r\n")) {
+/// Reads the body of a refused upgrade (bounded, and for at most a few seconds)
+/// and returns the daemon's message.
+async fn read_error_body(io: &mut Io, mut buf: BytesMut, answer: &http::response::Parts) -> String {
+    let framing = Framing::of(answer);
+    let mut chunked = ChunkedDecoder::default();
+    let mut decoded = BytesMut::new();
+    loop {
+        let complete = match framing {
+            Framing::Length(n) => buf.len() as u64 >= n,
+            Framing::Chunked => {
+                chunked.decode(&mut buf, &mut decoded).is_err() || chunked.is_done()
+            }
+            Framing::UntilClose => false,
+        };
+        if complete || buf.len() + decoded.len() > MAX_ERROR_BODY {
+            break;
+        }
         match tokio::time::timeout(std::time::Duration::from_secs(5), io.read_buf(&mut buf)).await {
             Ok(Ok(n)) if n > 0 => {}
             _ => break,
         }
     }
-    buf.truncate(length);
-    if chunked {
-        buf = dechunk(&buf);
-    }
-    crate::api::response::error_message(&buf, headers)
-}
-
-/// The data of a chunked body (as much of it as is complete).
-fn dechunk(mut input: &[u8]) -> BytesMut {
-    let mut out = BytesMut::new();
-    while let Some(line_end) = input.windows(2).position(|w| w == b"\r\n") {
-        let size_text = std::str::from_utf8(&input[..line_end]).unwrap_or("0");
-        let size_text = size_text.split(';').next().unwrap_or("0").trim();
-        let Ok(size) = usize::from_str_radix(size_text, 16) else {
-            break;
-        };
-        let start = line_end + 2;
-        if size == 0 || input.len() < start + size {
-            break;
+    let body = match framing {
+        Framing::Chunked => decoded,
+        Framing::Length(n) => {
+            buf.truncate(n as usize);
+            buf
         }
-        out.extend_from_slice(&input[start..start + size]);
-        input = input.get(start + size + 2..).unwrap_or_default();
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::dechunk;
-
-    #[test]
-    fn dechunks_an_error_body() {
-        let body = b"18\r\n{\"message\":\"no such x\"}\n\r\n0\r\n\r\n";
-        assert_eq!(&dechunk(body)[..], b"{\"message\":\"no such x\"}\n");
-    }
+        Framing::UntilClose => buf,
+    };
+    crate::api::response::error_message(&body, &answer.headers)
 }
