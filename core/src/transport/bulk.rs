@@ -148,8 +148,9 @@ impl BulkBody {
                 Ok(Some(data))
             }
             Framing::Chunked => {
-                self.chunked.decode(&mut self.buf, &mut self.out)?;
-                let data = (!self.out.is_empty()).then(|| self.out.split().freeze());
+                let in_place = self.chunked.decode(&mut self.buf, &mut self.out)?;
+                let data =
+                    in_place.or_else(|| (!self.out.is_empty()).then(|| self.out.split().freeze()));
                 if self.chunked.is_done() {
                     self.finish();
                 }

@@ -5,7 +5,7 @@
 
 use std::io;
 
-use bytes::{Buf, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::io::Io;
@@ -13,6 +13,8 @@ use crate::error::Error;
 
 /// Largest response head accepted.
 const MAX_HEAD: usize = 64 * 1024;
+/// Chunk data at least this large is handed out where it lies, not copied.
+const IN_PLACE: usize = 4096;
 
 /// The head of a request, with `extra` headers and a `Content-Length`.
 pub(crate) fn encode_head(
@@ -176,7 +178,14 @@ impl ChunkedDecoder {
         self.state == ChunkState::Done
     }
 
-    pub fn decode(&mut self, input: &mut BytesMut, out: &mut BytesMut) -> Result<(), Error> {
+    /// Takes every complete piece out of `input`, appending chunk data to `out`;
+    /// except that a large piece of chunk data, met while `out` is empty, is
+    /// returned as it is instead (no copy), ending the call.
+    pub fn decode(
+        &mut self,
+        input: &mut BytesMut,
+        out: &mut BytesMut,
+    ) -> Result<Option<Bytes>, Error> {
         let data = &input[..];
         let mut pos = 0;
         loop {
@@ -204,6 +213,14 @@ impl ChunkedDecoder {
                         break;
                     }
                     let n = self.remaining.min(available as u64) as usize;
+                    if out.is_empty() && n >= IN_PLACE {
+                        input.advance(pos);
+                        self.remaining -= n as u64;
+                        if self.remaining == 0 {
+                            self.state = ChunkState::DataEnd;
+                        }
+                        return Ok(Some(input.split_to(n).freeze()));
+                    }
                     out.extend_from_slice(&data[pos..pos + n]);
                     pos += n;
                     self.remaining -= n as u64;
@@ -234,7 +251,7 @@ impl ChunkedDecoder {
             }
         }
         input.advance(pos);
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -294,12 +311,39 @@ mod tests {
             let (mut input, mut out) = (BytesMut::new(), BytesMut::new());
             for part in wire.chunks(piece) {
                 input.extend_from_slice(part);
-                d.decode(&mut input, &mut out).unwrap();
+                assert!(
+                    d.decode(&mut input, &mut out).unwrap().is_none(),
+                    "small pieces are copied"
+                );
             }
             assert_eq!(&out[..], b"hello world!", "piece {piece}");
             assert!(d.is_done());
             assert!(input.is_empty());
         }
+    }
+
+    #[test]
+    fn large_chunk_data_is_handed_out_without_copying() {
+        let mut wire = BytesMut::new();
+        wire.extend_from_slice(b"3\r\nabc\r\n2000\r\n");
+        wire.extend_from_slice(&[b'x'; 0x2000]);
+        wire.extend_from_slice(b"\r\n0\r\n\r\n");
+        let mut d = ChunkedDecoder::default();
+        let mut out = BytesMut::new();
+        // The small chunk is copied; the large one then waits for `out` to be empty.
+        assert!(d.decode(&mut wire, &mut out).unwrap().is_none());
+        assert_eq!(out.len(), 3 + 0x2000);
+        let mut wire = BytesMut::new();
+        wire.extend_from_slice(b"2000\r\n");
+        wire.extend_from_slice(&[b'y'; 0x2000]);
+        wire.extend_from_slice(b"\r\n0\r\n\r\n");
+        let start = wire.as_ptr() as usize + 6;
+        let mut d = ChunkedDecoder::default();
+        let piece = d.decode(&mut wire, &mut BytesMut::new()).unwrap().unwrap();
+        assert_eq!(piece.len(), 0x2000);
+        assert_eq!(piece.as_ptr() as usize, start, "the bytes were not moved");
+        assert!(d.decode(&mut wire, &mut BytesMut::new()).unwrap().is_none());
+        assert!(d.is_done());
     }
 
     #[test]

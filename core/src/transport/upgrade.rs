@@ -130,9 +130,13 @@ async fn read_error_body(io: &mut Io, mut buf: BytesMut, answer: &http::response
     loop {
         let complete = match framing {
             Framing::Length(n) => buf.len() as u64 >= n,
-            Framing::Chunked => {
-                chunked.decode(&mut buf, &mut decoded).is_err() || chunked.is_done()
-            }
+            Framing::Chunked => loop {
+                match chunked.decode(&mut buf, &mut decoded) {
+                    Ok(Some(piece)) => decoded.extend_from_slice(&piece),
+                    Ok(None) => break chunked.is_done(),
+                    Err(_) => break true,
+                }
+            },
             Framing::UntilClose => false,
         };
         if complete || buf.len() + decoded.len() > MAX_ERROR_BODY {
