@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use docker_testsupport::{create, docker, ensure_test_image, sh, Cleanup};
+use docker_testsupport::{docker, ensure_test_image, idle_container, Cleanup};
 use libdocker::{Error, RemoveOptions};
 
 #[tokio::test]
@@ -11,8 +11,7 @@ async fn copy_a_tree_in_and_out_keeping_modes_links_and_empty_dirs() {
     ensure_test_image(&d).await.unwrap();
     let c = d.containers();
     let mut cleanup = Cleanup::new();
-    let id = create(&d, sh("sleep 300"), &mut cleanup).await;
-    c.start(&id).await.unwrap();
+    let id = idle_container(&d, &mut cleanup).await;
 
     let src = tempfile::tempdir().unwrap();
     let tree = src.path().join("tree");
@@ -95,8 +94,7 @@ async fn a_single_file_and_a_missing_path() {
     ensure_test_image(&d).await.unwrap();
     let c = d.containers();
     let mut cleanup = Cleanup::new();
-    let id = create(&d, sh("sleep 300"), &mut cleanup).await;
-    c.start(&id).await.unwrap();
+    let id = idle_container(&d, &mut cleanup).await;
 
     let src = tempfile::tempdir().unwrap();
     let file = src.path().join("note.txt");

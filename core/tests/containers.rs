@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use docker_testsupport::{
-    create, docker, ensure_test_image, sh, unique, Cleanup, TEST_IMAGE, TEST_LABEL,
+    create, docker, ensure_test_image, idle_container, sh, unique, Cleanup, TEST_IMAGE, TEST_LABEL,
 };
 use futures_util::StreamExt;
 use libdocker::{
@@ -240,8 +240,7 @@ async fn pause_unpause_restart_and_update_are_visible_in_inspect() {
     ensure_test_image(&d).await.unwrap();
     let c = d.containers();
     let mut cleanup = Cleanup::new();
-    let id = create(&d, sh("sleep 300"), &mut cleanup).await;
-    c.start(&id).await.unwrap();
+    let id = idle_container(&d, &mut cleanup).await;
 
     c.pause(&id).await.unwrap();
     let s = c.inspect(&id, false).await.unwrap().state;
@@ -365,8 +364,7 @@ async fn stats_one_shot_and_streaming() {
     ensure_test_image(&d).await.unwrap();
     let c = d.containers();
     let mut cleanup = Cleanup::new();
-    let id = create(&d, sh("sleep 300"), &mut cleanup).await;
-    c.start(&id).await.unwrap();
+    let id = idle_container(&d, &mut cleanup).await;
 
     let one = c.stats(&id).await.unwrap();
     assert!(one["cpu_stats"].is_object(), "{one}");
@@ -400,31 +398,20 @@ async fn stats_one_shot_and_streaming() {
     .unwrap();
 }
 
-#[tokio::test]
-async fn attach_to_a_running_cat() {
-    let d = docker();
-    ensure_test_image(&d).await.unwrap();
-    let c = d.containers();
-    let mut cleanup = Cleanup::new();
-    let id = create(
-        &d,
-        ContainerConfig::new(TEST_IMAGE)
-            .cmd(["cat"])
-            .stdin(true, true),
-        &mut cleanup,
-    )
-    .await;
-    c.start(&id).await.unwrap();
-    let attached = c
-        .attach(
-            &id,
-            AttachOptions {
-                stdin: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+/// A started `cat`, its stdin open for one attach.
+async fn running_cat(d: &libdocker::Docker, cleanup: &mut Cleanup) -> String {
+    ensure_test_image(d).await.unwrap();
+    let config = ContainerConfig::new(TEST_IMAGE)
+        .cmd(["cat"])
+        .stdin(true, true);
+    let id = create(d, config, cleanup).await;
+    d.containers().start(&id).await.unwrap();
+    id
+}
+
+/// Writes a line and binary bytes through `attached`, reads each back as `cat`
+/// echoes it, closes stdin, and checks that `cat` saw EOF and exited 0.
+async fn echo_through_cat(d: &libdocker::Docker, id: &str, attached: libdocker::Attached) {
     let (mut output, mut input) = attached.split();
     input.write(b"hello cat\n").await.unwrap();
     let echoed = tokio::time::timeout(Duration::from_secs(10), output.next())
@@ -437,11 +424,26 @@ async fn attach_to_a_running_cat() {
     input.close().await.unwrap();
     let (rest, _) = output.collect().await.unwrap();
     assert_eq!(rest, b"\x00binary\xff");
-    let exit = c
-        .wait_timeout(&id, WaitCondition::NotRunning, Duration::from_secs(20))
+    let exit = d
+        .containers()
+        .wait_timeout(id, WaitCondition::NotRunning, Duration::from_secs(20))
         .await
         .unwrap();
     assert_eq!(exit.status_code, 0, "cat saw EOF and exited 0");
+}
+
+#[tokio::test]
+async fn attach_to_a_running_cat() {
+    let d = docker();
+    let mut cleanup = Cleanup::new();
+    let id = running_cat(&d, &mut cleanup).await;
+    let options = AttachOptions {
+        stdin: true,
+        ..Default::default()
+    };
+    let attached = d.containers().attach(&id, options).await.unwrap();
+    assert!(!attached.output.is_tty());
+    echo_through_cat(&d, &id, attached).await;
 }
 
 #[tokio::test]
@@ -505,42 +507,14 @@ async fn prune_removes_stopped_containers_matching_the_filter() {
 #[tokio::test]
 async fn attach_over_a_websocket() {
     let d = docker();
-    ensure_test_image(&d).await.unwrap();
-    let c = d.containers();
     let mut cleanup = Cleanup::new();
-    let id = create(
-        &d,
-        ContainerConfig::new(TEST_IMAGE)
-            .cmd(["cat"])
-            .stdin(true, true),
-        &mut cleanup,
-    )
-    .await;
-    c.start(&id).await.unwrap();
-    let attached = c
-        .attach_websocket(
-            &id,
-            AttachOptions {
-                stdin: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let (mut output, mut input) = attached.split();
-    input.write(b"over websocket\n").await.unwrap();
-    let echoed = tokio::time::timeout(Duration::from_secs(10), output.next())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    assert_eq!(echoed.bytes, "over websocket\n");
-    input.close().await.unwrap();
-    let exit = c
-        .wait_timeout(&id, WaitCondition::NotRunning, Duration::from_secs(20))
-        .await
-        .unwrap();
-    assert_eq!(exit.status_code, 0, "cat saw EOF when the socket closed");
+    let id = running_cat(&d, &mut cleanup).await;
+    let options = AttachOptions {
+        stdin: true,
+        ..Default::default()
+    };
+    let attached = d.containers().attach_websocket(&id, options).await.unwrap();
+    echo_through_cat(&d, &id, attached).await;
 }
 
 #[tokio::test]

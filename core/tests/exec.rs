@@ -2,22 +2,15 @@
 
 use std::time::Duration;
 
-use docker_testsupport::{create, docker, ensure_test_image, sh, Cleanup};
+use docker_testsupport::{docker, idle_container, Cleanup};
 use futures_util::StreamExt;
-use libdocker::{Docker, ExecConfig, RemoveOptions};
-
-async fn running(d: &Docker, cleanup: &mut Cleanup) -> String {
-    ensure_test_image(d).await.unwrap();
-    let id = create(d, sh("sleep 300"), cleanup).await;
-    d.containers().start(&id).await.unwrap();
-    id
-}
+use libdocker::{ExecConfig, RemoveOptions};
 
 #[tokio::test]
 async fn exit_codes_zero_and_seven() {
     let d = docker();
     let mut cleanup = Cleanup::new();
-    let id = running(&d, &mut cleanup).await;
+    let id = idle_container(&d, &mut cleanup).await;
     let ok = d
         .execs()
         .run(&id, ["sh", "-c", "echo fine; echo warn >&2"])
@@ -52,7 +45,7 @@ async fn exit_codes_zero_and_seven() {
 async fn exec_with_stdin_sees_eof_when_we_close_it() {
     let d = docker();
     let mut cleanup = Cleanup::new();
-    let id = running(&d, &mut cleanup).await;
+    let id = idle_container(&d, &mut cleanup).await;
     let mut session = d
         .execs()
         .spawn(&id, &ExecConfig::new(["cat"]).with_stdin())
@@ -83,7 +76,7 @@ async fn exec_with_stdin_sees_eof_when_we_close_it() {
 async fn exec_in_a_tty() {
     let d = docker();
     let mut cleanup = Cleanup::new();
-    let id = running(&d, &mut cleanup).await;
+    let id = idle_container(&d, &mut cleanup).await;
     let session = d
         .execs()
         .spawn(
@@ -117,7 +110,7 @@ async fn exec_in_a_tty() {
 async fn resize_of_a_tty_exec() {
     let d = docker();
     let mut cleanup = Cleanup::new();
-    let id = running(&d, &mut cleanup).await;
+    let id = idle_container(&d, &mut cleanup).await;
     let config = ExecConfig::new(["sh", "-c", "read line; stty size"])
         .with_tty()
         .with_stdin();
@@ -147,7 +140,7 @@ async fn resize_of_a_tty_exec() {
 async fn detached_exec_runs_in_the_background() {
     let d = docker();
     let mut cleanup = Cleanup::new();
-    let id = running(&d, &mut cleanup).await;
+    let id = idle_container(&d, &mut cleanup).await;
     let exec = d
         .execs()
         .create(&id, &ExecConfig::new(["sh", "-c", "echo bg > /tmp/bg"]))

@@ -1,5 +1,7 @@
-//! Sending a built request to the daemon: a pooled keep-alive connection for
-//! ordinary requests, a dedicated one for hijacked (upgraded) connections.
+//! Sending a built request to the daemon: a pooled keep-alive connection driven by
+//! hyper for ordinary requests (`pool.rs`), the same connections with bodies decoded
+//! by us for bulk streams (`bulk.rs`), and a dedicated connection for hijacked
+//! (upgraded) ones (`upgrade.rs`).
 
 mod bulk;
 mod connect;

@@ -359,3 +359,16 @@ pub fn auth_registry() -> AuthRegistry {
         password: env("LIBDOCKER_TEST_REGISTRY_PASSWORD"),
     }
 }
+
+/// A started container of the test image that idles (`sleep 300`), for exec,
+/// archive and lifecycle tests.
+pub async fn idle_container(docker: &Docker, cleanup: &mut Cleanup) -> String {
+    ensure_test_image(docker).await.expect("the test image");
+    let id = create(docker, sh("sleep 300"), cleanup).await;
+    docker
+        .containers()
+        .start(&id)
+        .await
+        .expect("start the idle container");
+    id
+}
