@@ -3,7 +3,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use docker_testsupport::{docker, ensure_test_image, idle_container, Cleanup};
-use libdocker::{Error, RemoveOptions};
+use libdocker::Error;
 
 #[tokio::test]
 async fn copy_a_tree_in_and_out_keeping_modes_links_and_empty_dirs() {
@@ -77,15 +77,6 @@ async fn copy_a_tree_in_and_out_keeping_modes_links_and_empty_dirs() {
     );
     assert!(back.join("empty").is_dir());
     assert_eq!(std::fs::read_dir(back.join("empty")).unwrap().count(), 0);
-    c.remove(
-        &id,
-        RemoveOptions {
-            force: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
 }
 
 #[tokio::test]
@@ -115,13 +106,4 @@ async fn a_single_file_and_a_missing_path() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("absent"), "{err}");
-    c.remove(
-        &id,
-        RemoveOptions {
-            force: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
 }

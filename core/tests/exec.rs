@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use docker_testsupport::{docker, idle_container, Cleanup};
 use futures_util::StreamExt;
-use libdocker::{ExecConfig, RemoveOptions};
+use libdocker::ExecConfig;
 
 #[tokio::test]
 async fn exit_codes_zero_and_seven() {
@@ -29,16 +29,6 @@ async fn exit_codes_zero_and_seven() {
         "the exit code is known after the output ends"
     );
     assert_eq!(failed.stderr, b"nope\n");
-    d.containers()
-        .remove(
-            &id,
-            RemoveOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -60,16 +50,6 @@ async fn exec_with_stdin_sees_eof_when_we_close_it() {
     assert_eq!(echoed.bytes, "through stdin\n");
     let out = session.finish().await.unwrap();
     assert_eq!(out.exit_code, 0, "cat exited on EOF");
-    d.containers()
-        .remove(
-            &id,
-            RemoveOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -94,16 +74,6 @@ async fn exec_in_a_tty() {
     );
     assert!(out.stderr.is_empty());
     assert_eq!(out.exit_code, 0);
-    d.containers()
-        .remove(
-            &id,
-            RemoveOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -124,16 +94,6 @@ async fn resize_of_a_tty_exec() {
     let info = d.execs().inspect(&exec).await.unwrap();
     assert!(!info.running);
     assert_eq!(info.exit_code, Some(0));
-    d.containers()
-        .remove(
-            &id,
-            RemoveOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -155,14 +115,4 @@ async fn detached_exec_runs_in_the_background() {
     }
     let check = d.execs().run(&id, ["cat", "/tmp/bg"]).await.unwrap();
     assert_eq!(check.stdout, b"bg\n");
-    d.containers()
-        .remove(
-            &id,
-            RemoveOptions {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
 }
