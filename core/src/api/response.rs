@@ -142,7 +142,7 @@ pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
             Err(_) => break,
         }
     }
-    let mut message = error_message(&buf, &parts.headers);
+    let mut message = error_message(&buf);
     if message.is_empty() {
         message = parts
             .status
@@ -154,7 +154,7 @@ pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
 }
 
 /// The daemon's message from an error body: `{"message": …}`, or the text itself.
-pub(crate) fn error_message(body: &[u8], _headers: &http::HeaderMap) -> String {
+pub(crate) fn error_message(body: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<Value>(body) {
         if let Some(m) = v.get("message").and_then(Value::as_str) {
             return m.to_string();

@@ -155,5 +155,5 @@ async fn read_error_body(io: &mut Io, mut buf: BytesMut, answer: &http::response
         }
         Framing::UntilClose => buf,
     };
-    crate::api::response::error_message(&body, &answer.headers)
+    crate::api::response::error_message(&body)
 }
