@@ -112,6 +112,24 @@ impl Docker {
         crate::resources::credentials::CredentialStore::load(&self.inner.env)
     }
 
+    /// Runs `lookup` on the CLI's credential configuration on a blocking thread:
+    /// reading `config.json` and running `docker-credential-*` helpers must not
+    /// hold up the async threads.
+    pub(crate) async fn with_credentials<T, F>(&self, lookup: F) -> Result<T, Error>
+    where
+        F: FnOnce(crate::resources::credentials::CredentialStore) -> Result<T, Error>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
+        let env = self.inner.env.clone();
+        tokio::task::spawn_blocking(move || {
+            lookup(crate::resources::credentials::CredentialStore::load(&env)?)
+        })
+        .await
+        .map_err(|e| Error::Config(format!("the credential lookup failed: {e}")))?
+    }
+
     /// Idle keep-alive connections in the pool.
     pub fn idle_connections(&self) -> usize {
         self.inner.transport.idle_connections()

@@ -168,10 +168,7 @@ impl Images {
             "target": options.target,
         });
         if options.send_credentials {
-            let store = self.docker().credential_store()?;
-            let all = tokio::task::spawn_blocking(move || store.all())
-                .await
-                .map_err(|e| Error::Config(format!("the credential lookup failed: {e}")))??;
+            let all = self.docker().with_credentials(|store| store.all()).await?;
             if !all.is_empty() {
                 params["X-Registry-Config"] = Value::String(registry_config_header(&all));
             }

@@ -214,12 +214,11 @@ impl Images {
         if let Some(c) = given {
             return Ok(c.header_value());
         }
-        let store = self.docker.credential_store()?;
         let registry = registry_of(image);
-        // Credential helpers are processes: keep them off the async threads.
-        let found = tokio::task::spawn_blocking(move || store.get(&registry))
-            .await
-            .map_err(|e| Error::Config(format!("the credential lookup failed: {e}")))??;
+        let found = self
+            .docker
+            .with_credentials(move |store| store.get(&registry))
+            .await?;
         Ok(found.unwrap_or_default().header_value())
     }
 
