@@ -86,6 +86,11 @@ impl Body {
         }
     }
 
+    /// Whether the body is a stream (not in memory).
+    pub(crate) fn is_stream(&self) -> bool {
+        matches!(self.inner, Inner::Stream(_))
+    }
+
     /// The bytes of an in-memory body (the hijack path writes them itself).
     pub(crate) fn into_full(self) -> Option<Result<Bytes, Body>> {
         match self.inner {

@@ -82,20 +82,7 @@ impl Docker {
         }
         self.inner
             .negotiated
-            .get_or_try_init(|| async {
-                let daemon = self.ping().await?.api_version;
-                Ok(match daemon {
-                    Some(v) if v < ApiVersion::MIN => {
-                        return Err(Error::UnsupportedApiVersion {
-                            what: "this client".into(),
-                            required: ApiVersion::MIN,
-                            using: v,
-                        })
-                    }
-                    Some(v) => v.min(ApiVersion::MAX),
-                    None => ApiVersion::MAX,
-                })
-            })
+            .get_or_try_init(|| async { negotiate(self.ping().await?.api_version) })
             .await
             .copied()
     }
@@ -133,6 +120,20 @@ impl Docker {
     /// Idle keep-alive connections in the pool.
     pub fn idle_connections(&self) -> usize {
         self.inner.transport.idle_connections()
+    }
+}
+
+/// The version to use with a daemon whose newest is `daemon`: min(1.55, the
+/// daemon's), refused below 1.25; 1.55 when the daemon does not say.
+pub(crate) fn negotiate(daemon: Option<ApiVersion>) -> Result<ApiVersion, Error> {
+    match daemon {
+        Some(v) if v < ApiVersion::MIN => Err(Error::UnsupportedApiVersion {
+            what: "this client".into(),
+            required: ApiVersion::MIN,
+            using: v,
+        }),
+        Some(v) => Ok(v.min(ApiVersion::MAX)),
+        None => Ok(ApiVersion::MAX),
     }
 }
 

@@ -101,7 +101,7 @@ impl Invoke {
 
     /// Sends the call.
     pub async fn send(self) -> Result<Output, Error> {
-        match self.exchange().await? {
+        match self.plan()?.exchange().await? {
             Exchange::Done(output) => Ok(output),
             Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
         }
@@ -110,7 +110,7 @@ impl Invoke {
     /// Sends the call and decodes its JSON answer straight into `T` (no
     /// intermediate `serde_json::Value`), e.g. `typed::<Vec<ContainerSummary>>()`.
     pub async fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        match self.exchange().await? {
+        match self.plan()?.exchange().await? {
             Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
                 response::decode_json(resp, shape.what).await
             }
@@ -119,9 +119,8 @@ impl Invoke {
         }
     }
 
-    /// Sends the request; returns the answer still to be read, or the finished
-    /// output of an upgraded connection.
-    async fn exchange(self) -> Result<Exchange, Error> {
+    /// Checks and encodes the call: everything that needs no answer from the daemon.
+    pub(crate) fn plan(self) -> Result<Planned, Error> {
         let op = self.op?;
         let params = match self.params {
             Value::Object(m) => m,
@@ -133,50 +132,117 @@ impl Invoke {
                 )))
             }
         };
-        let docker = self.docker;
         let encoded = params::encode(op, &params)?;
         let (body, content_type) = body_of(op, encoded.json_body, encoded.raw_body, self.body)?;
-        let version = docker.api_version().await?;
-        params::check_version(op, &params, version)?;
-
         let kind = effective_kind(op, &params);
-        let tty = match (self.options.tty, kind) {
-            (Some(t), _) => t,
-            (None, ResponseKind::Multiplexed | ResponseKind::Upgrade) => {
-                lookup_tty(&docker, op, &params, version).await?
-            }
-            _ => false,
-        };
-        let mut headers: Vec<(String, String)> = encoded
+        Ok(Planned {
+            docker: self.docker,
+            op,
+            params,
+            path: encoded.path,
+            query: encoded.query,
+            headers: encoded.headers,
+            body,
+            content_type,
+            kind,
+            options: self.options,
+        })
+    }
+}
+
+/// A call checked and encoded, to be sent once the API version is known: by the
+/// async path below, or by the blocking client's.
+pub(crate) struct Planned {
+    pub docker: Docker,
+    pub op: &'static Operation,
+    params: Map<String, Value>,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    pub body: Body,
+    content_type: Option<&'static str>,
+    /// What the answer will be (parameters can change it, e.g. a detached exec).
+    pub kind: ResponseKind,
+    options: CallOptions,
+}
+
+/// A request ready to go, with how to read its answer.
+pub(crate) struct Prepared {
+    pub request: http::Request<Body>,
+    pub shape: Shape<'static>,
+    /// Limit on waiting for the answer's head.
+    pub timeout: Option<Duration>,
+}
+
+impl Planned {
+    /// Whether reading the answer depends on the container's or exec's TTY setting
+    /// and it was not given.
+    pub fn needs_tty(&self) -> bool {
+        self.options.tty.is_none()
+            && matches!(self.kind, ResponseKind::Multiplexed | ResponseKind::Upgrade)
+    }
+
+    /// Checks the call against `version` and builds its request; `tty` is the
+    /// looked-up TTY setting where [`needs_tty`](Self::needs_tty).
+    pub fn prepare(self, version: ApiVersion, tty: bool) -> Result<Prepared, Error> {
+        let op = self.op;
+        params::check_version(op, &self.params, version)?;
+        let tty = self.options.tty.unwrap_or(tty);
+        let mut headers: Vec<(String, String)> = self
             .headers
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         headers.extend(self.options.headers);
-        let req = request::build(
-            &docker.inner.host_header,
+        let request = request::build(
+            &self.docker.inner.host_header,
             Parts {
                 method: op.method.to_http(),
-                path: encoded.path,
-                query: encoded.query,
+                path: self.path,
+                query: self.query,
                 headers,
-                content_type,
-                body,
+                content_type: self.content_type,
+                body: self.body,
                 version: Some(version),
             },
         )?;
         let timeout = match self.options.timeout {
             Some(t) => t,
             None if op.slow => None,
-            None => docker.inner.request_timeout,
+            None => self.docker.inner.request_timeout,
         };
         let shape = Shape {
-            kind,
+            kind: self.kind,
             what: op.id,
             tty,
             version: Some(version),
         };
-        if kind == ResponseKind::Upgrade {
+        Ok(Prepared {
+            request,
+            shape,
+            timeout,
+        })
+    }
+
+    /// Sends the request; returns the answer still to be read, or the finished
+    /// output of an upgraded connection.
+    pub async fn exchange(self) -> Result<Exchange, Error> {
+        let docker = self.docker.clone();
+        let op = self.op;
+        let version = docker.api_version().await?;
+        let tty = if self.needs_tty() {
+            // Refuse a call the daemon cannot take before looking anything up.
+            params::check_version(op, &self.params, version)?;
+            lookup_tty(&docker, op, &self.params, version).await?
+        } else {
+            false
+        };
+        let Prepared {
+            request: req,
+            shape,
+            timeout,
+        } = self.prepare(version, tty)?;
+        if shape.kind == ResponseKind::Upgrade {
             let (parts, upgraded) = docker
                 .inner
                 .transport
@@ -186,7 +252,7 @@ impl Invoke {
                 &parts, upgraded, op.upgrade, shape,
             )));
         }
-        let resp = if is_bulk(op, kind, req.body()) {
+        let resp = if is_bulk(op, shape.kind, req.body()) {
             docker.inner.transport.send_bulk(req, timeout).await?
         } else {
             docker.inner.transport.send(req, timeout).await?
@@ -196,7 +262,7 @@ impl Invoke {
 }
 
 /// Where a call stands once the request is sent.
-enum Exchange {
+pub(crate) enum Exchange {
     /// The answer's head arrived; its body is still to be read.
     Answer(crate::transport::Response, Shape<'static>),
     /// The call is complete (an upgraded connection).

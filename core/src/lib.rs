@@ -22,6 +22,7 @@
 //! (pooled connections, hijacking), [`stream`] (decoders), [`resources`] (typed methods).
 
 pub mod api;
+pub mod blocking;
 mod body;
 mod client;
 pub mod config;

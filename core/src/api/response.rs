@@ -125,11 +125,11 @@ impl Output {
 
 /// Turns a non-success response into the matching error, reading the daemon's message.
 pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
-    let status = resp.status().as_u16();
-    if (200..300).contains(&status) {
+    let status = resp.status();
+    if status.is_success() {
         return Ok(resp);
     }
-    let (parts, mut body) = resp.into_parts();
+    let (_, mut body) = resp.into_parts();
     let mut buf = BytesMut::new();
     while let Some(chunk) = body.next().await {
         match chunk {
@@ -142,15 +142,19 @@ pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
             Err(_) => break,
         }
     }
-    let mut message = error_message(&buf);
+    Err(status_error(status, &buf))
+}
+
+/// The error for a non-success `status` whose body is `body`.
+pub(crate) fn status_error(status: http::StatusCode, body: &[u8]) -> Error {
+    let mut message = error_message(body);
     if message.is_empty() {
-        message = parts
-            .status
+        message = status
             .canonical_reason()
             .unwrap_or("no message")
             .to_string();
     }
-    Err(Error::from_status(status, message))
+    Error::from_status(status.as_u16(), message)
 }
 
 /// The daemon's message from an error body: `{"message": …}`, or the text itself.
@@ -173,40 +177,24 @@ pub(crate) struct Shape<'a> {
     pub version: Option<ApiVersion>,
 }
 
+/// Whether a response of `kind` is read whole before the call returns.
+pub(crate) fn is_whole(kind: ResponseKind) -> bool {
+    matches!(
+        kind,
+        ResponseKind::Json | ResponseKind::Empty | ResponseKind::Text | ResponseKind::PathStat
+    )
+}
+
 /// Reads a (successful) response as its kind says.
 pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, Error> {
     let resp = check_status(resp).await?;
+    if is_whole(shape.kind) {
+        let (parts, body) = resp.into_parts();
+        let body = ByteStream::new(body).collect().await?;
+        return decode_whole(&parts.headers, &body, &shape);
+    }
     let content_type = content_type(resp.headers());
     match shape.kind {
-        ResponseKind::Json => {
-            let body = ByteStream::new(resp.into_body()).collect().await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Output::Empty);
-            }
-            serde_json::from_slice(&body)
-                .map(Output::Json)
-                .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e))
-        }
-        ResponseKind::Empty => {
-            let body = ByteStream::new(resp.into_body()).collect().await?;
-            // Some "empty" answers do carry JSON (e.g. warnings): keep it.
-            if content_type.starts_with("application/json")
-                && !body.iter().all(u8::is_ascii_whitespace)
-            {
-                if let Ok(v) = serde_json::from_slice(&body) {
-                    return Ok(Output::Json(v));
-                }
-            }
-            Ok(Output::Empty)
-        }
-        ResponseKind::Text => {
-            let body = ByteStream::new(resp.into_body()).collect().await?;
-            Ok(Output::Text(String::from_utf8_lossy(&body).into_owned()))
-        }
-        ResponseKind::PathStat => {
-            let stat = path_stat(resp.headers())?;
-            Ok(Output::Json(stat))
-        }
         ResponseKind::JsonStream => Ok(Output::JsonStream(JsonStream::new(
             ByteStream::new(resp.into_body()),
             "the JSON stream",
@@ -221,6 +209,44 @@ pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, E
         ResponseKind::Tar | ResponseKind::Bytes | ResponseKind::Upgrade => {
             Ok(Output::Bytes(ByteStream::new(resp.into_body())))
         }
+        ResponseKind::Json | ResponseKind::Empty | ResponseKind::Text | ResponseKind::PathStat => {
+            unreachable!("whole responses are decoded above")
+        }
+    }
+}
+
+/// Decodes a successful response read whole (see [`is_whole`]).
+pub(crate) fn decode_whole(
+    headers: &http::HeaderMap,
+    body: &[u8],
+    shape: &Shape<'_>,
+) -> Result<Output, Error> {
+    match shape.kind {
+        ResponseKind::Json => {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Output::Empty);
+            }
+            serde_json::from_slice(body)
+                .map(Output::Json)
+                .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e))
+        }
+        ResponseKind::Empty => {
+            // Some "empty" answers do carry JSON (e.g. warnings): keep it.
+            if content_type(headers).starts_with("application/json")
+                && !body.iter().all(u8::is_ascii_whitespace)
+            {
+                if let Ok(v) = serde_json::from_slice(body) {
+                    return Ok(Output::Json(v));
+                }
+            }
+            Ok(Output::Empty)
+        }
+        ResponseKind::Text => Ok(Output::Text(String::from_utf8_lossy(body).into_owned())),
+        ResponseKind::PathStat => path_stat(headers).map(Output::Json),
+        other => Err(Error::decode(
+            format!("the answer to {}", shape.what),
+            format!("a {other:?} response cannot be read whole"),
+        )),
     }
 }
 

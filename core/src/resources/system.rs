@@ -35,6 +35,27 @@ pub struct Ping {
     pub status: String,
 }
 
+impl Ping {
+    /// Reads a ping's answer: its headers say most.
+    pub(crate) fn from_answer(headers: &http::HeaderMap, body: &[u8]) -> Ping {
+        use http::HeaderName;
+        const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+        const OS_TYPE: HeaderName = HeaderName::from_static("ostype");
+        const EXPERIMENTAL: HeaderName = HeaderName::from_static("docker-experimental");
+        const BUILDER_VERSION: HeaderName = HeaderName::from_static("builder-version");
+        const SWARM: HeaderName = HeaderName::from_static("swarm");
+        let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        Ping {
+            api_version: header(&API_VERSION).and_then(|v| v.parse().ok()),
+            os_type: header(&OS_TYPE).map(str::to_string),
+            experimental: header(&EXPERIMENTAL) == Some("true"),
+            builder_version: header(&BUILDER_VERSION).map(str::to_string),
+            swarm: header(&SWARM).map(str::to_string),
+            status: String::from_utf8_lossy(body).into_owned(),
+        }
+    }
+}
+
 /// `GET /version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -180,12 +201,27 @@ pub type EventStream = JsonStream<Event>;
 impl Docker {
     /// Pings the daemon (`/_ping`); versioned once the API version is known.
     pub async fn ping(&self) -> Result<Ping, Error> {
+        let req = self.ping_request()?;
+        let resp = self
+            .inner
+            .transport
+            .send(req, self.inner.request_timeout)
+            .await?;
+        let resp = check_status(resp).await?;
+        let (parts, body) = resp.into_parts();
+        let body = ByteStream::new(body).collect().await?;
+        Ok(Ping::from_answer(&parts.headers, &body))
+    }
+
+    /// The request of a ping: unversioned until the version is known (it is how
+    /// the version is learnt).
+    pub(crate) fn ping_request(&self) -> Result<http::Request<Body>, Error> {
         let version = self
             .inner
             .pinned
             .or_else(|| self.inner.negotiated.get().copied());
         let op = crate::api::find("SystemPing")?;
-        let req = request::build(
+        request::build(
             &self.inner.host_header,
             Parts {
                 method: op.method.to_http(),
@@ -196,32 +232,7 @@ impl Docker {
                 body: Body::empty(),
                 version,
             },
-        )?;
-        let resp = self
-            .inner
-            .transport
-            .send(req, self.inner.request_timeout)
-            .await?;
-        let resp = check_status(resp).await?;
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let ping = Ping {
-            api_version: header("api-version").and_then(|v| v.parse().ok()),
-            os_type: header("ostype"),
-            experimental: header("docker-experimental").is_some_and(|v| v == "true"),
-            builder_version: header("builder-version"),
-            swarm: header("swarm"),
-            status: String::new(),
-        };
-        let body = ByteStream::new(resp.into_body()).collect().await?;
-        Ok(Ping {
-            status: String::from_utf8_lossy(&body).into_owned(),
-            ..ping
-        })
+        )
     }
 
     /// The daemon's version and build.

@@ -68,7 +68,7 @@ impl Dialer {
         }
     }
 
-    fn connect_error(&self, e: io::Error) -> Error {
+    pub(super) fn connect_error(&self, e: io::Error) -> Error {
         let reason = match (&self.endpoint, e.kind()) {
             (Endpoint::Unix(path), io::ErrorKind::NotFound) => {
                 format!("the socket {} does not exist", path.display())

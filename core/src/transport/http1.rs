@@ -16,7 +16,7 @@ const MAX_HEAD: usize = 64 * 1024;
 /// Chunk data at least this large is handed out where it lies, not copied.
 const IN_PLACE: usize = 4096;
 
-/// The head of a request, with `extra` headers and a `Content-Length`.
+/// The head of a request, with `extra` headers and its `Content-Length`.
 pub(crate) fn encode_head(
     parts: &http::request::Parts,
     extra: &[(&str, &str)],
@@ -42,7 +42,15 @@ pub(crate) fn encode_head(
         head.extend_from_slice(value);
         head.extend_from_slice(b"\r\n");
     }
-    head.extend_from_slice(format!("Content-Length: {content_length}\r\n\r\n").as_bytes());
+    // A GET or HEAD without a body says nothing of its length (as hyper does).
+    let bodiless = content_length == 0
+        && (parts.method == http::Method::GET || parts.method == http::Method::HEAD);
+    if !bodiless {
+        head.extend_from_slice(b"Content-Length: ");
+        head.extend_from_slice(content_length.to_string().as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
     head
 }
 
@@ -84,7 +92,10 @@ pub(crate) async fn read_head(
 }
 
 /// A complete response head at the start of `buf` (consumed), or `None` for more.
-fn parse_head(buf: &mut BytesMut, address: &str) -> Result<Option<http::response::Parts>, Error> {
+pub(crate) fn parse_head(
+    buf: &mut BytesMut,
+    address: &str,
+) -> Result<Option<http::response::Parts>, Error> {
     let mut slots = [httparse::EMPTY_HEADER; 64];
     let mut resp = httparse::Response::new(&mut slots);
     let len = match resp.parse(buf) {
@@ -97,15 +108,33 @@ fn parse_head(buf: &mut BytesMut, address: &str) -> Result<Option<http::response
             ))
         }
     };
-    let mut builder = http::Response::builder().status(resp.code.unwrap_or(0));
-    for h in resp.headers.iter() {
-        builder = builder.header(h.name, h.value);
+    let bad_head = |e: &dyn std::fmt::Display| {
+        Error::decode(format!("the HTTP response from {address}"), e.to_string())
+    };
+    let status = http::StatusCode::from_u16(resp.code.unwrap_or(0)).map_err(|e| bad_head(&e))?;
+    // Where each header lies in the head, so that values can share its bytes.
+    let base = buf.as_ptr() as usize;
+    let spans: Vec<_> = resp
+        .headers
+        .iter()
+        .map(|h| {
+            let name = h.name.as_ptr() as usize - base;
+            let value = h.value.as_ptr() as usize - base;
+            (name..name + h.name.len(), value..value + h.value.len())
+        })
+        .collect();
+    let head = buf.split_to(len).freeze();
+    let mut headers = http::HeaderMap::with_capacity(spans.len());
+    for (name, value) in spans {
+        let name = http::HeaderName::from_bytes(&head[name]).map_err(|e| bad_head(&e))?;
+        let value =
+            http::HeaderValue::from_maybe_shared(head.slice(value)).map_err(|e| bad_head(&e))?;
+        headers.append(name, value);
     }
-    let response = builder
-        .body(())
-        .map_err(|e| Error::decode(format!("the HTTP response from {address}"), e))?;
-    buf.advance(len);
-    Ok(Some(response.into_parts().0))
+    let (mut parts, ()) = http::Response::new(()).into_parts();
+    parts.status = status;
+    parts.headers = headers;
+    Ok(Some(parts))
 }
 
 /// How a response body ends.

@@ -1,8 +1,10 @@
 //! Sending a built request to the daemon: a pooled keep-alive connection driven by
 //! hyper for ordinary requests (`pool.rs`), the same connections with bodies decoded
 //! by us for bulk streams (`bulk.rs`), and a dedicated connection for hijacked
-//! (upgraded) ones (`upgrade.rs`).
+//! (upgraded) ones (`upgrade.rs`); and, for blocking callers, std sockets read
+//! with blocking reads (`blocking.rs`).
 
+mod blocking;
 mod bulk;
 mod connect;
 mod http1;
@@ -25,6 +27,8 @@ use hyper_util::rt::TokioIo;
 
 use crate::body::Body;
 use crate::error::Error;
+pub(crate) use blocking::Answer;
+use blocking::BlockingPool;
 use bulk::BulkBody;
 use pool::{BoxedConn, Conn, HyperBody, Pool};
 
@@ -50,6 +54,8 @@ pub(crate) struct Transport {
     dialer: Dialer,
     pool: Arc<Pool>,
     address: Arc<str>,
+    /// Connections of the blocking path, apart from the async ones.
+    blocking: BlockingPool,
 }
 
 /// A response whose headers have arrived; the body is read as it is consumed.
@@ -62,12 +68,34 @@ impl Transport {
             dialer,
             pool: Arc::default(),
             address,
+            blocking: BlockingPool::default(),
         }
     }
 
     /// Idle keep-alive connections right now.
     pub fn idle_connections(&self) -> usize {
         self.pool.idle_count()
+    }
+
+    /// Idle connections of the blocking path right now.
+    pub fn idle_blocking_connections(&self) -> usize {
+        self.blocking.idle_count()
+    }
+
+    /// Whether [`send_blocking`](Self::send_blocking) can reach the daemon (TLS
+    /// cannot: it takes the async path).
+    pub fn can_block(&self) -> bool {
+        self.dialer.can_block()
+    }
+
+    /// Sends a request with an in-memory body and reads its whole answer, blocking
+    /// the calling thread; `timeout` limits each read and write.
+    pub fn send_blocking(
+        &self,
+        req: http::Request<Body>,
+        timeout: Option<Duration>,
+    ) -> Result<Answer, Error> {
+        blocking::send(&self.dialer, &self.blocking, &self.address, req, timeout)
     }
 
     /// Sends a request and waits for the response headers (within `timeout`).

@@ -1,0 +1,131 @@
+//! A call of the blocking client: the async client's [`crate::Invoke`], planned the
+//! same way, then sent over the blocking transport when its answer is read whole.
+
+use std::time::Duration;
+
+use super::{Docker, Output};
+use crate::api::response::{self, decode_whole, status_error, Shape};
+use crate::api::ResponseKind;
+use crate::body::Body;
+use crate::error::Error;
+use crate::invoke::{CallOptions, Exchange, Planned, Prepared};
+use crate::transport::Answer;
+
+/// A call being prepared; [`send`](Invoke::send) it.
+#[must_use = "an Invoke does nothing until it is sent"]
+pub struct Invoke {
+    docker: Docker,
+    call: crate::Invoke,
+}
+
+impl Invoke {
+    pub(super) fn new(docker: Docker, call: crate::Invoke) -> Self {
+        Invoke { docker, call }
+    }
+
+    /// The request body (a JSON document, a tar archive, bytes).
+    pub fn body(self, body: impl Into<Body>) -> Self {
+        self.map(|c| c.body(body))
+    }
+
+    /// Limits the wait for the answer for this call.
+    pub fn timeout(self, limit: Duration) -> Self {
+        self.map(|c| c.timeout(limit))
+    }
+
+    /// No limit on the wait for the answer for this call.
+    pub fn no_timeout(self) -> Self {
+        self.map(|c| c.no_timeout())
+    }
+
+    /// Says whether the output is a TTY's (skips looking it up).
+    pub fn tty(self, tty: bool) -> Self {
+        self.map(|c| c.tty(tty))
+    }
+
+    /// Adds a header.
+    pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.map(|c| c.header(name, value))
+    }
+
+    /// Replaces all per-call settings.
+    pub fn options(self, options: CallOptions) -> Self {
+        self.map(|c| c.options(options))
+    }
+
+    fn map(self, f: impl FnOnce(crate::Invoke) -> crate::Invoke) -> Self {
+        Invoke {
+            docker: self.docker,
+            call: f(self.call),
+        }
+    }
+
+    /// Sends the call and waits for its answer (for a stream: its head).
+    pub fn send(self) -> Result<Output, Error> {
+        let docker = self.docker;
+        let planned = self.call.plan()?;
+        if !goes_blocking(&docker, &planned) {
+            let output = docker.block_on(async {
+                match planned.exchange().await? {
+                    Exchange::Done(output) => Ok(output),
+                    Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
+                }
+            })?;
+            return Ok(Output::new(output, docker));
+        }
+        let (answer, shape) = send_blocking(&docker, planned)?;
+        let output = decode_whole(&answer.parts.headers, &answer.body, &shape)?;
+        Ok(Output::new(output, docker))
+    }
+
+    /// Sends the call and decodes its JSON answer straight into `T`.
+    pub fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        let docker = self.docker;
+        let planned = self.call.plan()?;
+        if !goes_blocking(&docker, &planned) {
+            return docker.block_on(async {
+                match planned.exchange().await? {
+                    Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
+                        response::decode_json(resp, shape.what).await
+                    }
+                    Exchange::Answer(resp, shape) => {
+                        response::decode(resp, shape).await?.into_typed()
+                    }
+                    Exchange::Done(output) => output.into_typed(),
+                }
+            });
+        }
+        let (answer, shape) = send_blocking(&docker, planned)?;
+        let shape = &shape;
+        if shape.kind == ResponseKind::Json {
+            return serde_json::from_slice(&answer.body)
+                .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e));
+        }
+        decode_whole(&answer.parts.headers, &answer.body, shape)?.into_typed()
+    }
+}
+
+/// Whether the blocking transport can carry a call: its answer is read whole,
+/// its body is in memory, and the daemon is not behind TLS.
+fn goes_blocking(docker: &Docker, planned: &Planned) -> bool {
+    response::is_whole(planned.kind) && !planned.body.is_stream() && docker.can_block()
+}
+
+/// Sends a planned call over the blocking transport; a failure status is an error.
+fn send_blocking(docker: &Docker, planned: Planned) -> Result<(Answer, Shape<'static>), Error> {
+    let version = docker.api_version()?;
+    let Prepared {
+        request,
+        shape,
+        timeout,
+    } = planned.prepare(version, false)?;
+    let answer = docker
+        .client()
+        .inner
+        .transport
+        .send_blocking(request, timeout)?;
+    if !answer.parts.status.is_success() {
+        return Err(status_error(answer.parts.status, &answer.body));
+    }
+    Ok((answer, shape))
+}

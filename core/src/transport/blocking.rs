@@ -1,0 +1,387 @@
+//! The blocking transport, for callers that wait anyway (the blocking client, and
+//! through it the C ABI and Python's sync API): the request goes out in one `write`
+//! on a pooled std socket and the answer is read with blocking reads. No event loop,
+//! no scheduler, no wake-ups: a request costs what a hand-written socket loop costs.
+//! Unix sockets and plain TCP, for answers read whole; TLS and streams take the
+//! async path.
+
+use std::io::{self, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+
+use super::connect::Dialer;
+use super::http1::{self, ChunkedDecoder, Framing};
+use crate::body::Body;
+use crate::config::Endpoint;
+use crate::error::Error;
+
+/// Most idle connections kept.
+const MAX_IDLE: usize = 64;
+/// Largest response head accepted.
+const MAX_HEAD: usize = 64 * 1024;
+/// Bytes asked for per read, at least and at most.
+const MIN_READ: usize = 16 * 1024;
+const MAX_READ: usize = 256 * 1024;
+
+/// A complete answer: its head and its whole body.
+pub(crate) struct Answer {
+    pub parts: http::response::Parts,
+    pub body: Bytes,
+}
+
+/// Idle blocking connections to one daemon.
+#[derive(Default)]
+pub(crate) struct BlockingPool {
+    idle: Mutex<Vec<Conn>>,
+}
+
+impl BlockingPool {
+    fn take(&self) -> Option<Conn> {
+        self.idle.lock().ok()?.pop()
+    }
+
+    fn put(&self, conn: Conn) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < MAX_IDLE {
+                idle.push(conn);
+            }
+        }
+    }
+
+    pub fn idle_count(&self) -> usize {
+        self.idle.lock().map(|i| i.len()).unwrap_or(0)
+    }
+}
+
+/// A connected std socket.
+enum Socket {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl Socket {
+    fn set_limit(&self, limit: Option<Duration>) -> io::Result<()> {
+        match self {
+            Socket::Unix(s) => {
+                s.set_read_timeout(limit)?;
+                s.set_write_timeout(limit)
+            }
+            Socket::Tcp(s) => {
+                s.set_read_timeout(limit)?;
+                s.set_write_timeout(limit)
+            }
+        }
+    }
+
+    fn fd(&self) -> i32 {
+        match self {
+            Socket::Unix(s) => s.as_raw_fd(),
+            Socket::Tcp(s) => s.as_raw_fd(),
+        }
+    }
+
+    /// Whether the peer closed (or sent something unasked) while the connection
+    /// was idle: it cannot carry a request that must not be sent twice.
+    fn is_stale(&self) -> bool {
+        let mut pfd = libc::pollfd {
+            fd: self.fd(),
+            events: libc::POLLIN | libc::POLLRDHUP,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, a zero timeout.
+        let n = unsafe { libc::poll(&mut pfd, 1, 0) };
+        n != 0
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Socket::Unix(s) => s.write(buf),
+            Socket::Tcp(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One keep-alive connection and what was read past the last answer.
+struct Conn {
+    socket: Socket,
+    buf: BytesMut,
+    /// The read/write timeout the socket has now.
+    limit: Option<Duration>,
+}
+
+/// How an exchange failed.
+enum Failure {
+    /// Nothing of an answer arrived: the connection was closed under us.
+    Unanswered(Error),
+    /// Anything else.
+    Other(Error),
+}
+
+impl Dialer {
+    /// Whether blocking connections can be opened: unix sockets and plain TCP.
+    pub fn can_block(&self) -> bool {
+        self.tls.is_none()
+    }
+
+    /// Opens a blocking connection within the connect timeout.
+    fn dial_blocking(&self) -> Result<Socket, Error> {
+        match &self.endpoint {
+            Endpoint::Unix(path) => UnixStream::connect(path)
+                .map(Socket::Unix)
+                .map_err(|e| self.connect_error(e)),
+            Endpoint::Tcp { host, port, .. } => {
+                let addrs = (host.as_str(), *port)
+                    .to_socket_addrs()
+                    .map_err(|e| self.connect_error(e))?;
+                let mut last = io::Error::new(io::ErrorKind::NotFound, "no address found");
+                for addr in addrs {
+                    let tcp = match self.connect_timeout {
+                        Some(limit) => TcpStream::connect_timeout(&addr, limit),
+                        None => TcpStream::connect(addr),
+                    };
+                    match tcp {
+                        Ok(tcp) => {
+                            let _ = tcp.set_nodelay(true);
+                            return Ok(Socket::Tcp(tcp));
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                            return Err(Error::Timeout {
+                                during: format!("connecting to {}", self.address()),
+                                after: self.connect_timeout.unwrap_or_default(),
+                            })
+                        }
+                        Err(e) => last = e,
+                    }
+                }
+                Err(self.connect_error(last))
+            }
+        }
+    }
+}
+
+/// Sends `req` and reads its whole answer, blocking the calling thread.
+pub(crate) fn send(
+    dialer: &Dialer,
+    pool: &BlockingPool,
+    address: &str,
+    req: http::Request<Body>,
+    timeout: Option<Duration>,
+) -> Result<Answer, Error> {
+    let (parts, body) = req.into_parts();
+    let body = match body.into_full() {
+        None => Bytes::new(),
+        Some(Ok(bytes)) => bytes,
+        Some(Err(_)) => {
+            return Err(Error::invalid(
+                "a streamed body cannot be sent by the blocking transport",
+            ))
+        }
+    };
+    let mut message = http1::encode_head(&parts, &[], body.len());
+    message.extend_from_slice(&body);
+    let idempotent = matches!(
+        parts.method,
+        http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
+    );
+    let head_only = parts.method == http::Method::HEAD;
+    let timed_out = |limit: Duration| Error::Timeout {
+        during: format!(
+            "waiting for the answer to {} {} from {address}",
+            parts.method,
+            parts.uri.path()
+        ),
+        after: limit,
+    };
+    // A reused connection the daemon closed is replaced, once: always before
+    // sending, and after sending only if the request may be sent twice.
+    for attempt in 0..2 {
+        let (mut conn, reused) = match pool.take() {
+            Some(conn) if !idempotent && conn.socket.is_stale() => continue,
+            Some(conn) => (conn, true),
+            None => (
+                Conn {
+                    socket: dialer.dial_blocking()?,
+                    buf: BytesMut::new(),
+                    limit: None,
+                },
+                false,
+            ),
+        };
+        if conn.limit != timeout {
+            conn.socket
+                .set_limit(timeout)
+                .map_err(|e| Error::io("cannot set the socket's timeout", e))?;
+            conn.limit = timeout;
+        }
+        match conn.exchange(&message, head_only, address) {
+            Ok((answer, keep_alive)) => {
+                if keep_alive {
+                    pool.put(conn);
+                }
+                return Ok(answer);
+            }
+            Err(Failure::Unanswered(_)) if reused && idempotent && attempt == 0 => continue,
+            Err(Failure::Unanswered(e) | Failure::Other(e)) => {
+                return Err(match (e, timeout) {
+                    (Error::Timeout { .. }, Some(limit)) => timed_out(limit),
+                    (e, _) => e,
+                })
+            }
+        }
+    }
+    Err(Error::closed(format!(
+        "{address} closed the connection twice before answering"
+    )))
+}
+
+impl Conn {
+    /// Writes `message` and reads one answer; says whether the connection can be
+    /// used again.
+    fn exchange(
+        &mut self,
+        message: &[u8],
+        head_only: bool,
+        address: &str,
+    ) -> Result<(Answer, bool), Failure> {
+        if let Err(e) = self.socket.write_all(message) {
+            return Err(match e.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                    Failure::Other(timeout_error())
+                }
+                _ => Failure::Unanswered(Error::closed(format!(
+                    "{address} dropped the connection while we wrote: {e}"
+                ))),
+            });
+        }
+        let parts = loop {
+            if let Some(parts) =
+                http1::parse_head(&mut self.buf, address).map_err(Failure::Other)?
+            {
+                break parts;
+            }
+            if self.buf.len() >= MAX_HEAD {
+                return Err(Failure::Other(Error::decode(
+                    "a response head",
+                    "it is larger than 64 KiB",
+                )));
+            }
+            let anything = !self.buf.is_empty();
+            match self.read_more(MIN_READ) {
+                Ok(n) if n > 0 => {}
+                Ok(_) if !anything => {
+                    return Err(Failure::Unanswered(Error::closed(format!(
+                        "{address} closed the connection before answering"
+                    ))))
+                }
+                Ok(_) => {
+                    return Err(Failure::Other(Error::closed(format!(
+                        "{address} closed the connection in the middle of an answer"
+                    ))))
+                }
+                Err(e @ Error::Timeout { .. }) => return Err(Failure::Other(e)),
+                Err(e) if !anything => return Err(Failure::Unanswered(e)),
+                Err(e) => return Err(Failure::Other(e)),
+            }
+        };
+        let close = parts
+            .headers
+            .get(http::header::CONNECTION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let framing = if head_only {
+            Framing::Length(0)
+        } else {
+            Framing::of(&parts)
+        };
+        let body = self.read_body(framing, address).map_err(Failure::Other)?;
+        let keep_alive = !close && framing != Framing::UntilClose && self.buf.is_empty();
+        Ok((Answer { parts, body }, keep_alive))
+    }
+
+    fn read_body(&mut self, framing: Framing, address: &str) -> Result<Bytes, Error> {
+        let cut = || {
+            Error::closed(format!(
+                "{address} closed the connection before the response was complete"
+            ))
+        };
+        match framing {
+            Framing::Length(n) => {
+                let n = usize::try_from(n)
+                    .map_err(|_| Error::decode("a response", "its length is too large"))?;
+                while self.buf.len() < n {
+                    if self.read_more(n - self.buf.len())? == 0 {
+                        return Err(cut());
+                    }
+                }
+                Ok(self.buf.split_to(n).freeze())
+            }
+            Framing::Chunked => {
+                let mut decoder = ChunkedDecoder::default();
+                let mut out = BytesMut::new();
+                loop {
+                    if let Some(piece) = decoder.decode(&mut self.buf, &mut out)? {
+                        out.extend_from_slice(&piece);
+                    }
+                    if decoder.is_done() {
+                        return Ok(out.freeze());
+                    }
+                    if self.read_more(MIN_READ)? == 0 {
+                        return Err(cut());
+                    }
+                }
+            }
+            Framing::UntilClose => {
+                while self.read_more(MIN_READ)? != 0 {}
+                Ok(self.buf.split().freeze())
+            }
+        }
+    }
+
+    /// Reads what is there (up to about `want` bytes) onto the end of `buf`.
+    fn read_more(&mut self, want: usize) -> Result<usize, Error> {
+        self.buf.reserve(want.clamp(MIN_READ, MAX_READ));
+        let read = loop {
+            match receive(self.socket.fd(), self.buf.spare_capacity_mut()) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        let n = read.map_err(|e| match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => timeout_error(),
+            _ => Error::closed(format!("the connection failed while we read: {e}")),
+        })?;
+        // SAFETY: `receive` initialised the first `n` bytes of the spare capacity.
+        unsafe { self.buf.set_len(self.buf.len() + n) };
+        Ok(n)
+    }
+}
+
+/// One `recv` into uninitialised memory (std's `Read` would have it zeroed first,
+/// which costs more than the read itself for a small answer).
+fn receive(fd: i32, into: &mut [std::mem::MaybeUninit<u8>]) -> io::Result<usize> {
+    // SAFETY: `into` is writable for its whole length; recv writes at most that.
+    let n = unsafe { libc::recv(fd, into.as_mut_ptr().cast(), into.len(), 0) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n as usize)
+}
+
+/// A placeholder timeout, given its message and limit by [`send`].
+fn timeout_error() -> Error {
+    Error::Timeout {
+        during: String::new(),
+        after: Duration::ZERO,
+    }
+}
