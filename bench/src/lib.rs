@@ -423,6 +423,24 @@ pub fn split(n: usize, workers: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The size of the archive `source` makes (written to a counter before the measured
+/// section: the streamed body itself cannot be counted from outside).
+pub fn tar_size(source: &libdocker::stream::tar::TarSource) -> Result<u64> {
+    struct Counter(u64);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    source.write_to(&mut counter)?;
+    Ok(counter.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,6 @@
 //! the payload moved: log chunk bytes, and the tar's size for both archive workloads.
 
 use std::future::Future;
-use std::io::{self, Write};
 
 use futures_util::{stream, StreamExt};
 use libdocker::stream::tar::TarSource;
@@ -17,8 +16,8 @@ use libdocker::{
     RemoveOptions, WaitCondition,
 };
 use libdocker_bench::{
-    fail, latency_ms, measure_async, report, unix_seconds_arg, Args, Measured, Outcome, Result,
-    Workload, LABEL, LABEL_KEY, LABEL_VALUE,
+    fail, latency_ms, measure_async, report, tar_size, unix_seconds_arg, Args, Measured, Outcome,
+    Result, Workload, LABEL, LABEL_KEY, LABEL_VALUE,
 };
 
 fn main() {
@@ -219,24 +218,6 @@ async fn logs(docker: &Docker, id: &str) -> Result<Outcome> {
         bytes += chunk?.bytes.len() as u64;
     }
     Ok(Outcome::bytes(bytes))
-}
-
-/// The size of the archive `source` makes (written to a counter before the measured
-/// section: the streamed body itself cannot be counted from outside).
-fn tar_size(source: &TarSource) -> Result<u64> {
-    struct Counter(u64);
-    impl Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0 += buf.len() as u64;
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    source.write_to(&mut counter)?;
-    Ok(counter.0)
 }
 
 /// The tar stream of `path`, counted as it arrives and dropped.
