@@ -392,6 +392,50 @@ fn an_answer_cut_short_is_an_error_not_a_silent_end() {
 }
 
 #[test]
+fn a_chunked_answer_arriving_in_one_piece_is_read_to_its_end() {
+    // A large chunk (handed out without copying) and a small one, all in one
+    // write that one read takes in.
+    let value = "x".repeat(8 * 1024);
+    let doc = format!("{{\"ID\": \"{value}\", \"Name\": \"n\"}}");
+    let (big, small) = doc.split_at(doc.len() - 10);
+    let mut answer = Vec::new();
+    answer.extend_from_slice(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    for piece in [big, small] {
+        answer.extend_from_slice(format!("{:x}\r\n{piece}\r\n", piece.len()).as_bytes());
+    }
+    answer.extend_from_slice(b"0\r\n\r\n");
+    let (host, connections) = fake_daemon(move |mut conn| {
+        while read_request(&mut conn).is_some() {
+            if conn.write_all(&answer).is_err() {
+                return;
+            }
+        }
+    });
+    let d = isolated(&host)
+        .api_version(ApiVersion::v1(41))
+        .request_timeout(Some(Duration::from_secs(5)))
+        .build_blocking()
+        .unwrap();
+    for _ in 0..3 {
+        let info = d
+            .invoke("SystemInfo", json!({}))
+            .send()
+            .unwrap()
+            .into_json()
+            .unwrap();
+        assert_eq!(info["ID"].as_str().unwrap().len(), value.len());
+        assert_eq!(info["Name"], "n");
+    }
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "kept alive after each"
+    );
+}
+
+#[test]
 fn garbage_instead_of_json_is_a_decode_error() {
     let (host, _) = fake_daemon(|mut conn| {
         if read_request(&mut conn).is_some() {

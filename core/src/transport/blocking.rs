@@ -330,8 +330,10 @@ impl Conn {
                 let mut decoder = ChunkedDecoder::default();
                 let mut out = BytesMut::new();
                 loop {
+                    // A large chunk comes back on its own: decode on before reading.
                     if let Some(piece) = decoder.decode(&mut self.buf, &mut out)? {
                         out.extend_from_slice(&piece);
+                        continue;
                     }
                     if decoder.is_done() {
                         return Ok(out.freeze());
