@@ -30,6 +30,9 @@ step "Rust: unit, integration and doc tests (cargo test --workspace)"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
+step "C ABI: C tests with -Wall -Wextra -Werror, plain, under valgrind and ASan (tests/c/run.sh)"
+tests/c/run.sh
+
 step "the operation table matches the spec (cargo run --example ops)"
 cargo run -q --example ops >"$WORK/ops.tsv"
 diff <(cut -f1-3 "$WORK/ops.tsv" | tail -n +2 | sort) \

@@ -1,2 +1,32 @@
-//! The C ABI of libdocker. Its functions arrive with the C bindings issue; the crate
-//! exists so the workspace layout (and `libdocker.so`'s name) is fixed from the start.
+//! The C ABI of libdocker: `libdocker.so` / `libdocker.a` with `include/docker.h`.
+//!
+//! Built on the blocking client (`libdocker::blocking`): a call blocks its thread,
+//! and a `docker_client` may be used from many threads at once. Conventions, as in
+//! rustls-ffi: every name starts with `docker_`; objects are opaque, made by
+//! `_new`/`_build` and released by `_free`; every entry point checks its pointers
+//! and catches panics (`panic.rs`, `ffi.rs`); failures are stable numbered
+//! `docker_result` codes with a message (`error.rs`).
+//!
+//! Map: `client.rs` (builder, client, calls), `stream.rs` (streams to callbacks),
+//! `attach.rs` (hijacked attach/exec connections), `string.rs` (strings we hand out).
+
+#![allow(non_camel_case_types)]
+// Entry points take raw pointers from C, checked for null by the macros of `ffi.rs`:
+// marking them `unsafe fn` would change nothing for C callers.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+#[macro_use]
+mod ffi;
+#[macro_use]
+mod panic;
+mod attach;
+mod client;
+mod error;
+mod stream;
+mod string;
+
+pub use attach::*;
+pub use client::*;
+pub use error::*;
+pub use stream::*;
+pub use string::*;

@@ -30,7 +30,7 @@ mod invoke;
 mod output;
 
 pub use invoke::Invoke;
-pub use output::{AttachInput, Attached, Iter, Output, Upgraded};
+pub use output::{AttachInput, Attached, Content, Iter, Output, Upgraded};
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};

@@ -87,10 +87,53 @@ impl Output {
             .map(|inner| Upgraded { inner, docker })
     }
 
+    /// The output by kind, to dispatch on (what bindings do).
+    pub fn into_content(self) -> Content {
+        let docker = self.docker;
+        match self.inner {
+            crate::Output::Json(v) => Content::Json(v),
+            crate::Output::Empty => Content::Empty,
+            crate::Output::Text(t) => Content::Text(t),
+            crate::Output::JsonStream(s) => Content::JsonStream(Iter::new(s, docker)),
+            crate::Output::Logs(s) => Content::Logs(Iter::new(s, docker)),
+            crate::Output::Bytes(s) => Content::Bytes(Iter::new(s, docker)),
+            crate::Output::Attached(a) => Content::Attached(Attached {
+                output: Iter::new(a.output, docker.clone()),
+                input: AttachInput {
+                    inner: a.input,
+                    docker,
+                },
+            }),
+            crate::Output::Upgraded(inner) => Content::Upgraded(Upgraded { inner, docker }),
+        }
+    }
+
     /// The async output, to consume on [`Docker::block_on`].
     pub fn into_async(self) -> crate::Output {
         self.inner
     }
+}
+
+/// A blocking call's output by kind.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Content {
+    /// One JSON document.
+    Json(Value),
+    /// No body.
+    Empty,
+    /// A short text.
+    Text(String),
+    /// JSON values one after another.
+    JsonStream(Iter<JsonStream>),
+    /// stdout/stderr chunks.
+    Logs(Iter<LogStream>),
+    /// Raw bytes.
+    Bytes(Iter<ByteStream>),
+    /// An attached process.
+    Attached(Attached),
+    /// Another upgraded connection.
+    Upgraded(Upgraded),
 }
 
 /// A stream read by blocking for each item.

@@ -1,0 +1,142 @@
+//! Streams to callbacks: `docker_client_invoke_stream` reads any answer (log
+//! frames, JSON progress and events, tar bytes, or a whole document) and hands it to
+//! a C callback piece by piece, on the calling thread, until it ends or the
+//! callback asks to stop.
+
+use std::ffi::{c_char, c_void};
+
+use libdocker::blocking::Content;
+use libdocker::{Error, StdStream};
+
+use crate::client::{client_ref, docker_client, parse_params};
+use crate::error::{docker_result, fail, set_last_error};
+
+/// What a piece handed to a `docker_chunk_callback` is.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum docker_stream {
+    /// Output written to stdin (attach echoes it), as the daemon frames it.
+    Stdin = 0,
+    /// The process's stdout (all output of a TTY).
+    Stdout = 1,
+    /// The process's stderr.
+    Stderr = 2,
+    /// One JSON document (an item of a JSON stream, or a whole JSON answer).
+    Json = 3,
+    /// Raw bytes (a tar archive, an export) or text.
+    Bytes = 4,
+}
+
+impl From<StdStream> for docker_stream {
+    fn from(s: StdStream) -> Self {
+        match s {
+            StdStream::Stdin => docker_stream::Stdin,
+            StdStream::Stdout => docker_stream::Stdout,
+            StdStream::Stderr => docker_stream::Stderr,
+        }
+    }
+}
+
+/// Receives a piece of a stream: `data` holds `len` bytes, valid only during the
+/// call. Return 0 to go on, anything else to stop (the call then returns
+/// `DOCKER_RESULT_OK`).
+pub type docker_chunk_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        stream: docker_stream,
+        data: *const u8,
+        len: usize,
+    ) -> i32,
+>;
+
+/// A callback and its userdata; `deliver` says whether to go on.
+pub(crate) struct Sink {
+    pub callback: unsafe extern "C" fn(*mut c_void, docker_stream, *const u8, usize) -> i32,
+    pub userdata: *mut c_void,
+}
+
+/// Hands every item of `items` to `deliver` until the end, an error, or `deliver`
+/// returning false.
+fn pump<T>(
+    items: impl Iterator<Item = Result<T, Error>>,
+    mut deliver: impl FnMut(T) -> bool,
+) -> Result<(), Error> {
+    for item in items {
+        if !deliver(item?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+impl Sink {
+    pub fn deliver(&self, stream: docker_stream, data: &[u8]) -> bool {
+        // SAFETY: the caller promised a callable callback; `data` lives for the call.
+        unsafe { (self.callback)(self.userdata, stream, data.as_ptr(), data.len()) == 0 }
+    }
+}
+
+/// Calls operation `op` like `docker_client_invoke` and hands its answer to
+/// `callback` (with `userdata` first) as it arrives: stdout/stderr chunks of
+/// logs and exec output, each JSON document of a progress or event stream, the
+/// bytes of a tar archive, or the whole answer of a plain call in one piece.
+/// Blocks until the answer ends, fails, or the callback returns non-zero.
+/// Hijacked connections (attach, exec start) are refused with
+/// `DOCKER_RESULT_WRONG_OUTPUT_KIND`: use `docker_client_attach`.
+#[no_mangle]
+pub extern "C" fn docker_client_invoke_stream(
+    client: *const docker_client,
+    op: *const c_char,
+    params_json: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    callback: docker_chunk_callback,
+    userdata: *mut c_void,
+) -> docker_result {
+    ffi_boundary! {
+        let Some(docker) = client_ref(client) else {
+            return crate::ffi::null_parameter("client");
+        };
+        let op = try_str!(op);
+        let params = try_opt_str!(params_json);
+        let body = try_slice!(body, body_len);
+        let Some(callback) = callback else {
+            return crate::ffi::null_parameter("callback");
+        };
+        let sink = Sink { callback, userdata };
+        let params = match parse_params(params) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        let mut call = docker.invoke(op, params);
+        if !body.is_empty() {
+            call = call.body(body.to_vec());
+        }
+        let output = match call.send() {
+            Ok(o) => o,
+            Err(e) => return fail(e),
+        };
+        let kind = output.kind();
+        let delivered = match output.into_content() {
+            Content::Json(v) => {
+                sink.deliver(docker_stream::Json, v.to_string().as_bytes());
+                Ok(())
+            }
+            Content::Text(t) => {
+                sink.deliver(docker_stream::Bytes, t.as_bytes());
+                Ok(())
+            }
+            Content::Empty => Ok(()),
+            Content::Logs(logs) => pump(logs, |c| sink.deliver(c.stream.into(), &c.bytes)),
+            Content::JsonStream(values) => pump(values, |v| {
+                sink.deliver(docker_stream::Json, v.to_string().as_bytes())
+            }),
+            Content::Bytes(pieces) => pump(pieces, |p| sink.deliver(docker_stream::Bytes, &p)),
+            _ => {
+                set_last_error(format!("{op} answers {kind}: use docker_client_attach"));
+                return docker_result::WrongOutputKind;
+            }
+        };
+        crate::error::result(delivered)
+    }
+}

@@ -1,0 +1,299 @@
+/*
+ * The C ABI against the real test daemon: lifecycle, logs and exec through
+ * callbacks, errors with their codes and messages, NULL and invalid UTF-8
+ * parameters, threads sharing one client. Run by tests/c/run.sh (plain, under
+ * valgrind, and with AddressSanitizer).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                           \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                   \
+            failures++;                                                       \
+        }                                                                     \
+    } while (0)
+
+/* Checks that a call gave `expected`, printing the error message otherwise. */
+#define EXPECT(call, expected)                                                  \
+    do {                                                                        \
+        docker_result r_ = (call);                                              \
+        if (r_ != (expected)) {                                                 \
+            fprintf(stderr, "%s:%d: %s gave %u (%s): %s\n", __FILE__, __LINE__, \
+                    #call, (unsigned)r_, docker_result_name(r_), last_error()); \
+            failures++;                                                         \
+        }                                                                       \
+    } while (0)
+
+static const char *last_error(void) {
+    static char buf[4096];
+    size_t n = 0;
+    if (docker_error_message(buf, sizeof buf, &n) != DOCKER_RESULT_OK) {
+        return "(message too long)";
+    }
+    return buf;
+}
+
+static const char *TEST_IMAGE = "libdocker-test/busybox:latest";
+
+/* Output gathered by the callbacks. */
+struct output {
+    char out[4096];
+    size_t out_len;
+    char err[4096];
+    size_t err_len;
+    int calls;
+    int stop_after; /* 0: never */
+};
+
+static int32_t gather(void *userdata, docker_stream stream, const uint8_t *data, size_t len) {
+    struct output *o = userdata;
+    o->calls++;
+    char *dst = stream == DOCKER_STREAM_STDERR ? o->err : o->out;
+    size_t *n = stream == DOCKER_STREAM_STDERR ? &o->err_len : &o->out_len;
+    size_t room = sizeof o->out - 1 - *n;
+    size_t take = len < room ? len : room;
+    memcpy(dst + *n, data, take);
+    *n += take;
+    dst[*n] = 0;
+    return o->stop_after != 0 && o->calls >= o->stop_after;
+}
+
+static docker_client *connect_test_daemon(void) {
+    const char *host = getenv("LIBDOCKER_TEST_MAIN_HOST");
+    if (host == NULL) {
+        fprintf(stderr, "LIBDOCKER_TEST_MAIN_HOST is not set: run tests/run.sh\n");
+        exit(2);
+    }
+    docker_client_builder *b = docker_client_builder_new();
+    EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
+    docker_client *c = NULL;
+    EXPECT(docker_client_builder_build(b, &c), DOCKER_RESULT_OK);
+    if (c == NULL) {
+        exit(1);
+    }
+    return c;
+}
+
+/* Creates and starts a labelled container running `sh -c script`; returns its id. */
+static char *run_container(docker_client *c, const char *script) {
+    char params[1024];
+    snprintf(params, sizeof params,
+             "{\"body\": {\"Image\": \"%s\", \"Cmd\": [\"sh\", \"-c\", \"%s\"],"
+             " \"Labels\": {\"libdocker-test\": \"1\"}}}",
+             TEST_IMAGE, script);
+    char *created = NULL;
+    EXPECT(docker_client_invoke(c, "ContainerCreate", params, NULL, 0, &created), DOCKER_RESULT_OK);
+    if (created == NULL) {
+        exit(1);
+    }
+    /* {"Id":"<64 hex>",...} */
+    const char *at = strstr(created, "\"Id\":\"");
+    CHECK(at != NULL);
+    char *id = calloc(1, 65);
+    memcpy(id, at + 6, 64);
+    docker_string_free(created);
+    snprintf(params, sizeof params, "{\"id\": \"%s\"}", id);
+    char *started = NULL;
+    EXPECT(docker_client_invoke(c, "ContainerStart", params, NULL, 0, &started), DOCKER_RESULT_OK);
+    CHECK(started != NULL && strcmp(started, "") == 0);
+    docker_string_free(started);
+    return id;
+}
+
+static void remove_container(docker_client *c, char *id) {
+    char params[256];
+    snprintf(params, sizeof params, "{\"id\": \"%s\", \"force\": true}", id);
+    char *out = NULL;
+    EXPECT(docker_client_invoke(c, "ContainerDelete", params, NULL, 0, &out), DOCKER_RESULT_OK);
+    docker_string_free(out);
+    free(id);
+}
+
+static void test_ping_version_and_whole_answers(docker_client *c) {
+    EXPECT(docker_client_ping(c), DOCKER_RESULT_OK);
+    uint32_t major = 0, minor = 0;
+    EXPECT(docker_client_api_version(c, &major, &minor), DOCKER_RESULT_OK);
+    CHECK(major == 1 && minor >= 25);
+    char *version = NULL;
+    EXPECT(docker_client_invoke(c, "SystemVersion", NULL, NULL, 0, &version), DOCKER_RESULT_OK);
+    CHECK(version != NULL && strstr(version, "\"ApiVersion\"") != NULL);
+    docker_string_free(version);
+}
+
+static void test_daemon_errors(docker_client *c) {
+    char *out = (char *)1;
+    EXPECT(docker_client_invoke(c, "ContainerInspect", "{\"id\": \"no-such-container-c-abi\"}",
+                                NULL, 0, &out),
+           DOCKER_RESULT_NOT_FOUND);
+    CHECK(out == NULL);
+    CHECK(strstr(last_error(), "no-such-container-c-abi") != NULL);
+    CHECK(strcmp(docker_result_name(DOCKER_RESULT_NOT_FOUND), "not found") == 0);
+
+    /* The message does not fit: its length is reported. */
+    char small[8];
+    size_t needed = 0;
+    EXPECT(docker_error_message(small, sizeof small, &needed), DOCKER_RESULT_BUFFER_TOO_SMALL);
+    CHECK(needed > sizeof small);
+
+    EXPECT(docker_client_invoke(c, "ContainerList", "{\"colour\": \"red\"}", NULL, 0, &out),
+           DOCKER_RESULT_INVALID_PARAMS);
+    CHECK(strstr(last_error(), "colour") != NULL);
+    EXPECT(docker_client_invoke(c, "ContainerList", "{not json", NULL, 0, &out),
+           DOCKER_RESULT_INVALID_PARAMS);
+    CHECK(strstr(last_error(), "params_json") != NULL);
+    EXPECT(docker_client_invoke(c, "NoSuchOperation", NULL, NULL, 0, &out),
+           DOCKER_RESULT_INVALID_PARAMS);
+    CHECK(strstr(last_error(), "NoSuchOperation") != NULL);
+}
+
+static void test_bad_arguments(docker_client *c) {
+    char *out = NULL;
+    EXPECT(docker_client_ping(NULL), DOCKER_RESULT_NULL_PARAMETER);
+    CHECK(strstr(last_error(), "client") != NULL);
+    EXPECT(docker_client_invoke(c, NULL, NULL, NULL, 0, &out), DOCKER_RESULT_NULL_PARAMETER);
+    CHECK(strstr(last_error(), "`op`") != NULL);
+    EXPECT(docker_client_invoke(c, "SystemPing", NULL, NULL, 0, NULL),
+           DOCKER_RESULT_NULL_PARAMETER);
+    EXPECT(docker_client_invoke(c, "SystemPing", NULL, NULL, 5, &out),
+           DOCKER_RESULT_NULL_PARAMETER);
+    EXPECT(docker_client_invoke(c, "System\xff\xfePing", NULL, NULL, 0, &out),
+           DOCKER_RESULT_INVALID_UTF8);
+    CHECK(strstr(last_error(), "UTF-8") != NULL);
+    EXPECT(docker_client_invoke_stream(c, "SystemPing", NULL, NULL, 0, NULL, NULL),
+           DOCKER_RESULT_NULL_PARAMETER);
+    CHECK(strstr(last_error(), "callback") != NULL);
+    uint32_t major;
+    EXPECT(docker_client_api_version(c, &major, NULL), DOCKER_RESULT_NULL_PARAMETER);
+    EXPECT(docker_client_builder_build(NULL, NULL), DOCKER_RESULT_NULL_PARAMETER);
+    docker_client_free(NULL);
+    docker_string_free(NULL);
+    docker_attach_free(NULL);
+    docker_client_builder_free(NULL);
+
+    docker_client_builder *b = docker_client_builder_new();
+    EXPECT(docker_client_builder_set_api_version(b, "one.forty"), DOCKER_RESULT_INVALID_PARAMS);
+    EXPECT(docker_client_builder_set_tls(b, "/ca.pem", "/cert.pem", NULL),
+           DOCKER_RESULT_INVALID_PARAMS);
+    EXPECT(docker_client_builder_set_host(b, NULL), DOCKER_RESULT_NULL_PARAMETER);
+    docker_client_builder_free(b);
+
+    /* Nothing listens there: a connect error naming the socket. */
+    b = docker_client_builder_new();
+    EXPECT(docker_client_builder_set_host(b, "unix:///nonexistent/docker.sock"), DOCKER_RESULT_OK);
+    docker_client *nowhere = NULL;
+    EXPECT(docker_client_builder_build(b, &nowhere), DOCKER_RESULT_OK);
+    EXPECT(docker_client_ping(nowhere), DOCKER_RESULT_CONNECT);
+    CHECK(strstr(last_error(), "/nonexistent/docker.sock") != NULL);
+    docker_client_free(nowhere);
+}
+
+static void test_logs_through_a_callback(docker_client *c) {
+    char *id = run_container(c, "echo out; echo err >&2; echo more");
+    char params[256];
+    snprintf(params, sizeof params, "{\"id\": \"%s\"}", id);
+    char *waited = NULL;
+    EXPECT(docker_client_invoke(c, "ContainerWait", params, NULL, 0, &waited), DOCKER_RESULT_OK);
+    CHECK(waited != NULL && strstr(waited, "\"StatusCode\":0") != NULL);
+    docker_string_free(waited);
+
+    snprintf(params, sizeof params, "{\"id\": \"%s\", \"stdout\": true, \"stderr\": true}", id);
+    struct output o = {0};
+    EXPECT(docker_client_invoke_stream(c, "ContainerLogs", params, NULL, 0, gather, &o),
+           DOCKER_RESULT_OK);
+    CHECK(strcmp(o.out, "out\nmore\n") == 0);
+    CHECK(strcmp(o.err, "err\n") == 0);
+
+    /* Returning non-zero stops the stream after that piece. */
+    struct output first = {.stop_after = 1};
+    EXPECT(docker_client_invoke_stream(c, "ContainerLogs", params, NULL, 0, gather, &first),
+           DOCKER_RESULT_OK);
+    CHECK(first.calls == 1);
+
+    /* A stream is not a whole answer. */
+    char *out = NULL;
+    EXPECT(docker_client_invoke(c, "ContainerLogs", params, NULL, 0, &out),
+           DOCKER_RESULT_WRONG_OUTPUT_KIND);
+    CHECK(strstr(last_error(), "docker_client_invoke_stream") != NULL);
+    remove_container(c, id);
+}
+
+static void test_exec_with_stdin(docker_client *c) {
+    char *id = run_container(c, "sleep 60");
+    char params[512];
+    snprintf(params, sizeof params,
+             "{\"id\": \"%s\", \"execConfig\": {\"Cmd\": [\"tr\", \"a-z\", \"A-Z\"],"
+             " \"AttachStdin\": true, \"AttachStdout\": true, \"AttachStderr\": true}}",
+             id);
+    char *exec = NULL;
+    EXPECT(docker_client_invoke(c, "ContainerExec", params, NULL, 0, &exec), DOCKER_RESULT_OK);
+    CHECK(exec != NULL);
+    char exec_id[65] = {0};
+    memcpy(exec_id, strstr(exec, "\"Id\":\"") + 6, 64);
+    docker_string_free(exec);
+
+    snprintf(params, sizeof params, "{\"id\": \"%s\", \"execStartConfig\": {\"Detach\": false}}",
+             exec_id);
+    docker_attach *a = NULL;
+    EXPECT(docker_client_attach(c, "ExecStart", params, &a), DOCKER_RESULT_OK);
+    CHECK(a != NULL);
+    const char *input = "hello from c\n";
+    EXPECT(docker_attach_write(a, (const uint8_t *)input, strlen(input)), DOCKER_RESULT_OK);
+    EXPECT(docker_attach_close_stdin(a), DOCKER_RESULT_OK);
+    struct output o = {0};
+    EXPECT(docker_attach_read(a, gather, &o), DOCKER_RESULT_OK);
+    CHECK(strcmp(o.out, "HELLO FROM C\n") == 0);
+    docker_attach_free(a);
+    remove_container(c, id);
+}
+
+struct pinger {
+    docker_client *client;
+    int ok;
+};
+
+static void *ping_many(void *arg) {
+    struct pinger *p = arg;
+    for (int i = 0; i < 50; i++) {
+        p->ok += docker_client_ping(p->client) == DOCKER_RESULT_OK;
+    }
+    return NULL;
+}
+
+static void test_threads_share_a_client(docker_client *c) {
+    pthread_t threads[8];
+    struct pinger pingers[8];
+    for (int i = 0; i < 8; i++) {
+        pingers[i] = (struct pinger){c, 0};
+        CHECK(pthread_create(&threads[i], NULL, ping_many, &pingers[i]) == 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK(pingers[i].ok == 50);
+    }
+}
+
+int main(void) {
+    docker_client *c = connect_test_daemon();
+    test_ping_version_and_whole_answers(c);
+    test_daemon_errors(c);
+    test_bad_arguments(c);
+    test_logs_through_a_callback(c);
+    test_exec_with_stdin(c);
+    test_threads_share_a_client(c);
+    docker_client_free(c);
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("C ABI: all checks passed\n");
+    return 0;
+}
