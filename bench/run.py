@@ -192,6 +192,7 @@ def clients(python):
         Client("libdocker-ct", [os.path.join(target, "bench-libdocker"), "--runtime", "ct"], "ours"),
         Client("libdocker-mt", [os.path.join(target, "bench-libdocker"), "--runtime", "mt"], "ours"),
         Client("libdocker-blocking", [os.path.join(target, "bench-libdocker-blocking")], "ours"),
+        Client("libdocker-c", [os.path.join(target, "bench-libdocker-c")], "ours"),
         Client("bollard-ct", [os.path.join(target, "bench-bollard"), "--runtime", "ct"], "peer"),
         Client("bollard-mt", [os.path.join(target, "bench-bollard"), "--runtime", "mt"], "peer"),
         Client("docker-py", [python, os.path.join(HERE, "py", "client_dockerpy.py")], "peer"),

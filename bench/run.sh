@@ -31,7 +31,10 @@ if [ ! -x /usr/bin/time ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 fi
 
-cargo build --release -q -p libdocker-bench
+cargo build --release -q -p libdocker-bench -p libdocker-ffi
+# The C ABI's client, linked against target/release/libdocker.so.
+cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/c/bench_c.c -Ltarget/release \
+    -Wl,-rpath,"$PWD/target/release" -ldocker -lpthread -o target/release/bench-libdocker-c
 # The test image, made by our own client if absent.
 cargo run --release -q --example run -- libdocker-test/busybox:latest true >/dev/null
 
