@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_void};
 
 use libdocker::blocking::Attached;
 
-use crate::client::{client_ref, docker_client, parse_params};
+use crate::client::{client_ref, docker_client, send};
 use crate::error::{docker_result, fail, result, set_last_error};
 use crate::ffi::{from_raw, into_raw};
 use crate::stream::{docker_chunk_callback, Sink};
@@ -40,11 +40,7 @@ pub extern "C" fn docker_client_attach(
         let params = try_opt_str!(params_json);
         let out = try_mut!(out);
         *out = std::ptr::null_mut();
-        let params = match parse_params(params) {
-            Ok(p) => p,
-            Err(e) => return fail(e),
-        };
-        let output = match docker.invoke(op, params).send() {
+        let output = match send(docker, op, params, &[]) {
             Ok(o) => o,
             Err(e) => return fail(e),
         };

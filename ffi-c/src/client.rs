@@ -44,6 +44,20 @@ pub(crate) fn parse_params(json: Option<&str>) -> Result<Value, Error> {
     }
 }
 
+/// Sends a call: `params` (JSON text or none) and a request body (empty: none).
+pub(crate) fn send(
+    docker: &Docker,
+    op: &str,
+    params: Option<&str>,
+    body: &[u8],
+) -> Result<libdocker::blocking::Output, Error> {
+    let mut call = docker.invoke(op, parse_params(params)?);
+    if !body.is_empty() {
+        call = call.body(body.to_vec());
+    }
+    call.send()
+}
+
 /// The limit from milliseconds; 0 means none.
 fn limit(ms: u64) -> Option<Duration> {
     (ms > 0).then(|| Duration::from_millis(ms))
@@ -269,15 +283,7 @@ pub extern "C" fn docker_client_invoke(
         let body = try_slice!(body, body_len);
         let out = try_mut!(out_json);
         *out = std::ptr::null_mut();
-        let params = match parse_params(params) {
-            Ok(p) => p,
-            Err(e) => return fail(e),
-        };
-        let mut call = docker.invoke(op, params);
-        if !body.is_empty() {
-            call = call.body(body.to_vec());
-        }
-        let output = match call.send() {
+        let output = match send(docker, op, params, body) {
             Ok(o) => o,
             Err(e) => return fail(e),
         };

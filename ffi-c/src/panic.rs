@@ -69,7 +69,9 @@ mod tests {
         let mut n = 0;
         let got = crate::error::docker_error_message(buf.as_mut_ptr(), buf.len(), &mut n);
         assert_eq!(got, docker_result::Ok);
-        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
+        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+            .to_str()
+            .unwrap();
         assert!(text.contains("panicked"), "{text}");
         assert_eq!(n, text.len());
         let p: *mut u8 = boundary(|| panic!("boom"));

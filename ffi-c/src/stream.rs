@@ -8,7 +8,7 @@ use std::ffi::{c_char, c_void};
 use libdocker::blocking::Content;
 use libdocker::{Error, StdStream};
 
-use crate::client::{client_ref, docker_client, parse_params};
+use crate::client::{client_ref, docker_client, send};
 use crate::error::{docker_result, fail, set_last_error};
 
 /// What a piece handed to a `docker_chunk_callback` is.
@@ -104,15 +104,7 @@ pub extern "C" fn docker_client_invoke_stream(
             return crate::ffi::null_parameter("callback");
         };
         let sink = Sink { callback, userdata };
-        let params = match parse_params(params) {
-            Ok(p) => p,
-            Err(e) => return fail(e),
-        };
-        let mut call = docker.invoke(op, params);
-        if !body.is_empty() {
-            call = call.body(body.to_vec());
-        }
-        let output = match call.send() {
+        let output = match send(docker, op, params, body) {
             Ok(o) => o,
             Err(e) => return fail(e),
         };
