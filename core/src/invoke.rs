@@ -101,22 +101,13 @@ impl Invoke {
 
     /// Sends the call.
     pub async fn send(self) -> Result<Output, Error> {
-        match self.plan()?.exchange().await? {
-            Exchange::Done(output) => Ok(output),
-            Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
-        }
+        self.plan()?.send().await
     }
 
     /// Sends the call and decodes its JSON answer straight into `T` (no
     /// intermediate `serde_json::Value`), e.g. `typed::<Vec<ContainerSummary>>()`.
     pub async fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        match self.plan()?.exchange().await? {
-            Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
-                response::decode_json(resp, shape.what).await
-            }
-            Exchange::Answer(resp, shape) => response::decode(resp, shape).await?.into_typed(),
-            Exchange::Done(output) => output.into_typed(),
-        }
+        self.plan()?.typed().await
     }
 
     /// Checks and encodes the call: everything that needs no answer from the daemon.
@@ -224,9 +215,28 @@ impl Planned {
         })
     }
 
+    /// Sends the call and reads its answer as its kind says.
+    pub async fn send(self) -> Result<Output, Error> {
+        match self.exchange().await? {
+            Exchange::Done(output) => Ok(output),
+            Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
+        }
+    }
+
+    /// Sends the call and decodes its JSON answer straight into `T`.
+    pub async fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        match self.exchange().await? {
+            Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
+                response::decode_json(resp, shape.what).await
+            }
+            Exchange::Answer(resp, shape) => response::decode(resp, shape).await?.into_typed(),
+            Exchange::Done(output) => output.into_typed(),
+        }
+    }
+
     /// Sends the request; returns the answer still to be read, or the finished
     /// output of an upgraded connection.
-    pub async fn exchange(self) -> Result<Exchange, Error> {
+    async fn exchange(self) -> Result<Exchange, Error> {
         let docker = self.docker.clone();
         let op = self.op;
         let version = docker.api_version().await?;
@@ -262,7 +272,7 @@ impl Planned {
 }
 
 /// Where a call stands once the request is sent.
-pub(crate) enum Exchange {
+enum Exchange {
     /// The answer's head arrived; its body is still to be read.
     Answer(crate::transport::Response, Shape<'static>),
     /// The call is complete (an upgraded connection).

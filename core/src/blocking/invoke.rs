@@ -8,7 +8,7 @@ use crate::api::response::{self, decode_whole, status_error, Shape};
 use crate::api::ResponseKind;
 use crate::body::Body;
 use crate::error::Error;
-use crate::invoke::{CallOptions, Exchange, Planned, Prepared};
+use crate::invoke::{CallOptions, Planned, Prepared};
 use crate::transport::Answer;
 
 /// A call being prepared; [`send`](Invoke::send) it.
@@ -65,12 +65,7 @@ impl Invoke {
         let docker = self.docker;
         let planned = self.call.plan()?;
         if !goes_blocking(&docker, &planned) {
-            let output = docker.block_on(async {
-                match planned.exchange().await? {
-                    Exchange::Done(output) => Ok(output),
-                    Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
-                }
-            })?;
+            let output = docker.block_on(planned.send())?;
             return Ok(Output::new(output, docker));
         }
         let (answer, shape) = send_blocking(&docker, planned)?;
@@ -83,17 +78,7 @@ impl Invoke {
         let docker = self.docker;
         let planned = self.call.plan()?;
         if !goes_blocking(&docker, &planned) {
-            return docker.block_on(async {
-                match planned.exchange().await? {
-                    Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
-                        response::decode_json(resp, shape.what).await
-                    }
-                    Exchange::Answer(resp, shape) => {
-                        response::decode(resp, shape).await?.into_typed()
-                    }
-                    Exchange::Done(output) => output.into_typed(),
-                }
-            });
+            return docker.block_on(planned.typed());
         }
         let (answer, shape) = send_blocking(&docker, planned)?;
         let shape = &shape;
