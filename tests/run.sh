@@ -33,6 +33,9 @@ cargo test --workspace --doc
 step "C ABI: C tests with -Wall -Wextra -Werror, plain, under valgrind and ASan (tests/c/run.sh)"
 tests/c/run.sh
 
+step "Python: pip install ./bindings-python, pytest (sync, asyncio, faults), stubtest (tests/python/run.sh)"
+tests/python/run.sh
+
 step "the operation table matches the spec (cargo run --example ops)"
 cargo run -q --example ops >"$WORK/ops.tsv"
 diff <(cut -f1-3 "$WORK/ops.tsv" | tail -n +2 | sort) \

@@ -1,0 +1,279 @@
+"""Type stubs of libdocker's native module (kept true by mypy's stubtest)."""
+
+from collections.abc import Awaitable, Generator
+from types import TracebackType
+from typing import Any, final
+
+__all__ = [
+    "ApiError",
+    "AsyncAttached",
+    "AsyncDocker",
+    "AsyncStream",
+    "Attached",
+    "BadParameter",
+    "BuildFailed",
+    "ConfigError",
+    "Conflict",
+    "ConnectError",
+    "ContainerFailed",
+    "DecodeError",
+    "Docker",
+    "DockerError",
+    "ExecResult",
+    "Forbidden",
+    "InvalidParams",
+    "IoError",
+    "NotAcceptable",
+    "NotFound",
+    "NotModified",
+    "ProgressError",
+    "Ready",
+    "STDERR",
+    "STDIN",
+    "STDOUT",
+    "ServerError",
+    "Stream",
+    "StreamClosed",
+    "Timeout",
+    "TlsError",
+    "Unauthorized",
+    "Unavailable",
+    "UnsupportedApiVersion",
+    "__version__",
+    "categories",
+    "doc",
+    "operations",
+]
+__version__: str
+STDIN: int
+STDOUT: int
+STDERR: int
+
+
+@final
+class Docker:
+    """A synchronous Docker client; safe to share between threads."""
+
+    def __new__(
+        cls,
+        host: str | None = None,
+        *,
+        api_version: str | None = None,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        tls_ca: str | None = None,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+        tls_verify: bool = True,
+    ) -> Docker: ...
+    @property
+    def host(self) -> str: ...
+    def api_version(self) -> str: ...
+    def ping(self) -> bool: ...
+    def version(self) -> dict[str, Any]: ...
+    def info(self) -> dict[str, Any]: ...
+    def invoke(
+        self,
+        op: str,
+        params: dict[str, Any] | None = None,
+        *,
+        body: bytes | None = None,
+        timeout: float | None = None,
+    ) -> Any: ...
+    def logs(
+        self,
+        container: str,
+        *,
+        stdout: bool = True,
+        stderr: bool = True,
+        follow: bool = False,
+        tail: int | str | None = None,
+        since: int | None = None,
+        until: int | None = None,
+        timestamps: bool = False,
+    ) -> Stream: ...
+    def events(
+        self,
+        *,
+        since: int | None = None,
+        until: int | None = None,
+        filters: dict[str, list[str]] | None = None,
+    ) -> Stream: ...
+    def exec_run(
+        self,
+        container: str,
+        cmd: list[str],
+        *,
+        stdin: bytes | None = None,
+        env: list[str] | None = None,
+        user: str | None = None,
+        workdir: str | None = None,
+        tty: bool = False,
+    ) -> ExecResult: ...
+
+@final
+class Stream:
+    """A daemon stream read as it arrives: log items, JSON values or bytes."""
+
+    @property
+    def kind(self) -> str: ...
+    def __iter__(self) -> Stream: ...
+    def __next__(self) -> Any: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Stream: ...
+    def __exit__(
+        self,
+        *_args: type[BaseException] | BaseException | TracebackType | None,
+    ) -> None: ...
+
+@final
+class Attached:
+    """An attached process: iterate its output, write to its stdin."""
+
+    @property
+    def output(self) -> Stream: ...
+    def __iter__(self) -> Stream: ...
+    def write(self, data: bytes) -> None: ...
+    def close_stdin(self) -> None: ...
+    def close(self) -> None: ...
+
+@final
+class AsyncDocker:
+    """An asyncio Docker client; share one between tasks."""
+
+    def __new__(
+        cls,
+        host: str | None = None,
+        *,
+        api_version: str | None = None,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
+        tls_ca: str | None = None,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+        tls_verify: bool = True,
+    ) -> AsyncDocker: ...
+    @property
+    def host(self) -> str: ...
+    async def api_version(self) -> str: ...
+    async def ping(self) -> bool: ...
+    async def version(self) -> dict[str, Any]: ...
+    async def info(self) -> dict[str, Any]: ...
+    async def invoke(
+        self,
+        op: str,
+        params: dict[str, Any] | None = None,
+        *,
+        body: bytes | None = None,
+        timeout: float | None = None,
+    ) -> Any: ...
+    def logs(
+        self,
+        container: str,
+        *,
+        stdout: bool = True,
+        stderr: bool = True,
+        follow: bool = False,
+        tail: int | str | None = None,
+        since: int | None = None,
+        until: int | None = None,
+        timestamps: bool = False,
+    ) -> AsyncStream: ...
+    def events(
+        self,
+        *,
+        since: int | None = None,
+        until: int | None = None,
+        filters: dict[str, list[str]] | None = None,
+    ) -> AsyncStream: ...
+    async def exec_run(
+        self,
+        container: str,
+        cmd: list[str],
+        *,
+        stdin: bytes | None = None,
+        env: list[str] | None = None,
+        user: str | None = None,
+        workdir: str | None = None,
+        tty: bool = False,
+    ) -> ExecResult: ...
+
+@final
+class AsyncStream:
+    """A daemon stream for ``async for``: log items, JSON values or bytes."""
+
+    @property
+    def kind(self) -> str: ...
+    def __aiter__(self) -> AsyncStream: ...
+    def __anext__(self) -> Awaitable[Any]: ...
+    async def _fetch(self) -> Any: ...
+    async def aclose(self) -> None: ...
+    def __aenter__(self) -> Awaitable[AsyncStream]: ...
+    async def __aexit__(
+        self,
+        *_args: type[BaseException] | BaseException | TracebackType | None,
+    ) -> None: ...
+
+@final
+class AsyncAttached:
+    """An attached process for asyncio."""
+
+    @property
+    def output(self) -> AsyncStream: ...
+    def __aiter__(self) -> AsyncStream: ...
+    async def write(self, data: bytes) -> None: ...
+    async def close_stdin(self) -> None: ...
+
+@final
+class Ready:
+    """An awaitable that is already done (an item read with an earlier batch)."""
+
+    def __await__(self) -> Generator[Any, None, Any]: ...
+    def __iter__(self) -> Ready: ...
+    def __next__(self) -> Any: ...
+
+@final
+class ExecResult:
+    """What ``exec_run`` returns."""
+
+    @property
+    def exit_code(self) -> int: ...
+    @property
+    def stdout(self) -> bytes: ...
+    @property
+    def stderr(self) -> bytes: ...
+
+def operations(category: str | None = None) -> list[str]: ...
+def categories() -> list[str]: ...
+def doc(op: str) -> str: ...
+
+class DockerError(Exception):
+    """Any error of libdocker."""
+
+    kind: str
+    status: int | None
+    message: str
+    valid: list[str]
+
+class ApiError(DockerError): ...
+class NotModified(ApiError): ...
+class BadParameter(ApiError): ...
+class Unauthorized(ApiError): ...
+class Forbidden(ApiError): ...
+class NotFound(ApiError): ...
+class NotAcceptable(ApiError): ...
+class Conflict(ApiError): ...
+class ServerError(ApiError): ...
+class Unavailable(ApiError): ...
+class ConnectError(DockerError): ...
+class TlsError(ConnectError): ...
+class Timeout(DockerError): ...
+class InvalidParams(DockerError): ...
+class UnsupportedApiVersion(DockerError): ...
+class DecodeError(DockerError): ...
+class StreamClosed(DockerError): ...
+class ProgressError(DockerError): ...
+class BuildFailed(DockerError): ...
+class ContainerFailed(DockerError): ...
+class ConfigError(DockerError): ...
+class IoError(DockerError): ...

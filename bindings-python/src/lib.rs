@@ -1,0 +1,202 @@
+//! libdocker for Python (`libdocker._native`): `Docker` (sync, on the blocking
+//! client) and `AsyncDocker` (asyncio, on the async client), one exception
+//! hierarchy, and the operation table (`operations`, `categories`, `doc`).
+//! The Python package `libdocker` (python/libdocker) re-exports all of it.
+
+mod answer;
+mod async_client;
+mod convert;
+mod errors;
+mod gil;
+mod runtime;
+mod settings;
+mod stream;
+mod sync_client;
+
+use std::time::Duration;
+
+use libdocker::{Error, ExecConfig, ExecOutput};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyInt, PyString};
+use serde_json::{json, Value};
+
+use crate::errors::IntoPyResult;
+
+/// The result of `exec_run`: exit code, stdout and stderr.
+#[pyclass(module = "libdocker._native", name = "ExecResult", frozen, get_all)]
+pub struct ExecResult {
+    exit_code: i64,
+    stdout: Py<PyBytes>,
+    stderr: Py<PyBytes>,
+}
+
+impl ExecResult {
+    fn from_output(py: Python<'_>, out: ExecOutput) -> PyResult<Self> {
+        Ok(ExecResult {
+            exit_code: out.exit_code,
+            stdout: PyBytes::new(py, &out.stdout).unbind(),
+            stderr: PyBytes::new(py, &out.stderr).unbind(),
+        })
+    }
+}
+
+#[pymethods]
+impl ExecResult {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "ExecResult(exit_code={}, stdout={} bytes, stderr={} bytes)",
+            self.exit_code,
+            self.stdout.bind(py).as_bytes().len(),
+            self.stderr.bind(py).as_bytes().len()
+        )
+    }
+}
+
+/// A per-call time limit in seconds.
+fn call_timeout(seconds: Option<f64>) -> PyResult<Option<Duration>> {
+    match seconds {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(PyValueError::new_err(format!(
+            "timeout must be a positive number of seconds, not {s}"
+        ))),
+    }
+}
+
+/// `ContainerLogs` parameters; `tail` is a count or `"all"`.
+#[allow(clippy::too_many_arguments)]
+fn logs_params(
+    container: &str,
+    stdout: bool,
+    stderr: bool,
+    follow: bool,
+    tail: Option<&Bound<'_, PyAny>>,
+    since: Option<i64>,
+    until: Option<i64>,
+    timestamps: bool,
+) -> PyResult<Value> {
+    let mut p = json!({"id": container, "stdout": stdout, "stderr": stderr,
+                       "follow": follow, "timestamps": timestamps});
+    if let Some(tail) = tail {
+        if tail.is_instance_of::<PyInt>() {
+            p["tail"] = json!(tail.extract::<u64>()?.to_string());
+        } else if let Ok(s) = tail.cast::<PyString>() {
+            p["tail"] = json!(s.to_str()?);
+        } else if !tail.is_none() {
+            return Err(PyValueError::new_err(
+                "tail must be a number of lines or \"all\"",
+            ));
+        }
+    }
+    if let Some(s) = since {
+        p["since"] = json!(s);
+    }
+    if let Some(u) = until {
+        p["until"] = json!(u);
+    }
+    Ok(p)
+}
+
+/// `SystemEvents` parameters.
+fn events_params(
+    since: Option<i64>,
+    until: Option<i64>,
+    filters: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Value> {
+    let mut p = json!({});
+    if let Some(s) = since {
+        p["since"] = json!(s.to_string());
+    }
+    if let Some(u) = until {
+        p["until"] = json!(u.to_string());
+    }
+    if let Some(f) = filters {
+        if !f.is_none() {
+            p["filters"] = convert::from_py(f, "filters")?;
+        }
+    }
+    Ok(p)
+}
+
+fn exec_config(
+    cmd: Vec<String>,
+    stdin: bool,
+    env: Option<Vec<String>>,
+    user: Option<String>,
+    workdir: Option<String>,
+    tty: bool,
+) -> ExecConfig {
+    let mut config = ExecConfig::new(cmd);
+    config.attach_stdin = stdin;
+    config.tty = tty;
+    config.env = env.unwrap_or_default();
+    config.user = user;
+    config.working_dir = workdir;
+    config
+}
+
+/// Runs an exec to its end, writing `stdin` first.
+async fn exec_run(
+    docker: &libdocker::Docker,
+    container: &str,
+    config: ExecConfig,
+    stdin: Option<Vec<u8>>,
+) -> Result<ExecOutput, Error> {
+    let mut session = docker.execs().spawn(container, &config).await?;
+    if let Some(data) = stdin {
+        session.input.write(&data).await?;
+        session.input.close().await?;
+    }
+    session.finish().await
+}
+
+/// The ids of every operation, or of one category's.
+#[pyfunction]
+#[pyo3(signature = (category=None))]
+fn operations(category: Option<&str>) -> PyResult<Vec<&'static str>> {
+    Ok(match category {
+        None => libdocker::api::operations().iter().map(|o| o.id).collect(),
+        Some(c) => libdocker::api::ops(c)
+            .py()?
+            .into_iter()
+            .map(|o| o.id)
+            .collect(),
+    })
+}
+
+/// The categories of operations (`Container`, `Image`, ...).
+#[pyfunction]
+fn categories() -> Vec<String> {
+    libdocker::api::categories()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// An operation's method, path, parameters, body and answer, as text.
+#[pyfunction]
+fn doc(op: &str) -> PyResult<String> {
+    libdocker::api::doc(op).py().map(|d| d.to_string())
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("STDIN", 0)?;
+    m.add("STDOUT", 1)?;
+    m.add("STDERR", 2)?;
+    m.add_class::<sync_client::Docker>()?;
+    m.add_class::<sync_client::Stream>()?;
+    m.add_class::<sync_client::Attached>()?;
+    m.add_class::<async_client::AsyncDocker>()?;
+    m.add_class::<async_client::AsyncStream>()?;
+    m.add_class::<async_client::AsyncAttached>()?;
+    m.add_class::<async_client::Ready>()?;
+    m.add_class::<ExecResult>()?;
+    m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(categories, m)?)?;
+    m.add_function(wrap_pyfunction!(doc, m)?)?;
+    errors::register(m)?;
+    Ok(())
+}

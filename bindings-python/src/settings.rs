@@ -1,0 +1,78 @@
+//! Client settings from Python keyword arguments, shared by `Docker` and
+//! `AsyncDocker`: the same defaults as the docker CLI (DOCKER_HOST, contexts,
+//! DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION), each overridable.
+
+use std::time::Duration;
+
+use libdocker::{ApiVersion, DockerBuilder, TlsOptions};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::errors::{to_py, IntoPyResult};
+
+/// What `Docker(...)` and `AsyncDocker(...)` accept.
+#[derive(Default)]
+pub struct Settings {
+    pub host: Option<String>,
+    pub api_version: Option<String>,
+    pub timeout: Option<f64>,
+    pub connect_timeout: Option<f64>,
+    pub tls_ca: Option<String>,
+    pub tls_cert: Option<String>,
+    pub tls_key: Option<String>,
+    pub tls_verify: bool,
+}
+
+fn limit(name: &str, seconds: Option<f64>) -> PyResult<Option<Duration>> {
+    match seconds {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(PyValueError::new_err(format!(
+            "{name} must be a positive number of seconds or None, not {s}"
+        ))),
+    }
+}
+
+impl Settings {
+    pub fn builder(self) -> PyResult<DockerBuilder> {
+        let mut b = DockerBuilder::new();
+        if let Some(host) = self.host {
+            b = b.host(host);
+        }
+        if let Some(v) = self.api_version {
+            let v: ApiVersion = v.parse().py()?;
+            b = b.api_version(v);
+        }
+        if let Some(t) = limit("timeout", self.timeout)? {
+            b = b.request_timeout(Some(t));
+        }
+        if let Some(t) = limit("connect_timeout", self.connect_timeout)? {
+            b = b.connect_timeout(Some(t));
+        }
+        let tls_wanted = self.tls_ca.is_some() || self.tls_cert.is_some() || self.tls_key.is_some();
+        if tls_wanted {
+            let mut tls = TlsOptions {
+                ca: self.tls_ca.map(Into::into),
+                cert: None,
+                key: None,
+                verify: self.tls_verify,
+            };
+            match (self.tls_cert, self.tls_key) {
+                (Some(cert), Some(key)) => tls = tls.client_auth(cert, key),
+                (None, None) => {}
+                _ => {
+                    return Err(PyValueError::new_err(
+                        "tls_cert and tls_key go together: give both or neither",
+                    ))
+                }
+            }
+            b = b.tls(tls);
+        }
+        Ok(b)
+    }
+}
+
+/// Builds the async client (the blocking one wraps the same builder).
+pub fn build_async(s: Settings) -> PyResult<libdocker::Docker> {
+    s.builder()?.build().map_err(to_py)
+}

@@ -1,0 +1,319 @@
+//! `Docker`: the synchronous client, on libdocker's blocking client. Whole
+//! answers come over pooled sockets without a runtime; streams are iterators.
+//! The GIL is released while waiting on the daemon, so threads share a client.
+
+use std::sync::Mutex;
+
+use libdocker::blocking::{self, Content};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use serde_json::Value;
+
+use crate::answer::not_exposed;
+use crate::convert;
+use crate::errors::{to_py, IntoPyResult};
+use crate::gil::unlocked;
+use crate::settings::Settings;
+use crate::stream::{Reader, Source};
+use crate::ExecResult;
+
+/// A synchronous Docker client; safe to share between threads.
+#[pyclass(module = "libdocker._native", name = "Docker", frozen)]
+pub struct Docker {
+    inner: blocking::Docker,
+}
+
+#[pymethods]
+impl Docker {
+    #[new]
+    #[pyo3(signature = (host=None, *, api_version=None, timeout=None, connect_timeout=None,
+                        tls_ca=None, tls_cert=None, tls_key=None, tls_verify=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        host: Option<String>,
+        api_version: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        tls_ca: Option<String>,
+        tls_cert: Option<String>,
+        tls_key: Option<String>,
+        tls_verify: bool,
+    ) -> PyResult<Self> {
+        let settings = Settings {
+            host,
+            api_version,
+            timeout,
+            connect_timeout,
+            tls_ca,
+            tls_cert,
+            tls_key,
+            tls_verify,
+        };
+        let inner = settings.builder()?.build_blocking().py()?;
+        Ok(Docker { inner })
+    }
+
+    /// The daemon's address, e.g. `unix:///var/run/docker.sock`.
+    #[getter]
+    fn host(&self) -> String {
+        self.inner.endpoint().to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Docker({:?})", self.host())
+    }
+
+    /// The API version in use: the pinned one, or the one negotiated with the daemon.
+    fn api_version(&self, py: Python<'_>) -> PyResult<String> {
+        let d = &self.inner;
+        unlocked(py, || d.api_version()).py().map(|v| v.to_string())
+    }
+
+    /// `GET /_ping`: True when the daemon answers.
+    fn ping(&self, py: Python<'_>) -> PyResult<bool> {
+        let d = &self.inner;
+        unlocked(py, || d.ping()).py().map(|_| true)
+    }
+
+    /// `SystemVersion` as a dict.
+    fn version(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.call(py, "SystemVersion", Value::Null, None, None)
+    }
+
+    /// `SystemInfo` as a dict.
+    fn info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.call(py, "SystemInfo", Value::Null, None, None)
+    }
+
+    /// Calls any operation by its id (see `operations()`), with `params` by name
+    /// (path, query, header and JSON-body parameters alike) and an optional raw
+    /// `body`. Returns the JSON answer as Python objects, None, text, a `Stream`
+    /// or an `Attached` process, by the operation's response kind.
+    #[pyo3(signature = (op, params=None, *, body=None, timeout=None))]
+    fn invoke(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyBytes>>,
+        timeout: Option<f64>,
+    ) -> PyResult<Py<PyAny>> {
+        let params = convert::params(params)?;
+        let body = body.map(|b| b.as_bytes().to_vec());
+        self.call(py, op, params, body, timeout)
+    }
+
+    /// A container's output as `(stream, data)` tuples, stream 1 for stdout and 2
+    /// for stderr (with a TTY, everything is stream 1).
+    #[pyo3(signature = (container, *, stdout=true, stderr=true, follow=false, tail=None,
+                        since=None, until=None, timestamps=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn logs(
+        &self,
+        py: Python<'_>,
+        container: &str,
+        stdout: bool,
+        stderr: bool,
+        follow: bool,
+        tail: Option<&Bound<'_, PyAny>>,
+        since: Option<i64>,
+        until: Option<i64>,
+        timestamps: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let params = crate::logs_params(
+            container, stdout, stderr, follow, tail, since, until, timestamps,
+        )?;
+        self.call(py, "ContainerLogs", params, None, None)
+    }
+
+    /// The daemon's events as dicts, until `until` (seconds since the epoch) or
+    /// forever. `filters` maps a filter name to a list of values.
+    #[pyo3(signature = (*, since=None, until=None, filters=None))]
+    fn events(
+        &self,
+        py: Python<'_>,
+        since: Option<i64>,
+        until: Option<i64>,
+        filters: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let params = crate::events_params(since, until, filters)?;
+        self.call(py, "SystemEvents", params, None, None)
+    }
+
+    /// Runs `cmd` in a running container and waits for it: its exit code,
+    /// stdout and stderr. `stdin`, if given, is written and then closed.
+    #[pyo3(signature = (container, cmd, *, stdin=None, env=None, user=None, workdir=None, tty=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn exec_run(
+        &self,
+        py: Python<'_>,
+        container: &str,
+        cmd: Vec<String>,
+        stdin: Option<&Bound<'_, PyBytes>>,
+        env: Option<Vec<String>>,
+        user: Option<String>,
+        workdir: Option<String>,
+        tty: bool,
+    ) -> PyResult<ExecResult> {
+        let config = crate::exec_config(cmd, stdin.is_some(), env, user, workdir, tty);
+        let stdin = stdin.map(|b| b.as_bytes().to_vec());
+        let d = &self.inner;
+        let out = unlocked(py, || {
+            d.block_on(crate::exec_run(d.client(), container, config, stdin))
+        });
+        ExecResult::from_output(py, out.py()?)
+    }
+}
+
+impl Docker {
+    fn call(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        params: Value,
+        body: Option<Vec<u8>>,
+        timeout: Option<f64>,
+    ) -> PyResult<Py<PyAny>> {
+        let mut call = self.inner.invoke(op, params);
+        if let Some(b) = body {
+            call = call.body(b);
+        }
+        if let Some(t) = crate::call_timeout(timeout)? {
+            call = call.timeout(t);
+        }
+        let content = unlocked(py, || call.send()).py()?.into_content();
+        let docker = self.inner.clone();
+        Ok(match content {
+            Content::Json(v) => convert::to_py(py, &v)?.unbind(),
+            Content::Empty => py.None(),
+            Content::Text(t) => t.into_pyobject(py)?.into_any().unbind(),
+            Content::Logs(s) => Stream::new(docker, Source::Logs(s.into_inner())).into_py(py)?,
+            Content::JsonStream(s) => {
+                Stream::new(docker, Source::Json(s.into_inner())).into_py(py)?
+            }
+            Content::Bytes(s) => Stream::new(docker, Source::Bytes(s.into_inner())).into_py(py)?,
+            Content::Attached(a) => Py::new(py, Attached::new(py, docker, a)?)?.into_any(),
+            _ => return Err(not_exposed(op, "an upgraded connection")),
+        })
+    }
+}
+
+/// A stream of the daemon (logs, JSON progress or events, tar bytes), read as
+/// it arrives. Iterate it; `close()` (or leaving a `with` block) hangs up early.
+#[pyclass(module = "libdocker._native", name = "Stream")]
+pub struct Stream {
+    docker: blocking::Docker,
+    kind: &'static str,
+    reader: Mutex<Reader>,
+}
+
+impl Stream {
+    fn new(docker: blocking::Docker, source: Source) -> Self {
+        Stream {
+            docker,
+            kind: source.kind(),
+            reader: Mutex::new(Reader::new(source)),
+        }
+    }
+
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, self)?.into_any())
+    }
+}
+
+#[pymethods]
+impl Stream {
+    /// `logs`, `json` or `bytes`: what the items are.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(mut slf: PyRefMut<'_, Self>) -> PyResult<Option<Py<PyAny>>> {
+        let py = slf.py();
+        let this = &mut *slf;
+        let reader = this.reader.get_mut().unwrap_or_else(|p| p.into_inner());
+        reader.next_blocking(py, &this.docker)
+    }
+
+    /// Hangs up: the connection is closed and iteration ends.
+    fn close(mut slf: PyRefMut<'_, Self>) {
+        slf.reader
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .close();
+    }
+
+    fn __enter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(slf: PyRefMut<'_, Self>, _args: &Bound<'_, pyo3::types::PyTuple>) {
+        Stream::close(slf)
+    }
+}
+
+/// An attached process (attach, exec start): iterate its output as
+/// `(stream, data)` tuples; `write()` to its stdin, `close_stdin()` for EOF.
+#[pyclass(module = "libdocker._native", name = "Attached", frozen)]
+pub struct Attached {
+    output: Py<Stream>,
+    input: Mutex<blocking::AttachInput>,
+}
+
+impl Attached {
+    fn new(py: Python<'_>, docker: blocking::Docker, a: blocking::Attached) -> PyResult<Self> {
+        let output = Stream::new(docker, Source::Logs(a.output.into_inner()));
+        Ok(Attached {
+            output: Py::new(py, output)?,
+            input: Mutex::new(a.input),
+        })
+    }
+}
+
+#[pymethods]
+impl Attached {
+    /// The output stream.
+    #[getter]
+    fn output(&self, py: Python<'_>) -> Py<Stream> {
+        self.output.clone_ref(py)
+    }
+
+    fn __iter__(&self, py: Python<'_>) -> Py<Stream> {
+        self.output.clone_ref(py)
+    }
+
+    /// Writes `data` to the process's stdin.
+    fn write(&self, py: Python<'_>, data: &Bound<'_, PyBytes>) -> PyResult<()> {
+        let data = data.as_bytes().to_vec();
+        let input = &self.input;
+        unlocked(py, || {
+            input.lock().unwrap_or_else(|p| p.into_inner()).write(&data)
+        })
+        .map_err(to_py)
+    }
+
+    /// Closes stdin: the process reads end of file.
+    fn close_stdin(&self, py: Python<'_>) -> PyResult<()> {
+        let input = &self.input;
+        unlocked(py, || {
+            input.lock().unwrap_or_else(|p| p.into_inner()).close()
+        })
+        .map_err(to_py)
+    }
+
+    /// Hangs up both directions.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let _ = self.close_stdin(py);
+        let output = self.output.bind(py).try_borrow_mut().map_err(|_| {
+            crate::errors::DockerError::new_err("the output is being read in another thread")
+        })?;
+        Stream::close(output);
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+"""Fixtures of the Python tests: the test daemon of tests/env/testenv.sh, the
+busybox test image, containers that are removed afterwards, and fake servers
+that inject faults (a daemon that hangs, answers garbage or dies mid-stream)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+import libdocker
+
+TEST_IMAGE = "libdocker-test/busybox:latest"
+TEST_LABEL = "libdocker-test"
+
+
+@pytest.fixture(scope="session")
+def host() -> str:
+    value = os.environ.get("DOCKER_HOST")
+    if not value:
+        pytest.fail("DOCKER_HOST is not set: run through tests/run.sh (or source $WORK/env)")
+    return value
+
+
+@pytest.fixture(scope="session")
+def docker(host: str) -> libdocker.Docker:
+    return libdocker.Docker(host)
+
+
+def unique(prefix: str) -> str:
+    return f"libdocker-py-{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def make_container(docker: libdocker.Docker) -> Iterator[Callable[..., str]]:
+    """Creates containers of the test image (labelled, removed at the end)."""
+    made: list[str] = []
+
+    def make(cmd: list[str], **config: object) -> str:
+        body = {"Image": TEST_IMAGE, "Cmd": cmd, "Labels": {TEST_LABEL: "1"}, **config}
+        answer = docker.invoke("ContainerCreate", {"name": unique("c"), "body": body})
+        made.append(answer["Id"])
+        return answer["Id"]
+
+    yield make
+    for cid in made:
+        try:
+            docker.invoke("ContainerDelete", {"id": cid, "force": True})
+        except libdocker.NotFound:
+            pass
+
+
+def run_to_end(docker: libdocker.Docker, cid: str) -> int:
+    docker.invoke("ContainerStart", {"id": cid})
+    return docker.invoke("ContainerWait", {"id": cid})["StatusCode"]
+
+
+class FakeDaemon:
+    """A unix-socket server answering each request with `respond(request_head)`:
+    bytes to send, or None to hang. Only for faults; never a mock of Docker."""
+
+    def __init__(self, respond: Callable[[bytes], bytes | None]) -> None:
+        self.dir = tempfile.mkdtemp(prefix="libdocker-fake-")
+        self.path = os.path.join(self.dir, "docker.sock")
+        self.respond = respond
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(self.path)
+        self.server.listen(16)
+        self.open: list[socket.socket] = []
+        self.stopped = False
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    @property
+    def host(self) -> str:
+        return f"unix://{self.path}"
+
+    def serve(self) -> None:
+        while not self.stopped:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.open.append(conn)
+            threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+
+    def handle(self, conn: socket.socket) -> None:
+        buf = b""
+        while True:
+            try:
+                data = conn.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            buf += data
+            while b"\r\n\r\n" in buf:
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                answer = self.respond(head)
+                if answer is None:
+                    continue  # hang: never answer
+                try:
+                    conn.sendall(answer)
+                except OSError:
+                    return
+                if b"Connection: close" in answer:
+                    conn.close()
+                    return
+
+    def close(self) -> None:
+        self.stopped = True
+        self.server.close()
+        for c in self.open:
+            c.close()
+        try:
+            os.unlink(self.path)
+            os.rmdir(self.dir)
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def fake_daemon() -> Iterator[Callable[[Callable[[bytes], bytes | None]], FakeDaemon]]:
+    made: list[FakeDaemon] = []
+
+    def start(respond: Callable[[bytes], bytes | None]) -> FakeDaemon:
+        d = FakeDaemon(respond)
+        made.append(d)
+        return d
+
+    yield start
+    for d in made:
+        d.close()
+
+
+def http(status: str, body: bytes, content_type: str = "application/json", extra: str = "") -> bytes:
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nApi-Version: 1.41\r\n"
+        f"Content-Length: {len(body)}\r\n{extra}\r\n"
+    ).encode() + body
+
+
+def now() -> int:
+    return int(time.time())
