@@ -3,7 +3,7 @@
 bench/RESULTS.md (one table per workload, medians, ratios to the floor and to
 the peers, and the versions of everything measured).
 
-Usage: bench/run.py --host unix:///path [--quick] [--only WORKLOAD,...] [--out FILE]
+Usage: bench/run.py --host unix:///path [--quick] [--only WORKLOAD,...] [--clients NAME,...] [--out FILE]
 (bench/run.sh prepares the daemon, the Rust binaries and the Python venv first.)
 
 CPU and peak RSS of each run come from the client process itself (its measured
@@ -193,6 +193,8 @@ def clients(python):
         Client("libdocker-mt", [os.path.join(target, "bench-libdocker"), "--runtime", "mt"], "ours"),
         Client("libdocker-blocking", [os.path.join(target, "bench-libdocker-blocking")], "ours"),
         Client("libdocker-c", [os.path.join(target, "bench-libdocker-c")], "ours"),
+        Client("libdocker-py", [python, os.path.join(HERE, "py", "client_libdocker_sync.py")], "ours"),
+        Client("libdocker-py-async", [python, os.path.join(HERE, "py", "client_libdocker_async.py")], "ours"),
         Client("bollard-ct", [os.path.join(target, "bench-bollard"), "--runtime", "ct"], "peer"),
         Client("bollard-mt", [os.path.join(target, "bench-bollard"), "--runtime", "mt"], "peer"),
         Client("docker-py", [python, os.path.join(HERE, "py", "client_dockerpy.py")], "peer"),
@@ -377,6 +379,7 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="")
+    ap.add_argument("--clients", default="", help="run only these clients (comma-separated names)")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     args = ap.parse_args()
     os.environ["DOCKER_HOST"] = args.host
@@ -384,6 +387,12 @@ def main():
                                           capture_output=True, text=True).stdout)["ApiVersion"]
 
     cs = clients(args.python) + [Curl(api), DockerCli()]
+    if args.clients:
+        wanted = args.clients.split(",")
+        unknown = set(wanted) - {c.name for c in cs}
+        if unknown:
+            sys.exit(f"unknown clients: {', '.join(sorted(unknown))}; known: {', '.join(c.name for c in cs)}")
+        cs = [c for c in cs if c.name in wanted]
     kinds = {c.name: c.kind for c in cs}
     workdir = tempfile.mkdtemp(prefix="libdocker-bench-")
     cleanup()

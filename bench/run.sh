@@ -43,5 +43,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
 fi
 "$VENV/bin/pip" install -q -r bench/requirements.txt
+# libdocker's Python package, built in release mode as pip builds it for users.
+"$VENV/bin/pip" install -q --force-reinstall --no-deps ./bindings-python
 
 "$VENV/bin/python" bench/run.py --host "$HOST" --python "$VENV/bin/python" "$@"
