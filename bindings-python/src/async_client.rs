@@ -1,6 +1,7 @@
-//! `AsyncDocker`: the asyncio client. Its methods are coroutines; each call runs
-//! on libdocker's async client in one tokio runtime (see `runtime`). Streams are
-//! async iterators that fetch a batch per trip to the runtime, not a frame.
+//! `AsyncDocker`: the asyncio client. Its methods return coroutines (`Call`,
+//! see `awaitable`); each call runs on libdocker's async client in one tokio
+//! runtime (see `runtime`). Streams are async iterators that fetch a batch per
+//! trip to the runtime, not a frame.
 
 use std::sync::Arc;
 
@@ -12,12 +13,13 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::answer::{not_exposed, Answer};
+use crate::awaitable::Call;
 use crate::convert;
 use crate::errors::{to_py, IntoPyResult};
 use crate::runtime::on_runtime;
 use crate::settings::{build_async, Settings};
 use crate::stream::{Item, Reader, Source};
-use crate::ExecResult;
+use crate::ExecAnswer;
 
 /// An asyncio Docker client; share one between tasks (and event loops).
 #[pyclass(module = "libdocker._native", name = "AsyncDocker", frozen)]
@@ -67,42 +69,42 @@ impl AsyncDocker {
     }
 
     /// The API version in use: the pinned one, or the one negotiated with the daemon.
-    async fn api_version(&self) -> PyResult<String> {
+    fn api_version(&self) -> Call {
         let d = self.inner.clone();
-        on_runtime(async move { d.api_version().await.py().map(|v| v.to_string()) }).await
+        Call::new(on_runtime(async move {
+            d.api_version().await.py().map(|v| v.to_string())
+        }))
     }
 
     /// `GET /_ping`: True when the daemon answers.
-    async fn ping(&self) -> PyResult<bool> {
+    fn ping(&self) -> Call {
         let d = self.inner.clone();
-        on_runtime(async move { d.ping().await.py().map(|_| true) }).await
+        Call::new(on_runtime(async move { d.ping().await.py().map(|_| true) }))
     }
 
     /// `SystemVersion` as a dict.
-    async fn version(&self) -> PyResult<Answer> {
-        self.call("SystemVersion", Value::Null, None, None).await
+    fn version(&self) -> PyResult<Call> {
+        self.call("SystemVersion", Value::Null, None, None)
     }
 
     /// `SystemInfo` as a dict.
-    async fn info(&self) -> PyResult<Answer> {
-        self.call("SystemInfo", Value::Null, None, None).await
+    fn info(&self) -> PyResult<Call> {
+        self.call("SystemInfo", Value::Null, None, None)
     }
 
     /// Calls any operation by its id, as `Docker.invoke` (streams come back as
     /// `AsyncStream`, attached processes as `AsyncAttached`).
     #[pyo3(signature = (op, params=None, *, body=None, timeout=None))]
-    async fn invoke(
+    fn invoke(
         &self,
-        op: String,
-        params: Option<Py<PyAny>>,
-        body: Option<Py<PyBytes>>,
+        op: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyBytes>>,
         timeout: Option<f64>,
-    ) -> PyResult<Answer> {
-        let (params, body) = Python::attach(|py| -> PyResult<_> {
-            let params = convert::params(params.as_ref().map(|p| p.bind(py)))?;
-            Ok((params, body.map(|b| b.bind(py).as_bytes().to_vec())))
-        })?;
-        self.call(&op, params, body, timeout).await
+    ) -> PyResult<Call> {
+        let params = convert::params(params)?;
+        let body = body.map(|b| b.as_bytes().to_vec());
+        self.call(op, params, body, timeout)
     }
 
     /// A container's output as an async iterator of `(stream, data)` tuples; the
@@ -153,34 +155,34 @@ impl AsyncDocker {
     /// Runs `cmd` in a running container, as `Docker.exec_run`.
     #[pyo3(signature = (container, cmd, *, stdin=None, env=None, user=None, workdir=None, tty=false))]
     #[allow(clippy::too_many_arguments)]
-    async fn exec_run(
+    fn exec_run(
         &self,
         container: String,
         cmd: Vec<String>,
-        stdin: Option<Py<PyBytes>>,
+        stdin: Option<&Bound<'_, PyBytes>>,
         env: Option<Vec<String>>,
         user: Option<String>,
         workdir: Option<String>,
         tty: bool,
-    ) -> PyResult<ExecResult> {
-        let stdin = Python::attach(|py| stdin.map(|b| b.bind(py).as_bytes().to_vec()));
+    ) -> Call {
+        let stdin = stdin.map(|b| b.as_bytes().to_vec());
         let config = crate::exec_config(cmd, stdin.is_some(), env, user, workdir, tty);
         let d = self.inner.clone();
-        let out =
-            on_runtime(async move { crate::exec_run(&d, &container, config, stdin).await.py() })
-                .await?;
-        Python::attach(|py| ExecResult::from_output(py, out))
+        Call::new(on_runtime(async move {
+            let out = crate::exec_run(&d, &container, config, stdin).await.py()?;
+            Ok(ExecAnswer(out))
+        }))
     }
 }
 
 impl AsyncDocker {
-    async fn call(
+    fn call(
         &self,
         op: &str,
         params: Value,
         body: Option<Vec<u8>>,
         timeout: Option<f64>,
-    ) -> PyResult<Answer> {
+    ) -> PyResult<Call> {
         let mut call = self.inner.invoke(op, params);
         if let Some(b) = body {
             call = call.body(b);
@@ -189,11 +191,10 @@ impl AsyncDocker {
             call = call.timeout(t);
         }
         let op = op.to_owned();
-        on_runtime(async move {
+        Ok(Call::new(on_runtime(async move {
             let output = call.send().await.py()?;
             Answer::from_output(&op, output)
-        })
-        .await
+        })))
     }
 }
 
@@ -278,36 +279,34 @@ impl AsyncStream {
         slf
     }
 
-    fn __anext__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        match slf.get().pop_ready() {
-            // Read with an earlier batch: an awaitable that is already done.
-            Some(item) => Ok(Bound::new(py, Ready(Some(item.into_py(py)?)))?.into_any()),
-            None => slf.call_method0(pyo3::intern!(py, "_fetch")),
-        }
-    }
-
-    /// The next item, fetched from the runtime (pyo3 coroutines cannot be
-    /// magic methods, so `__anext__` calls this).
-    async fn _fetch(&self) -> PyResult<Item> {
+    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if let Some(item) = self.pop_ready() {
-            return Ok(item);
+            // Read with an earlier batch: an awaitable that is already done.
+            return Ok(Bound::new(py, Ready(Some(item.into_py(py)?)))?.into_any());
         }
         // The batch lands in the shared state, so a cancelled wait loses nothing.
         let state = self.state.clone();
-        on_runtime(async move { state.lock().await.fill().await }).await?;
-        let mut state = self.state.lock().await;
-        match state.reader.as_mut().and_then(Reader::pop_ready) {
-            Some(item) => Ok(item),
-            None => Err(PyStopAsyncIteration::new_err(())),
-        }
+        let next = async move {
+            let filler = state.clone();
+            on_runtime(async move { filler.lock().await.fill().await }).await?;
+            let mut state = state.lock().await;
+            match state.reader.as_mut().and_then(Reader::pop_ready) {
+                Some(item) => Ok(item),
+                None => Err(PyStopAsyncIteration::new_err(())),
+            }
+        };
+        Ok(Bound::new(py, Call::new(next))?.into_any())
     }
 
     /// Hangs up: the connection is closed and iteration ends.
-    async fn aclose(&self) {
-        let mut state = self.state.lock().await;
-        state.pending = None;
-        state.reader = None;
+    fn aclose(&self) -> Call {
+        let state = self.state.clone();
+        Call::new(async move {
+            let mut state = state.lock().await;
+            state.pending = None;
+            state.reader = None;
+            Ok(())
+        })
     }
 
     fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -321,8 +320,8 @@ impl AsyncStream {
     }
 
     #[pyo3(signature = (*_args))]
-    async fn __aexit__(&self, _args: Py<PyTuple>) {
-        self.aclose().await
+    fn __aexit__(&self, _args: &Bound<'_, PyTuple>) -> Call {
+        self.aclose()
     }
 }
 
@@ -377,15 +376,19 @@ impl AsyncAttached {
     }
 
     /// Writes `data` to the process's stdin.
-    async fn write(&self, data: Py<PyBytes>) -> PyResult<()> {
-        let data = Python::attach(|py| data.bind(py).as_bytes().to_vec());
+    fn write(&self, data: &Bound<'_, PyBytes>) -> Call {
+        let data = data.as_bytes().to_vec();
         let input = self.input.clone();
-        on_runtime(async move { input.lock().await.write(&data).await.map_err(to_py) }).await
+        Call::new(on_runtime(async move {
+            input.lock().await.write(&data).await.map_err(to_py)
+        }))
     }
 
     /// Closes stdin: the process reads end of file.
-    async fn close_stdin(&self) -> PyResult<()> {
+    fn close_stdin(&self) -> Call {
         let input = self.input.clone();
-        on_runtime(async move { input.lock().await.close().await.map_err(to_py) }).await
+        Call::new(on_runtime(async move {
+            input.lock().await.close().await.map_err(to_py)
+        }))
     }
 }

@@ -5,6 +5,7 @@
 
 mod answer;
 mod async_client;
+mod awaitable;
 mod convert;
 mod errors;
 mod gil;
@@ -50,6 +51,19 @@ impl ExecResult {
             self.stdout.bind(py).as_bytes().len(),
             self.stderr.bind(py).as_bytes().len()
         )
+    }
+}
+
+/// An exec's output on its way to Python (converted on the loop's thread).
+pub struct ExecAnswer(ExecOutput);
+
+impl<'py> IntoPyObject<'py> for ExecAnswer {
+    type Target = ExecResult;
+    type Output = Bound<'py, ExecResult>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, ExecResult>> {
+        Bound::new(py, ExecResult::from_output(py, self.0)?)
     }
 }
 
@@ -193,6 +207,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<async_client::AsyncStream>()?;
     m.add_class::<async_client::AsyncAttached>()?;
     m.add_class::<async_client::Ready>()?;
+    m.add_class::<awaitable::Call>()?;
     m.add_class::<ExecResult>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(categories, m)?)?;

@@ -129,5 +129,11 @@ def test_async_faults(fake_daemon):
         slow = libdocker.AsyncDocker(hung.host, api_version="1.41", timeout=0.3)
         with pytest.raises(libdocker.Timeout):
             await slow.ping()
+        # Cancelling a call in flight (here by wait_for) drops it at once.
+        patient = libdocker.AsyncDocker(hung.host, api_version="1.41", timeout=30)
+        started = time.monotonic()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(patient.ping(), 0.2)
+        assert time.monotonic() - started < 5
 
     asyncio.run(main())
