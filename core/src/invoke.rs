@@ -219,6 +219,9 @@ impl Planned {
     pub async fn send(self) -> Result<Output, Error> {
         match self.exchange().await? {
             Exchange::Done(output) => Ok(output),
+            Exchange::Whole(answer, shape) => {
+                response::decode_whole(&answer.parts.headers, &answer.body, &shape)
+            }
             Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
         }
     }
@@ -230,6 +233,13 @@ impl Planned {
                 response::decode_json(resp, shape.what).await
             }
             Exchange::Answer(resp, shape) => response::decode(resp, shape).await?.into_typed(),
+            Exchange::Whole(answer, shape) if shape.kind == ResponseKind::Json => {
+                serde_json::from_slice(&answer.body)
+                    .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e))
+            }
+            Exchange::Whole(answer, shape) => {
+                response::decode_whole(&answer.parts.headers, &answer.body, &shape)?.into_typed()
+            }
             Exchange::Done(output) => output.into_typed(),
         }
     }
@@ -262,6 +272,13 @@ impl Planned {
                 &parts, upgraded, op.upgrade, shape,
             )));
         }
+        if response::is_whole(shape.kind) && !req.body().is_stream() {
+            let answer = docker.inner.transport.send_whole(req, timeout).await?;
+            if !answer.parts.status.is_success() {
+                return Err(response::status_error(answer.parts.status, &answer.body));
+            }
+            return Ok(Exchange::Whole(answer, shape));
+        }
         let resp = if is_bulk(op, shape.kind, req.body()) {
             docker.inner.transport.send_bulk(req, timeout).await?
         } else {
@@ -275,6 +292,8 @@ impl Planned {
 enum Exchange {
     /// The answer's head arrived; its body is still to be read.
     Answer(crate::transport::Response, Shape<'static>),
+    /// The whole answer arrived (a success: failures are errors by then).
+    Whole(crate::transport::Answer, Shape<'static>),
     /// The call is complete (an upgraded connection).
     Done(Output),
 }

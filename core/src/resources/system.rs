@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::api::request::{self, Parts};
-use crate::api::response::check_status;
+use crate::api::response::status_error;
 use crate::api::ApiVersion;
 use crate::body::Body;
 use crate::client::Docker;
 use crate::error::Error;
 use crate::filters::Filters;
 use crate::resources::registry_auth::Credentials;
-use crate::stream::{ByteStream, JsonStream};
+use crate::stream::JsonStream;
 
 /// What `/_ping` reports in its headers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -202,15 +202,15 @@ impl Docker {
     /// Pings the daemon (`/_ping`); versioned once the API version is known.
     pub async fn ping(&self) -> Result<Ping, Error> {
         let req = self.ping_request()?;
-        let resp = self
+        let answer = self
             .inner
             .transport
-            .send(req, self.inner.request_timeout)
+            .send_whole(req, self.inner.request_timeout)
             .await?;
-        let resp = check_status(resp).await?;
-        let (parts, body) = resp.into_parts();
-        let body = ByteStream::new(body).collect().await?;
-        Ok(Ping::from_answer(&parts.headers, &body))
+        if !answer.parts.status.is_success() {
+            return Err(status_error(answer.parts.status, &answer.body));
+        }
+        Ok(Ping::from_answer(&answer.parts.headers, &answer.body))
     }
 
     /// The request of a ping: unversioned until the version is known (it is how

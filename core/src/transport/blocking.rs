@@ -206,8 +206,14 @@ pub(crate) fn send(
     // A reused connection the daemon closed is replaced, once: always before
     // sending, and after sending only if the request may be sent twice.
     for attempt in 0..2 {
-        let (mut conn, reused) = match pool.take() {
-            Some(conn) if !idempotent && conn.socket.is_stale() => continue,
+        // Stale idle connections are dropped without using up an attempt.
+        let idle = loop {
+            match pool.take() {
+                Some(conn) if !idempotent && conn.socket.is_stale() => continue,
+                other => break other,
+            }
+        };
+        let (mut conn, reused) = match idle {
             Some(conn) => (conn, true),
             None => (
                 Conn {

@@ -1,7 +1,7 @@
 //! Bulk streams (logs, exports, archives, saved images): the request goes out on a
-//! pooled connection taken from hyper, and the body is decoded here, every chunk a
-//! read brought in at once, out of one buffer: no hand-off and no allocation per
-//! chunk. At a clean end the connection goes back to the pool.
+//! pooled connection of our own codec (`raw_pool.rs`), and the body is decoded
+//! here, every chunk a read brought in at once, out of one buffer: no hand-off and
+//! no allocation per chunk. At a clean end the connection goes back to the pool.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,13 +10,11 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
-use futures_util::FutureExt;
-use hyper_util::rt::TokioIo;
 
 use super::http1::{ChunkedDecoder, Framing};
 use super::io::{Io, Parked};
 use super::pause::Pause;
-use super::pool::{Conn, Pool};
+use super::raw_pool::RawPool;
 use crate::error::Error;
 
 /// Room kept free in the read buffer for the next read.
@@ -35,7 +33,7 @@ pub(crate) struct BulkBody {
     out: BytesMut,
     framing: Framing,
     chunked: ChunkedDecoder,
-    pool: Arc<Pool>,
+    pool: Arc<RawPool>,
     address: Arc<str>,
     keep_alive: bool,
     done: bool,
@@ -52,7 +50,7 @@ impl BulkBody {
         io: Io,
         buf: BytesMut,
         parts: &http::response::Parts,
-        pool: Arc<Pool>,
+        pool: Arc<RawPool>,
         address: Arc<str>,
     ) -> Self {
         let close = parts
@@ -91,11 +89,7 @@ impl BulkBody {
         if !self.keep_alive || self.framing == Framing::UntilClose || !self.buf.is_empty() {
             return;
         }
-        // hyper's handshake does no I/O: it is ready at once.
-        let handshake = hyper::client::conn::http1::Builder::new().handshake(TokioIo::new(io));
-        if let Some(Ok((sender, driver))) = handshake.now_or_never() {
-            self.pool.put(Conn::new(sender, driver));
-        }
+        self.pool.put(io, std::mem::take(&mut self.buf));
     }
 
     /// After a small read: take the socket out of the event loop (arriving data

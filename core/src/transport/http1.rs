@@ -8,6 +8,7 @@ use std::io;
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::connect;
 use super::io::Io;
 use crate::error::Error;
 
@@ -56,11 +57,8 @@ pub(crate) fn encode_head(
 
 /// Writes all of `bytes`.
 pub(crate) async fn write_all(io: &mut Io, bytes: &[u8], address: &str) -> Result<(), Error> {
-    let failed = |e: io::Error| {
-        Error::closed(format!(
-            "{address} dropped the connection while we wrote: {e}"
-        ))
-    };
+    let failed =
+        |e: io::Error| connect::tls_or_closed(e, address, "dropped the connection while we wrote");
     io.write_all(bytes).await.map_err(failed)?;
     io.flush().await.map_err(failed)
 }
@@ -79,9 +77,7 @@ pub(crate) async fn read_head(
             return Err(Error::decode("a response head", "it is larger than 64 KiB"));
         }
         let n = io.read_buf(buf).await.map_err(|e| {
-            Error::closed(format!(
-                "{address} dropped the connection before answering: {e}"
-            ))
+            connect::tls_or_closed(e, address, "dropped the connection before answering")
         })?;
         if n == 0 {
             return Err(Error::closed(format!(

@@ -1,8 +1,10 @@
-//! Sending a built request to the daemon: a pooled keep-alive connection driven by
-//! hyper for ordinary requests (`pool.rs`), the same connections with bodies decoded
-//! by us for bulk streams (`bulk.rs`), and a dedicated connection for hijacked
-//! (upgraded) ones (`upgrade.rs`); and, for blocking callers, std sockets read
-//! with blocking reads (`blocking.rs`).
+//! Sending a built request to the daemon. Answers read whole (`whole.rs`) and
+//! bulk streams (`bulk.rs`) go over pooled keep-alive connections read with our
+//! own HTTP/1 codec (`raw_pool.rs`, `http1.rs`); JSON streams and streamed request
+//! bodies over connections driven by hyper (`pool.rs`); the two pools hand idle
+//! connections to each other, so one connection serves a sequence of any calls.
+//! Hijacked (upgraded) connections are dedicated (`upgrade.rs`); blocking callers
+//! use std sockets read with blocking reads (`blocking.rs`).
 
 mod blocking;
 mod bulk;
@@ -11,7 +13,9 @@ mod http1;
 mod io;
 mod pause;
 mod pool;
+mod raw_pool;
 mod upgrade;
+mod whole;
 
 pub(crate) use connect::Dialer;
 pub use upgrade::Upgraded;
@@ -23,6 +27,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
+use futures_util::FutureExt;
 use hyper_util::rt::TokioIo;
 
 use crate::body::Body;
@@ -31,6 +36,7 @@ pub(crate) use blocking::Answer;
 use blocking::BlockingPool;
 use bulk::BulkBody;
 use pool::{BoxedConn, Conn, HyperBody, Pool};
+use raw_pool::RawPool;
 
 /// A response body: read through hyper, or (bulk streams) decoded by us.
 pub(crate) enum ResponseBody {
@@ -54,6 +60,8 @@ pub(crate) struct Transport {
     dialer: Dialer,
     pool: Arc<Pool>,
     address: Arc<str>,
+    /// Connections of our own codec: whole answers and bulk streams.
+    raw: Arc<RawPool>,
     /// Connections of the blocking path, apart from the async ones.
     blocking: BlockingPool,
 }
@@ -68,13 +76,14 @@ impl Transport {
             dialer,
             pool: Arc::default(),
             address,
+            raw: Arc::default(),
             blocking: BlockingPool::default(),
         }
     }
 
-    /// Idle keep-alive connections right now.
+    /// Idle keep-alive connections of the async paths right now.
     pub fn idle_connections(&self) -> usize {
-        self.pool.idle_count()
+        self.pool.idle_count() + self.raw.idle_count()
     }
 
     /// Idle connections of the blocking path right now.
@@ -96,6 +105,18 @@ impl Transport {
         timeout: Option<Duration>,
     ) -> Result<Answer, Error> {
         blocking::send(&self.dialer, &self.blocking, &self.address, req, timeout)
+    }
+
+    /// Sends a request with an in-memory body and reads its whole answer
+    /// (within `timeout`); see `whole.rs`.
+    pub async fn send_whole(
+        &self,
+        req: http::Request<Body>,
+        timeout: Option<Duration>,
+    ) -> Result<Answer, Error> {
+        let what = describe(&req);
+        let work = whole::send(self, req);
+        self.within(timeout, what, work).await
     }
 
     /// Sends a request and waits for the response headers (within `timeout`).
@@ -133,7 +154,7 @@ impl Transport {
     async fn send_now(&self, mut req: http::Request<Body>) -> Result<Response, Error> {
         // One retry, only on a reused connection, only when the request was not sent.
         for attempt in 0..2 {
-            let mut conn = match self.pool.take() {
+            let mut conn = match self.pool.take().or_else(|| self.take_raw_for_hyper()) {
                 Some(conn) => conn,
                 None => self.open().await?,
             };
@@ -189,11 +210,8 @@ impl Transport {
         // A reused connection the daemon closed fails before any answer: the
         // request (a GET) is sent again, once, on a new connection.
         for attempt in 0..2 {
-            let (mut io, mut buf, reused) = match self.pool.take() {
-                Some(conn) => {
-                    let (io, buf) = conn.into_io();
-                    (io, buf, true)
-                }
+            let (mut io, mut buf, reused) = match self.take_raw() {
+                Some((io, buf)) => (io, buf, true),
                 None => (self.dialer.dial().await?, BytesMut::new(), false),
             };
             let answered = async {
@@ -204,7 +222,7 @@ impl Transport {
             match answered {
                 Ok(resp) => {
                     let body =
-                        BulkBody::new(io, buf, &resp, self.pool.clone(), self.address.clone());
+                        BulkBody::new(io, buf, &resp, self.raw.clone(), self.address.clone());
                     return Ok(http::Response::from_parts(resp, ResponseBody::Bulk(body)));
                 }
                 Err(Error::StreamClosed { .. }) if reused && attempt == 0 => continue,
@@ -215,6 +233,35 @@ impl Transport {
             "{} closed the connection twice before answering",
             self.address
         )))
+    }
+
+    /// An idle connection for our own codec: ours, or one taken back from hyper.
+    fn take_raw(&self) -> Option<(io::Io, BytesMut)> {
+        if let Some(idle) = self.raw.take() {
+            return Some(idle);
+        }
+        while let Some(conn) = self.pool.take() {
+            let (io, buf) = conn.into_io();
+            if buf.is_empty() {
+                return Some((io, buf));
+            }
+        }
+        None
+    }
+
+    /// An idle connection of our own codec, handed to hyper.
+    fn take_raw_for_hyper(&self) -> Option<BoxedConn> {
+        let (io, _) = self.raw.take()?;
+        // hyper's handshake does no I/O: it is ready at once.
+        let handshake = hyper::client::conn::http1::Builder::new().handshake(TokioIo::new(io));
+        match handshake.now_or_never() {
+            Some(Ok((sender, driver))) => {
+                let mut conn = Conn::new(sender, driver);
+                conn.reused = true;
+                Some(conn)
+            }
+            _ => None,
+        }
     }
 
     async fn open(&self) -> Result<BoxedConn, Error> {
