@@ -180,7 +180,7 @@ impl Notifier {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(waiter);
-        if !self.signalled.swap(true, Ordering::AcqRel) {
+        if !self.signalled.swap(true, Ordering::SeqCst) {
             let one: u64 = 1;
             // SAFETY: writes 8 bytes from a live u64 to our own eventfd. It cannot
             // fail short of the counter overflowing, which one pending 1 never does.
@@ -197,19 +197,32 @@ struct Drain(Arc<Notifier>);
 impl Drain {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         let n = &self.0;
-        n.signalled.store(false, Ordering::Release);
+        // In this order: a push after the flag is cleared writes again (a later,
+        // maybe empty, drain); a push before it is in the queue taken below.
+        // Clearing the flag before the read could swallow the write of a push
+        // that then finds the flag set, and its waiter would wait forever.
         let mut count = 0u64;
         // SAFETY: reads 8 bytes into a live u64 from our own non-blocking eventfd.
         unsafe { libc::read(n.fd.as_raw_fd(), (&mut count as *mut u64).cast(), 8) };
+        n.signalled.store(false, Ordering::SeqCst);
         let done = std::mem::take(&mut *n.done.lock().unwrap_or_else(|p| p.into_inner()));
+        // Every waiter is resolved even if one fails; the first failure is raised.
+        let mut failure = None;
         for waiter in done {
             let waiter = waiter.bind(py);
             // A cancelled task's future is done already.
-            if !waiter.call_method0(intern!(py, "done"))?.is_truthy()? {
+            let resolved = waiter.call_method0(intern!(py, "done")).and_then(|d| {
+                if d.is_truthy()? {
+                    return Ok(());
+                }
                 waiter.call_method1(intern!(py, "set_result"), (py.None(),))?;
+                Ok(())
+            });
+            if let Err(e) = resolved {
+                failure.get_or_insert(e);
             }
         }
-        Ok(())
+        failure.map_or(Ok(()), Err)
     }
 }
 

@@ -29,6 +29,18 @@ def test_ping_version_and_many_calls_in_flight(adocker, docker):
     asyncio.run(main())
 
 
+def test_no_call_is_left_waiting_under_load(adocker):
+    # Thousands of calls finishing on the runtime's thread while the loop is busy:
+    # a lost wake-up would leave one waiting forever (caught by wait_for).
+    async def rounds() -> int:
+        done = 0
+        for _ in range(15):
+            done += sum(await asyncio.gather(*(adocker.ping() for _ in range(300))))
+        return done
+
+    assert asyncio.run(asyncio.wait_for(rounds(), 120)) == 4500
+
+
 def test_lifecycle_and_logs(adocker, docker, make_container):
     script = "i=0; while [ $i -lt 20000 ]; do echo o$i; echo e$i >&2; i=$((i+1)); done"
     cid = make_container(["sh", "-c", script])
