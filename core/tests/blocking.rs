@@ -52,6 +52,39 @@ fn negotiates_like_the_async_client_and_reuses_one_connection() {
 }
 
 #[test]
+fn send_text_hands_out_the_daemons_json_as_it_came() {
+    let d = with_image();
+    let text = d
+        .invoke("SystemVersion", json!({}))
+        .send_text()
+        .unwrap()
+        .expect("a whole answer");
+    let version: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        version["ApiVersion"].as_str(),
+        Some(d.api_version().unwrap().to_string().as_str())
+    );
+    // Nothing is the empty text; a stream comes back as its output, unread.
+    let body = json!({"Image": TEST_IMAGE, "Cmd": ["true"], "Labels": {TEST_LABEL: "1"}});
+    let created = d
+        .invoke("ContainerCreate", json!({ "body": body }))
+        .send()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let id = created["Id"].as_str().unwrap();
+    let started = d.invoke("ContainerStart", json!({ "id": id })).send_text();
+    let logs = d
+        .invoke("ContainerLogs", json!({"id": id, "stdout": true}))
+        .send_text();
+    d.invoke("ContainerDelete", json!({"id": id, "force": true}))
+        .send()
+        .unwrap();
+    assert_eq!(started.unwrap().unwrap(), "");
+    assert_eq!(logs.unwrap().unwrap_err().kind(), "an output stream");
+}
+
+#[test]
 fn daemon_errors_and_bad_parameters_are_typed() {
     let d = blocking();
     let missing = unique("no-such-container");
@@ -451,4 +484,7 @@ fn garbage_instead_of_json_is_a_decode_error() {
     let err = d.invoke("SystemInfo", json!({})).send().unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("SystemInfo"), "{err}");
+    // Handed out as text, it is still checked.
+    let err = d.invoke("SystemInfo", json!({})).send_text().unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use libdocker::blocking::{Content, Docker};
+use libdocker::blocking::Docker;
 use libdocker::{ApiVersion, DockerBuilder, Error, TlsOptions};
 use serde_json::Value;
 
@@ -44,18 +44,28 @@ pub(crate) fn parse_params(json: Option<&str>) -> Result<Value, Error> {
     }
 }
 
-/// Sends a call: `params` (JSON text or none) and a request body (empty: none).
+/// A call: `params` (JSON text or none) and a request body (empty: none).
+pub(crate) fn call(
+    docker: &Docker,
+    op: &str,
+    params: Option<&str>,
+    body: &[u8],
+) -> Result<libdocker::blocking::Invoke, Error> {
+    let mut call = docker.invoke(op, parse_params(params)?);
+    if !body.is_empty() {
+        call = call.body(body.to_vec());
+    }
+    Ok(call)
+}
+
+/// Sends a call (see [`call`]).
 pub(crate) fn send(
     docker: &Docker,
     op: &str,
     params: Option<&str>,
     body: &[u8],
 ) -> Result<libdocker::blocking::Output, Error> {
-    let mut call = docker.invoke(op, parse_params(params)?);
-    if !body.is_empty() {
-        call = call.body(body.to_vec());
-    }
-    call.send()
+    call(docker, op, params, body)?.send()
 }
 
 /// The limit from milliseconds; 0 means none.
@@ -283,21 +293,17 @@ pub extern "C" fn docker_client_invoke(
         let body = try_slice!(body, body_len);
         let out = try_mut!(out_json);
         *out = std::ptr::null_mut();
-        let output = match send(docker, op, params, body) {
-            Ok(o) => o,
-            Err(e) => return fail(e),
-        };
-        let kind = output.kind();
-        let text = match output.into_content() {
-            Content::Json(v) => v.to_string(),
-            Content::Text(t) => t,
-            Content::Empty => String::new(),
-            _ => {
+        // The daemon's JSON text is handed out as it came (checked, not decoded).
+        let text = match call(docker, op, params, body).and_then(|c| c.send_text()) {
+            Ok(Ok(text)) => text,
+            Ok(Err(output)) => {
                 set_last_error(format!(
-                    "{op} answers {kind}: read it with docker_client_invoke_stream"
+                    "{op} answers {}: read it with docker_client_invoke_stream",
+                    output.kind()
                 ));
                 return docker_result::WrongOutputKind;
             }
+            Err(e) => return fail(e),
         };
         set_out(out as *mut *mut c_char, to_c_string(text));
         docker_result::Ok

@@ -73,6 +73,31 @@ impl Invoke {
         Ok(Output::new(output, docker))
     }
 
+    /// Sends the call; a JSON answer comes back as the daemon's text, checked but
+    /// not decoded (for callers that hand the text on, like the C ABI), other whole
+    /// answers as text (`""` for none), and any other answer as its [`Output`].
+    pub fn send_text(self) -> Result<Result<String, Output>, Error> {
+        let docker = self.docker;
+        let planned = self.call.plan()?;
+        if !goes_blocking(&docker, &planned) {
+            let output = docker.block_on(planned.send())?;
+            return Ok(Output::new(output, docker).into_whole_text());
+        }
+        let (answer, shape) = send_blocking(&docker, planned)?;
+        let body = &answer.body;
+        if shape.kind == ResponseKind::Json && !body.iter().all(u8::is_ascii_whitespace) {
+            let bad = |e: &dyn std::fmt::Display| {
+                Error::decode(format!("the answer to {}", shape.what), e.to_string())
+            };
+            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| bad(&e))?;
+            return String::from_utf8(body.to_vec())
+                .map(Ok)
+                .map_err(|e| bad(&e));
+        }
+        let output = decode_whole(&answer.parts.headers, body, &shape)?;
+        Ok(Output::new(output, docker).into_whole_text())
+    }
+
     /// Sends the call and decodes its JSON answer straight into `T`.
     pub fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         let docker = self.docker;

@@ -87,6 +87,21 @@ impl Output {
             .map(|inner| Upgraded { inner, docker })
     }
 
+    /// A whole answer as text (JSON serialised, `""` for none), or the output
+    /// back if it is a stream or a connection.
+    #[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
+    pub(super) fn into_whole_text(self) -> Result<String, Output> {
+        match self.inner {
+            crate::Output::Json(v) => Ok(v.to_string()),
+            crate::Output::Text(t) => Ok(t),
+            crate::Output::Empty => Ok(String::new()),
+            inner => Err(Output {
+                inner,
+                docker: self.docker,
+            }),
+        }
+    }
+
     /// The output by kind, to dispatch on (what bindings do).
     pub fn into_content(self) -> Content {
         let docker = self.docker;
