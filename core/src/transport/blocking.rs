@@ -24,6 +24,8 @@ use crate::error::Error;
 const MAX_IDLE: usize = 64;
 /// Largest response head accepted.
 const MAX_HEAD: usize = 64 * 1024;
+/// Bodies up to this size are copied behind the head and written with it.
+const INLINE_BODY: usize = 64 * 1024;
 /// Bytes asked for per read, at least and at most.
 const MIN_READ: usize = 16 * 1024;
 const MAX_READ: usize = 256 * 1024;
@@ -188,8 +190,14 @@ pub(crate) fn send(
             ))
         }
     };
-    let mut message = http1::encode_head(&parts, &[], body.len());
-    message.extend_from_slice(&body);
+    // A small body goes out with the head in one write; a large one is not copied.
+    let mut head = http1::encode_head(&parts, &[], body.len());
+    let body = if body.len() <= INLINE_BODY {
+        head.extend_from_slice(&body);
+        Bytes::new()
+    } else {
+        body
+    };
     let idempotent = matches!(
         parts.method,
         http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
@@ -230,7 +238,7 @@ pub(crate) fn send(
                 .map_err(|e| Error::io("cannot set the socket's timeout", e))?;
             conn.limit = timeout;
         }
-        match conn.exchange(&message, head_only, address) {
+        match conn.exchange((&head, &body), head_only, address) {
             Ok((answer, keep_alive)) => {
                 if keep_alive {
                     pool.put(conn);
@@ -252,15 +260,19 @@ pub(crate) fn send(
 }
 
 impl Conn {
-    /// Writes `message` and reads one answer; says whether the connection can be
-    /// used again.
+    /// Writes `message` (the head, then the body if it was not inlined) and reads
+    /// one answer; says whether the connection can be used again.
     fn exchange(
         &mut self,
-        message: &[u8],
+        message: (&[u8], &[u8]),
         head_only: bool,
         address: &str,
     ) -> Result<(Answer, bool), Failure> {
-        if let Err(e) = self.socket.write_all(message) {
+        let written = self
+            .socket
+            .write_all(message.0)
+            .and_then(|()| self.socket.write_all(message.1));
+        if let Err(e) = written {
             return Err(match e.kind() {
                 io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
                     Failure::Other(timeout_error())

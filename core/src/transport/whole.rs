@@ -21,6 +21,8 @@ use crate::error::Error;
 
 /// Bytes asked for per read, at least.
 const MIN_READ: usize = 16 * 1024;
+/// Bodies up to this size are copied behind the head and written with it.
+const INLINE_BODY: usize = 64 * 1024;
 
 /// Whether the daemon closed (or wrote on) an idle connection: it cannot carry a
 /// request that must not be sent twice.
@@ -55,8 +57,14 @@ pub(crate) async fn send(t: &Transport, req: http::Request<Body>) -> Result<Answ
         Some(Ok(bytes)) => bytes,
         Some(Err(_)) => return Err(Error::invalid("a streamed body cannot be sent whole")),
     };
-    let mut message = http1::encode_head(&parts, &[], body.len());
-    message.extend_from_slice(&body);
+    // A small body goes out with the head in one write; a large one is not copied.
+    let mut head = http1::encode_head(&parts, &[], body.len());
+    let body = if body.len() <= INLINE_BODY {
+        head.extend_from_slice(&body);
+        Bytes::new()
+    } else {
+        body
+    };
     let idempotent = matches!(
         parts.method,
         http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
@@ -76,7 +84,7 @@ pub(crate) async fn send(t: &Transport, req: http::Request<Body>) -> Result<Answ
             Some((io, buf)) => (io, buf, true),
             None => (t.dialer.dial().await?, BytesMut::new(), false),
         };
-        match exchange(&mut io, &mut buf, &message, head_only, address).await {
+        match exchange(&mut io, &mut buf, (&head, &body), head_only, address).await {
             Ok((answer, keep_alive)) => {
                 if keep_alive {
                     t.raw.put(io, buf);
@@ -92,18 +100,22 @@ pub(crate) async fn send(t: &Transport, req: http::Request<Body>) -> Result<Answ
     )))
 }
 
-/// Writes `message` and reads one answer; says whether the connection can be
-/// used again.
+/// Writes `message` (the head, then the body if it was not inlined) and reads
+/// one answer; says whether the connection can be used again.
 async fn exchange(
     io: &mut Io,
     buf: &mut BytesMut,
-    message: &[u8],
+    message: (&[u8], &[u8]),
     head_only: bool,
     address: &str,
 ) -> Result<(Answer, bool), Failure> {
-    http1::write_all(io, message, address)
-        .await
-        .map_err(Failure::Unanswered)?;
+    for part in [message.0, message.1] {
+        if !part.is_empty() {
+            http1::write_all(io, part, address)
+                .await
+                .map_err(Failure::Unanswered)?;
+        }
+    }
     let parts = http1::read_head(io, buf, address).await.map_err(|e| {
         if buf.is_empty() {
             Failure::Unanswered(e)
