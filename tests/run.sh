@@ -38,9 +38,14 @@ tests/python/run.sh
 
 step "the operation table matches the spec (cargo run --example ops)"
 cargo run -q --example ops >"$WORK/ops.tsv"
-diff <(cut -f1-3 "$WORK/ops.tsv" | tail -n +2 | sort) \
-     <(cut -f1-3 "$ROOT/../shared/docker-api/ops-v1.55.tsv" | tail -n +2 | sort)
-echo "108 operations, same ids, methods and paths as ops-v1.55.tsv"
+SPEC_OPS=$ROOT/../shared/docker-api/ops-v1.55.tsv
+if [ -f "$SPEC_OPS" ]; then
+    diff <(cut -f1-3 "$WORK/ops.tsv" | tail -n +2 | sort) \
+         <(cut -f1-3 "$SPEC_OPS" | tail -n +2 | sort)
+    echo "108 operations, same ids, methods and paths as ops-v1.55.tsv"
+else
+    echo "not compared: $SPEC_OPS (the spec's operation table, kept beside the repository) is absent"
+fi
 
 step "the main job (cargo run --example quickstart)"
 cargo run -q --example quickstart
