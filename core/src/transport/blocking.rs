@@ -15,7 +15,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 
 use super::connect::Dialer;
-use super::http1::{self, ChunkedDecoder, Framing};
+use super::http1::{self, Message, Step, WholeBody};
 use crate::body::Body;
 use crate::config::Endpoint;
 use crate::error::Error;
@@ -24,8 +24,6 @@ use crate::error::Error;
 const MAX_IDLE: usize = 64;
 /// Largest response head accepted.
 const MAX_HEAD: usize = 64 * 1024;
-/// Bodies up to this size are copied behind the head and written with it.
-const INLINE_BODY: usize = 64 * 1024;
 /// Bytes asked for per read, at least and at most.
 const MIN_READ: usize = 16 * 1024;
 const MAX_READ: usize = 256 * 1024;
@@ -181,28 +179,7 @@ pub(crate) fn send(
     timeout: Option<Duration>,
 ) -> Result<Answer, Error> {
     let (parts, body) = req.into_parts();
-    let body = match body.into_full() {
-        None => Bytes::new(),
-        Some(Ok(bytes)) => bytes,
-        Some(Err(_)) => {
-            return Err(Error::invalid(
-                "a streamed body cannot be sent by the blocking transport",
-            ))
-        }
-    };
-    // A small body goes out with the head in one write; a large one is not copied.
-    let mut head = http1::encode_head(&parts, &[], body.len());
-    let body = if body.len() <= INLINE_BODY {
-        head.extend_from_slice(&body);
-        Bytes::new()
-    } else {
-        body
-    };
-    let idempotent = matches!(
-        parts.method,
-        http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
-    );
-    let head_only = parts.method == http::Method::HEAD;
+    let message = Message::new(&parts, body)?;
     let timed_out = |limit: Duration| Error::Timeout {
         during: format!(
             "waiting for the answer to {} {} from {address}",
@@ -217,7 +194,7 @@ pub(crate) fn send(
         // Stale idle connections are dropped without using up an attempt.
         let idle = loop {
             match pool.take() {
-                Some(conn) if !idempotent && conn.socket.is_stale() => continue,
+                Some(conn) if !message.idempotent && conn.socket.is_stale() => continue,
                 other => break other,
             }
         };
@@ -238,14 +215,14 @@ pub(crate) fn send(
                 .map_err(|e| Error::io("cannot set the socket's timeout", e))?;
             conn.limit = timeout;
         }
-        match conn.exchange((&head, &body), head_only, address) {
+        match conn.exchange(&message, address) {
             Ok((answer, keep_alive)) => {
                 if keep_alive {
                     pool.put(conn);
                 }
                 return Ok(answer);
             }
-            Err(Failure::Unanswered(_)) if reused && idempotent && attempt == 0 => continue,
+            Err(Failure::Unanswered(_)) if reused && message.idempotent && attempt == 0 => continue,
             Err(Failure::Unanswered(e) | Failure::Other(e)) => {
                 return Err(match (e, timeout) {
                     (Error::Timeout { .. }, Some(limit)) => timed_out(limit),
@@ -260,18 +237,13 @@ pub(crate) fn send(
 }
 
 impl Conn {
-    /// Writes `message` (the head, then the body if it was not inlined) and reads
-    /// one answer; says whether the connection can be used again.
-    fn exchange(
-        &mut self,
-        message: (&[u8], &[u8]),
-        head_only: bool,
-        address: &str,
-    ) -> Result<(Answer, bool), Failure> {
+    /// Writes `message` and reads one answer; says whether the connection can be
+    /// used again.
+    fn exchange(&mut self, message: &Message, address: &str) -> Result<(Answer, bool), Failure> {
         let written = self
             .socket
-            .write_all(message.0)
-            .and_then(|()| self.socket.write_all(message.1));
+            .write_all(&message.head)
+            .and_then(|()| self.socket.write_all(&message.body));
         if let Err(e) = written {
             return Err(match e.kind() {
                 io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
@@ -312,58 +284,23 @@ impl Conn {
                 Err(e) => return Err(Failure::Other(e)),
             }
         };
-        let close = parts
-            .headers
-            .get(http::header::CONNECTION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let framing = if head_only {
-            Framing::Length(0)
-        } else {
-            Framing::of(&parts)
-        };
-        let body = self.read_body(framing, address).map_err(Failure::Other)?;
-        let keep_alive = !close && framing != Framing::UntilClose && self.buf.is_empty();
+        let mut reader = WholeBody::new(&parts, message.head_only);
+        let body = self
+            .read_body(&mut reader, address)
+            .map_err(Failure::Other)?;
+        let keep_alive = reader.reusable(&self.buf);
         Ok((Answer { parts, body }, keep_alive))
     }
 
-    fn read_body(&mut self, framing: Framing, address: &str) -> Result<Bytes, Error> {
-        let cut = || {
-            Error::closed(format!(
-                "{address} closed the connection before the response was complete"
-            ))
-        };
-        match framing {
-            Framing::Length(n) => {
-                let n = usize::try_from(n)
-                    .map_err(|_| Error::decode("a response", "its length is too large"))?;
-                while self.buf.len() < n {
-                    if self.read_more(n - self.buf.len())? == 0 {
-                        return Err(cut());
+    fn read_body(&mut self, reader: &mut WholeBody, address: &str) -> Result<Bytes, Error> {
+        loop {
+            match reader.step(&mut self.buf)? {
+                Step::Done(body) => return Ok(body),
+                Step::More(want) => {
+                    if self.read_more(want)? == 0 {
+                        return reader.at_end(&mut self.buf, address);
                     }
                 }
-                Ok(self.buf.split_to(n).freeze())
-            }
-            Framing::Chunked => {
-                let mut decoder = ChunkedDecoder::default();
-                let mut out = BytesMut::new();
-                loop {
-                    // A large chunk comes back on its own: decode on before reading.
-                    if let Some(piece) = decoder.decode(&mut self.buf, &mut out)? {
-                        out.extend_from_slice(&piece);
-                        continue;
-                    }
-                    if decoder.is_done() {
-                        return Ok(out.freeze());
-                    }
-                    if self.read_more(MIN_READ)? == 0 {
-                        return Err(cut());
-                    }
-                }
-            }
-            Framing::UntilClose => {
-                while self.read_more(MIN_READ)? != 0 {}
-                Ok(self.buf.split().freeze())
             }
         }
     }

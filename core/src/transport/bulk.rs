@@ -53,11 +53,7 @@ impl BulkBody {
         pool: Arc<RawPool>,
         address: Arc<str>,
     ) -> Self {
-        let close = parts
-            .headers
-            .get(http::header::CONNECTION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let close = super::http1::asks_close(parts);
         let mut body = BulkBody {
             io: Some(io),
             buf,

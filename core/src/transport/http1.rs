@@ -1,6 +1,8 @@
 //! The little HTTP/1.1 we speak ourselves, where hyper's per-chunk hand-offs would
-//! cost too much (bulk streams) or where the connection stops being HTTP (hijack):
-//! writing a request head, reading a response head, and decoding a chunked body
+//! cost too much (bulk streams, whole answers, the blocking transport) or where the
+//! connection stops being HTTP (hijack): writing a request head (`Message` for a
+//! request whose body is in memory), reading a response head, reading a body whole
+//! (`WholeBody`, for blocking and async readers alike), and decoding a chunked body
 //! many chunks at a time out of one buffer.
 
 use std::io;
@@ -171,6 +173,134 @@ impl Framing {
             }
             None => Framing::UntilClose,
         }
+    }
+}
+
+/// Whether an answer says its connection closes after it (`Connection: close`).
+pub(crate) fn asks_close(parts: &http::response::Parts) -> bool {
+    parts
+        .headers
+        .get(http::header::CONNECTION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("close"))
+}
+
+/// Bodies up to this size are copied behind the head and written with it.
+const INLINE_BODY: usize = 64 * 1024;
+
+/// A request with its body in memory, encoded for one exchange on our codec
+/// (the blocking transport and whole answers).
+pub(crate) struct Message {
+    /// The head, and behind it the body if that is small (one write).
+    pub head: Vec<u8>,
+    /// A large body, written after the head rather than copied behind it.
+    pub body: Bytes,
+    /// GET, HEAD, PUT, DELETE: the request may be sent twice.
+    pub idempotent: bool,
+    /// HEAD: the answer has no body whatever its headers say.
+    pub head_only: bool,
+}
+
+impl Message {
+    pub fn new(parts: &http::request::Parts, body: crate::body::Body) -> Result<Message, Error> {
+        let body = match body.into_full() {
+            None => Bytes::new(),
+            Some(Ok(bytes)) => bytes,
+            Some(Err(_)) => return Err(Error::invalid("a streamed body cannot be sent whole")),
+        };
+        let mut head = encode_head(parts, &[], body.len());
+        let body = if body.len() <= INLINE_BODY {
+            head.extend_from_slice(&body);
+            Bytes::new()
+        } else {
+            body
+        };
+        Ok(Message {
+            head,
+            body,
+            idempotent: matches!(
+                parts.method,
+                http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
+            ),
+            head_only: parts.method == http::Method::HEAD,
+        })
+    }
+}
+
+/// Reads an answer's body whole out of a buffer its caller fills, blocking or
+/// async alike.
+pub(crate) struct WholeBody {
+    framing: Framing,
+    close: bool,
+    chunked: ChunkedDecoder,
+    out: BytesMut,
+}
+
+/// What [`WholeBody::step`] needs next.
+pub(crate) enum Step {
+    /// The body is complete.
+    Done(Bytes),
+    /// More input: at least this many bytes (0: any), or the end of the connection.
+    More(usize),
+}
+
+impl WholeBody {
+    /// The body of the answer with head `parts` to a request that was a HEAD or not.
+    pub fn new(parts: &http::response::Parts, head_only: bool) -> Self {
+        WholeBody {
+            framing: if head_only {
+                Framing::Length(0)
+            } else {
+                Framing::of(parts)
+            },
+            close: asks_close(parts),
+            chunked: ChunkedDecoder::default(),
+            out: BytesMut::new(),
+        }
+    }
+
+    /// Takes what `buf` holds.
+    pub fn step(&mut self, buf: &mut BytesMut) -> Result<Step, Error> {
+        match self.framing {
+            Framing::Length(n) => {
+                let n = usize::try_from(n)
+                    .map_err(|_| Error::decode("a response", "its length is too large"))?;
+                if buf.len() >= n {
+                    Ok(Step::Done(buf.split_to(n).freeze()))
+                } else {
+                    Ok(Step::More(n - buf.len()))
+                }
+            }
+            Framing::Chunked => {
+                // A large chunk comes back on its own: decode on before reading.
+                while let Some(piece) = self.chunked.decode(buf, &mut self.out)? {
+                    self.out.extend_from_slice(&piece);
+                }
+                if self.chunked.is_done() {
+                    Ok(Step::Done(std::mem::take(&mut self.out).freeze()))
+                } else {
+                    Ok(Step::More(0))
+                }
+            }
+            Framing::UntilClose => Ok(Step::More(0)),
+        }
+    }
+
+    /// The connection ended before [`step`](Self::step) was done: the body if
+    /// it ends that way, else the answer was cut short.
+    pub fn at_end(&mut self, buf: &mut BytesMut, address: &str) -> Result<Bytes, Error> {
+        if self.framing == Framing::UntilClose {
+            return Ok(buf.split().freeze());
+        }
+        Err(Error::closed(format!(
+            "{address} closed the connection before the response was complete"
+        )))
+    }
+
+    /// Whether the connection can carry another request once the body is read
+    /// (`buf`: what was read past it).
+    pub fn reusable(&self, buf: &BytesMut) -> bool {
+        !self.close && self.framing != Framing::UntilClose && buf.is_empty()
     }
 }
 
