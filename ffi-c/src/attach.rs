@@ -3,9 +3,9 @@
 
 use std::ffi::{c_char, c_void};
 
-use libdocker::blocking::Attached;
+use libdocker::blocking::{Attached, Docker};
 
-use crate::client::{client_ref, docker_client, send};
+use crate::client::{docker_client, send};
 use crate::error::{docker_result, fail, result, set_last_error};
 use crate::ffi::{from_raw, into_raw};
 use crate::stream::{docker_chunk_callback, Sink};
@@ -15,11 +15,6 @@ use crate::stream::{docker_chunk_callback, Sink};
 /// thread-safe; release it with `docker_attach_free`.
 pub struct docker_attach {
     _private: [u8; 0],
-}
-
-fn attached<'a>(attach: *mut docker_attach) -> Option<&'a mut Attached> {
-    // SAFETY: a non-null docker_attach pointer came from `into_raw::<Attached, _>`.
-    unsafe { attach.cast::<Attached>().as_mut() }
 }
 
 /// Calls an operation that hijacks the connection ("ContainerAttach" with
@@ -33,9 +28,7 @@ pub extern "C" fn docker_client_attach(
     out: *mut *mut docker_attach,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(docker) = client_ref(client) else {
-            return crate::ffi::null_parameter("client");
-        };
+        let docker = try_ref!(client as Docker);
         let op = try_str!(op);
         let params = try_opt_str!(params_json);
         let out = try_mut!(out);
@@ -68,9 +61,7 @@ pub extern "C" fn docker_attach_write(
     len: usize,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(a) = attached(attach) else {
-            return crate::ffi::null_parameter("attach");
-        };
+        let a = try_mut!(attach as Attached);
         let data = try_slice!(data, len);
         result(a.input.write(data))
     }
@@ -80,9 +71,7 @@ pub extern "C" fn docker_attach_write(
 #[no_mangle]
 pub extern "C" fn docker_attach_close_stdin(attach: *mut docker_attach) -> docker_result {
     ffi_boundary! {
-        let Some(a) = attached(attach) else {
-            return crate::ffi::null_parameter("attach");
-        };
+        let a = try_mut!(attach as Attached);
         result(a.input.close())
     }
 }
@@ -97,9 +86,7 @@ pub extern "C" fn docker_attach_read(
     userdata: *mut c_void,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(a) = attached(attach) else {
-            return crate::ffi::null_parameter("attach");
-        };
+        let a = try_mut!(attach as Attached);
         let Some(callback) = callback else {
             return crate::ffi::null_parameter("callback");
         };

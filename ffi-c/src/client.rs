@@ -23,16 +23,6 @@ pub struct docker_client {
     _private: [u8; 0],
 }
 
-pub(crate) fn client_ref<'a>(client: *const docker_client) -> Option<&'a Docker> {
-    // SAFETY: a non-null docker_client pointer came from `into_raw::<Docker, _>`.
-    unsafe { client.cast::<Docker>().as_ref() }
-}
-
-fn builder_mut<'a>(builder: *mut docker_client_builder) -> Option<&'a mut DockerBuilder> {
-    // SAFETY: a non-null builder pointer came from `into_raw::<DockerBuilder, _>`.
-    unsafe { builder.cast::<DockerBuilder>().as_mut() }
-}
-
 /// The params argument of a call: a JSON object, or NULL for none.
 pub(crate) fn parse_params(json: Option<&str>) -> Result<Value, Error> {
     match json {
@@ -101,9 +91,7 @@ pub extern "C" fn docker_client_builder_set_host(
     host: *const c_char,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(b) = builder_mut(builder) else {
-            return crate::ffi::null_parameter("builder");
-        };
+        let b = try_mut!(builder as DockerBuilder);
         let host = try_str!(host);
         *b = std::mem::take(b).host(host);
         docker_result::Ok
@@ -121,9 +109,7 @@ pub extern "C" fn docker_client_builder_set_tls(
     key: *const c_char,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(b) = builder_mut(builder) else {
-            return crate::ffi::null_parameter("builder");
-        };
+        let b = try_mut!(builder as DockerBuilder);
         let ca = try_str!(ca);
         let cert = try_opt_str!(cert);
         let key = try_opt_str!(key);
@@ -149,9 +135,7 @@ pub extern "C" fn docker_client_builder_set_api_version(
     version: *const c_char,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(b) = builder_mut(builder) else {
-            return crate::ffi::null_parameter("builder");
-        };
+        let b = try_mut!(builder as DockerBuilder);
         let text = try_str!(version);
         let Ok(version) = text.parse::<ApiVersion>() else {
             set_last_error(format!("`{text}` is not an API version like 1.41"));
@@ -171,9 +155,7 @@ pub extern "C" fn docker_client_builder_set_timeouts(
     request_ms: u64,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(b) = builder_mut(builder) else {
-            return crate::ffi::null_parameter("builder");
-        };
+        let b = try_mut!(builder as DockerBuilder);
         *b = std::mem::take(b)
             .connect_timeout(limit(connect_ms))
             .request_timeout(limit(request_ms));
@@ -236,9 +218,7 @@ pub extern "C" fn docker_client_free(client: *mut docker_client) {
 #[no_mangle]
 pub extern "C" fn docker_client_ping(client: *const docker_client) -> docker_result {
     ffi_boundary! {
-        let Some(docker) = client_ref(client) else {
-            return crate::ffi::null_parameter("client");
-        };
+        let docker = try_ref!(client as Docker);
         crate::error::result(docker.ping().map(drop))
     }
 }
@@ -252,9 +232,7 @@ pub extern "C" fn docker_client_api_version(
     minor: *mut u32,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(docker) = client_ref(client) else {
-            return crate::ffi::null_parameter("client");
-        };
+        let docker = try_ref!(client as Docker);
         let major = try_mut!(major);
         let minor = try_mut!(minor);
         match docker.api_version() {
@@ -285,9 +263,7 @@ pub extern "C" fn docker_client_invoke(
     out_json: *mut *mut c_char,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(docker) = client_ref(client) else {
-            return crate::ffi::null_parameter("client");
-        };
+        let docker = try_ref!(client as Docker);
         let op = try_str!(op);
         let params = try_opt_str!(params_json);
         let body = try_slice!(body, body_len);

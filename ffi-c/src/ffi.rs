@@ -14,6 +14,25 @@ macro_rules! try_mut {
             None => return $crate::ffi::null_parameter(stringify!($ptr)),
         }
     }};
+    // An opaque handle: `&mut T` behind a pointer made by `into_raw::<T, _>`.
+    ($ptr:ident as $ty:ty) => {{
+        // SAFETY: a non-null handle of this type came from `into_raw::<$ty, _>`.
+        match unsafe { $ptr.cast::<$ty>().as_mut() } {
+            Some(r) => r,
+            None => return $crate::ffi::null_parameter(stringify!($ptr)),
+        }
+    }};
+}
+
+/// `&T` behind an opaque handle made by `into_raw::<T, _>`: `NullParameter` if null.
+macro_rules! try_ref {
+    ($ptr:ident as $ty:ty) => {{
+        // SAFETY: a non-null handle of this type came from `into_raw::<$ty, _>`.
+        match unsafe { $ptr.cast::<$ty>().as_ref() } {
+            Some(r) => r,
+            None => return $crate::ffi::null_parameter(stringify!($ptr)),
+        }
+    }};
 }
 
 /// `&str` from a NUL-terminated C string: `NullParameter` or `InvalidUtf8`.

@@ -5,10 +5,10 @@
 
 use std::ffi::{c_char, c_void};
 
-use libdocker::blocking::Content;
+use libdocker::blocking::{Content, Docker};
 use libdocker::{Error, StdStream};
 
-use crate::client::{client_ref, docker_client, send};
+use crate::client::{docker_client, send};
 use crate::error::{docker_result, fail, set_last_error};
 
 /// What a piece handed to a `docker_chunk_callback` is.
@@ -94,9 +94,7 @@ pub extern "C" fn docker_client_invoke_stream(
     userdata: *mut c_void,
 ) -> docker_result {
     ffi_boundary! {
-        let Some(docker) = client_ref(client) else {
-            return crate::ffi::null_parameter("client");
-        };
+        let docker = try_ref!(client as Docker);
         let op = try_str!(op);
         let params = try_opt_str!(params_json);
         let body = try_slice!(body, body_len);
