@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use libdocker::{AttachInput, Output};
+use libdocker::AttachInput;
 use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
@@ -187,7 +187,7 @@ impl AsyncDocker {
         if let Some(b) = body {
             call = call.body(b);
         }
-        if let Some(t) = crate::call_timeout(timeout)? {
+        if let Some(t) = crate::settings::limit("timeout", timeout)? {
             call = call.timeout(t);
         }
         let op = op.to_owned();
@@ -211,11 +211,10 @@ impl StreamState {
             let Some((docker, op, params)) = self.pending.take() else {
                 return Ok(());
             };
-            let source = match docker.invoke(op, params).send().await.py()? {
-                Output::Logs(s) => Source::Logs(s),
-                Output::JsonStream(s) => Source::Json(s),
-                Output::Bytes(s) => Source::Bytes(s),
-                other => return Err(not_exposed(op, other.kind())),
+            let output = docker.invoke(op, params).send().await.py()?;
+            let kind = output.kind();
+            let Answer::Stream(source) = Answer::from_output(op, output)? else {
+                return Err(not_exposed(op, kind));
             };
             self.reader = Some(Reader::new(source));
         }

@@ -14,8 +14,6 @@ mod settings;
 mod stream;
 mod sync_client;
 
-use std::time::Duration;
-
 use libdocker::{Error, ExecConfig, ExecOutput};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -64,17 +62,6 @@ impl<'py> IntoPyObject<'py> for ExecAnswer {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, ExecResult>> {
         Bound::new(py, ExecResult::from_output(py, self.0)?)
-    }
-}
-
-/// A per-call time limit in seconds.
-fn call_timeout(seconds: Option<f64>) -> PyResult<Option<Duration>> {
-    match seconds {
-        None => Ok(None),
-        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-        Some(s) => Err(PyValueError::new_err(format!(
-            "timeout must be a positive number of seconds, not {s}"
-        ))),
     }
 }
 

@@ -23,7 +23,8 @@ pub struct Settings {
     pub tls_verify: bool,
 }
 
-fn limit(name: &str, seconds: Option<f64>) -> PyResult<Option<Duration>> {
+/// A time limit in seconds (`name` for the error), or None for none.
+pub fn limit(name: &str, seconds: Option<f64>) -> PyResult<Option<Duration>> {
     match seconds {
         None => Ok(None),
         Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),

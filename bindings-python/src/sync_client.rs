@@ -178,7 +178,7 @@ impl Docker {
         if let Some(b) = body {
             call = call.body(b);
         }
-        if let Some(t) = crate::call_timeout(timeout)? {
+        if let Some(t) = crate::settings::limit("timeout", timeout)? {
             call = call.timeout(t);
         }
         let content = unlocked(py, || call.send()).py()?.into_content();
