@@ -406,7 +406,10 @@ def main():
             print(f"== {title}", flush=True)
             results = {c.name: [] for c in cs}
             for rep in range(3 if args.quick else reps):
-                for c in cs:
+                # Each round starts one client later, so no client always follows the
+                # same one (a put's write-back, say, lands on whoever comes next).
+                shift = rep % len(cs)
+                for c in cs[shift:] + cs[:shift]:
                     client_opts = {k: v for k, v in opts.items() if k != "tarfile" or isinstance(c, Curl)}
                     if not isinstance(c, Curl):
                         client_opts.pop("tarfile", None)

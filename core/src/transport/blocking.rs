@@ -15,17 +15,15 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 
 use super::connect::Dialer;
-use super::http1::{self, Message, Step, WholeBody};
+use super::http1::{self, Message, Step, WholeBody, MAX_HEAD, MIN_READ};
+use super::io::receive;
 use crate::body::Body;
 use crate::config::Endpoint;
 use crate::error::Error;
 
 /// Most idle connections kept.
 const MAX_IDLE: usize = 64;
-/// Largest response head accepted.
-const MAX_HEAD: usize = 64 * 1024;
-/// Bytes asked for per read, at least and at most.
-const MIN_READ: usize = 16 * 1024;
+/// Bytes asked for per read, at most.
 const MAX_READ: usize = 256 * 1024;
 
 /// A complete answer: its head and its whole body.
@@ -322,17 +320,6 @@ impl Conn {
         unsafe { self.buf.set_len(self.buf.len() + n) };
         Ok(n)
     }
-}
-
-/// One `recv` into uninitialised memory (std's `Read` would have it zeroed first,
-/// which costs more than the read itself for a small answer).
-fn receive(fd: i32, into: &mut [std::mem::MaybeUninit<u8>]) -> io::Result<usize> {
-    // SAFETY: `into` is writable for its whole length; recv writes at most that.
-    let n = unsafe { libc::recv(fd, into.as_mut_ptr().cast(), into.len(), 0) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(n as usize)
 }
 
 /// A placeholder timeout, given its message and limit by [`send`].

@@ -8,6 +8,7 @@ use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
 use super::io::Io;
+use super::unix::UnixConn;
 use crate::config::Endpoint;
 use crate::error::Error;
 
@@ -42,6 +43,7 @@ impl Dialer {
         match &self.endpoint {
             Endpoint::Unix(path) => tokio::net::UnixStream::connect(path)
                 .await
+                .and_then(|s| UnixConn::new(s.into_std()?))
                 .map(Io::Unix)
                 .map_err(|e| self.connect_error(e)),
             Endpoint::Tcp { host, port, .. } => {

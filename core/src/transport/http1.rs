@@ -15,7 +15,10 @@ use super::io::Io;
 use crate::error::Error;
 
 /// Largest response head accepted.
-const MAX_HEAD: usize = 64 * 1024;
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
+/// Bytes asked for per read of an answer, at least: a small answer, head and
+/// body, then arrives in one read.
+pub(crate) const MIN_READ: usize = 16 * 1024;
 /// Chunk data at least this large is handed out where it lies, not copied.
 const IN_PLACE: usize = 4096;
 
@@ -78,6 +81,7 @@ pub(crate) async fn read_head(
         if buf.len() >= MAX_HEAD {
             return Err(Error::decode("a response head", "it is larger than 64 KiB"));
         }
+        buf.reserve(MIN_READ);
         let n = io.read_buf(buf).await.map_err(|e| {
             connect::tls_or_closed(e, address, "dropped the connection before answering")
         })?;

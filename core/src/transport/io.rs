@@ -5,12 +5,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpStream, UnixStream};
+use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
+
+use super::unix::UnixConn;
 
 /// A connected byte stream to the daemon.
 pub(crate) enum Io {
-    Unix(UnixStream),
+    Unix(UnixConn),
     Tcp(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
 }
@@ -42,7 +44,7 @@ impl Parked {
     /// Puts the socket back into the event loop of the current runtime.
     pub fn unpark(self) -> io::Result<Io> {
         match self {
-            Parked::Unix(s) => UnixStream::from_std(s).map(Io::Unix),
+            Parked::Unix(s) => UnixConn::new(s).map(Io::Unix),
             Parked::Tcp(s) => TcpStream::from_std(s).map(Io::Tcp),
         }
     }
@@ -65,6 +67,17 @@ macro_rules! delegate {
             }
         }
     };
+}
+
+/// One `recv` into uninitialised memory (std's `Read` would have it zeroed first,
+/// which costs more than the read itself for a small answer).
+pub(crate) fn receive(fd: i32, into: &mut [std::mem::MaybeUninit<u8>]) -> io::Result<usize> {
+    // SAFETY: `into` is writable for its whole length; recv writes at most that.
+    let n = unsafe { libc::recv(fd, into.as_mut_ptr().cast(), into.len(), 0) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n as usize)
 }
 
 impl AsyncRead for Io {

@@ -14,6 +14,7 @@ mod io;
 mod pause;
 mod pool;
 mod raw_pool;
+mod unix;
 mod upgrade;
 mod whole;
 

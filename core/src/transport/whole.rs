@@ -13,14 +13,11 @@ use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncReadExt;
 
 use super::blocking::Answer;
-use super::http1::{self, Message, Step, WholeBody};
+use super::http1::{self, Message, Step, WholeBody, MIN_READ};
 use super::io::Io;
 use super::Transport;
 use crate::body::Body;
 use crate::error::Error;
-
-/// Bytes asked for per read, at least.
-const MIN_READ: usize = 16 * 1024;
 
 /// Whether the daemon closed (or wrote on) an idle connection: it cannot carry a
 /// request that must not be sent twice.
