@@ -6,7 +6,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
@@ -21,8 +21,14 @@ use crate::error::Error;
 const READ_ROOM: usize = 64 * 1024;
 /// A read smaller than this means the daemon trickles: pause before the next one.
 const TRICKLE: usize = 16 * 1024;
-/// How long: a few dozen small frames' worth, far from filling the socket.
-const PAUSE: Duration = Duration::from_micros(200);
+/// How much a pause lets gather, at the rate the stream came at so far: one full
+/// read, far from filling the socket (which holds about 200 KiB).
+const GATHER: f64 = READ_ROOM as f64;
+/// Bounds of a pause. The longest keeps a unix socket below the few hundred
+/// small writes it queues before the daemon would wait (200 k log lines/s), and
+/// is all the latency a followed log gains.
+const MIN_PAUSE: Duration = Duration::from_micros(50);
+const MAX_PAUSE: Duration = Duration::from_micros(500);
 
 /// A response body decoded by us.
 pub(crate) struct BulkBody {
@@ -41,6 +47,8 @@ pub(crate) struct BulkBody {
     pause: Option<Pause>,
     pause_unavailable: bool,
     last_read_small: bool,
+    /// When the last pause began (or the body did) and the bytes read since.
+    since_pause: (Instant, usize),
     /// The socket, out of the event loop while a pause lasts.
     parked: Option<Parked>,
 }
@@ -67,6 +75,7 @@ impl BulkBody {
             pause: None,
             pause_unavailable: false,
             last_read_small: false,
+            since_pause: (Instant::now(), 0),
             parked: None,
         };
         if body.framing == Framing::Length(0) {
@@ -88,8 +97,17 @@ impl BulkBody {
         self.pool.put(io, std::mem::take(&mut self.buf));
     }
 
+    /// How long to pause: long enough for about [`GATHER`] bytes to arrive at the
+    /// rate seen since the last pause began. A fixed length either wakes often on a slow
+    /// stream or lets a fast one fill the socket, so that the daemon waits.
+    fn pause_length(&self) -> Duration {
+        let (start, bytes) = self.since_pause;
+        let per_byte = start.elapsed().as_secs_f64() / bytes.max(1) as f64;
+        Duration::from_secs_f64(per_byte * GATHER).clamp(MIN_PAUSE, MAX_PAUSE)
+    }
+
     /// After a small read: take the socket out of the event loop (arriving data
-    /// would wake us once per write of the daemon) and wait `PAUSE`.
+    /// would wake us once per write of the daemon) and wait a moment.
     fn start_pause(&mut self) {
         if !self.io.as_ref().is_some_and(Io::can_park) || self.pause_unavailable {
             return;
@@ -98,10 +116,12 @@ impl BulkBody {
             self.pause = Pause::new();
             self.pause_unavailable = self.pause.is_none();
         }
+        let length = self.pause_length();
+        self.since_pause = (Instant::now(), 0);
         let Some(pause) = self.pause.as_mut() else {
             return;
         };
-        if pause.arm(PAUSE).is_err() {
+        if pause.arm(length).is_err() {
             self.pause_unavailable = true;
             return;
         }
@@ -210,7 +230,10 @@ impl Stream for BulkBody {
                     return Poll::Ready(None);
                 }
                 Ok(0) => return Poll::Ready(Some(Err(this.cut_short()))),
-                Ok(n) => this.last_read_small = n < TRICKLE,
+                Ok(n) => {
+                    this.last_read_small = n < TRICKLE;
+                    this.since_pause.1 += n;
+                }
                 Err(e) => {
                     this.done = true;
                     this.io = None;

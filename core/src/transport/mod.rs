@@ -42,7 +42,8 @@ use raw_pool::RawPool;
 /// A response body: read through hyper, or (bulk streams) decoded by us.
 pub(crate) enum ResponseBody {
     Hyper(HyperBody),
-    Bulk(BulkBody),
+    /// Boxed: it holds its connection and read state, far larger than a hyper body.
+    Bulk(Box<BulkBody>),
 }
 
 impl Stream for ResponseBody {
@@ -224,7 +225,7 @@ impl Transport {
                 Ok(resp) => {
                     let body =
                         BulkBody::new(io, buf, &resp, self.raw.clone(), self.address.clone());
-                    return Ok(http::Response::from_parts(resp, ResponseBody::Bulk(body)));
+                    return Ok(http::Response::from_parts(resp, ResponseBody::Bulk(Box::new(body))));
                 }
                 Err(Error::StreamClosed { .. }) if reused && attempt == 0 => continue,
                 Err(e) => return Err(e),
