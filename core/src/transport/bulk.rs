@@ -97,15 +97,6 @@ impl BulkBody {
         self.pool.put(io, std::mem::take(&mut self.buf));
     }
 
-    /// How long to pause: long enough for about [`GATHER`] bytes to arrive at the
-    /// rate seen since the last pause began. A fixed length either wakes often on a slow
-    /// stream or lets a fast one fill the socket, so that the daemon waits.
-    fn pause_length(&self) -> Duration {
-        let (start, bytes) = self.since_pause;
-        let per_byte = start.elapsed().as_secs_f64() / bytes.max(1) as f64;
-        Duration::from_secs_f64(per_byte * GATHER).clamp(MIN_PAUSE, MAX_PAUSE)
-    }
-
     /// After a small read: take the socket out of the event loop (arriving data
     /// would wake us once per write of the daemon) and wait a moment.
     fn start_pause(&mut self) {
@@ -116,7 +107,7 @@ impl BulkBody {
             self.pause = Pause::new();
             self.pause_unavailable = self.pause.is_none();
         }
-        let length = self.pause_length();
+        let length = pause_length(self.since_pause.0.elapsed(), self.since_pause.1);
         self.since_pause = (Instant::now(), 0);
         let Some(pause) = self.pause.as_mut() else {
             return;
@@ -169,6 +160,14 @@ impl BulkBody {
             Framing::UntilClose => Ok((!self.buf.is_empty()).then(|| self.buf.split().freeze())),
         }
     }
+}
+
+/// How long to pause after `bytes` arrived in `elapsed`: long enough for about
+/// [`GATHER`] bytes to arrive at that rate. A fixed length either wakes often on a
+/// slow stream or lets a fast one fill the socket, so that the daemon waits.
+fn pause_length(elapsed: Duration, bytes: usize) -> Duration {
+    let per_byte = elapsed.as_secs_f64() / bytes.max(1) as f64;
+    Duration::from_secs_f64(per_byte * GATHER).clamp(MIN_PAUSE, MAX_PAUSE)
 }
 
 impl Stream for BulkBody {
@@ -243,5 +242,22 @@ impl Stream for BulkBody {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pause_lasts_as_long_as_a_full_read_takes_to_arrive() {
+        let us = Duration::from_micros;
+        // 400 MB/s: 64 KiB arrive in ~164 µs.
+        let fast = pause_length(us(2_500), 1_000_000);
+        assert!(fast > us(150) && fast < us(180), "{fast:?}");
+        // Log lines at 12 MB/s: the longest pause.
+        assert_eq!(pause_length(us(1_000), 12_000), MAX_PAUSE);
+        // Faster than memory: the shortest.
+        assert_eq!(pause_length(us(10), 10_000_000), MIN_PAUSE);
     }
 }
