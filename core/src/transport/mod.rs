@@ -225,7 +225,10 @@ impl Transport {
                 Ok(resp) => {
                     let body =
                         BulkBody::new(io, buf, &resp, self.raw.clone(), self.address.clone());
-                    return Ok(http::Response::from_parts(resp, ResponseBody::Bulk(Box::new(body))));
+                    return Ok(http::Response::from_parts(
+                        resp,
+                        ResponseBody::Bulk(Box::new(body)),
+                    ));
                 }
                 Err(Error::StreamClosed { .. }) if reused && attempt == 0 => continue,
                 Err(e) => return Err(e),
