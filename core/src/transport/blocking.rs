@@ -16,7 +16,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::connect::Dialer;
 use super::http1::{self, Message, Step, WholeBody, MAX_HEAD, MIN_READ};
-use super::io::receive;
+use super::io::{is_stale, receive};
 use crate::body::Body;
 use crate::config::Endpoint;
 use crate::error::Error;
@@ -81,19 +81,6 @@ impl Socket {
             Socket::Unix(s) => s.as_raw_fd(),
             Socket::Tcp(s) => s.as_raw_fd(),
         }
-    }
-
-    /// Whether the peer closed (or sent something unasked) while the connection
-    /// was idle: it cannot carry a request that must not be sent twice.
-    fn is_stale(&self) -> bool {
-        let mut pfd = libc::pollfd {
-            fd: self.fd(),
-            events: libc::POLLIN | libc::POLLRDHUP,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, a zero timeout.
-        let n = unsafe { libc::poll(&mut pfd, 1, 0) };
-        n != 0
     }
 }
 
@@ -192,7 +179,7 @@ pub(crate) fn send(
         // Stale idle connections are dropped without using up an attempt.
         let idle = loop {
             match pool.take() {
-                Some(conn) if !message.idempotent && conn.socket.is_stale() => continue,
+                Some(conn) if !message.idempotent && is_stale(conn.socket.fd()) => continue,
                 other => break other,
             }
         };

@@ -115,8 +115,6 @@ pub(crate) fn tls_reason(e: &io::Error) -> String {
     }
 }
 
-/// Finds a rustls error in an error's source chain (TLS alerts can surface only when
-/// the first response is read, e.g. a refused client certificate under TLS 1.3).
 /// An I/O error on an open connection: a TLS failure (a refused client
 /// certificate shows up on the first read) or the daemon going away.
 pub(crate) fn tls_or_closed(e: io::Error, address: &str, what: &str) -> Error {
@@ -129,6 +127,8 @@ pub(crate) fn tls_or_closed(e: io::Error, address: &str, what: &str) -> Error {
     }
 }
 
+/// Finds a rustls error in an error's source chain (TLS alerts can surface only when
+/// the first response is read, e.g. a refused client certificate under TLS 1.3).
 pub(crate) fn find_tls_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {

@@ -1,6 +1,7 @@
 //! One connection to the daemon, whatever carries it: a unix socket, TCP, or TLS over TCP.
 
 use std::io;
+use std::os::fd::AsRawFd;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -28,6 +29,15 @@ impl Io {
     /// Whether the socket can be parked (TLS state lives in the stream: it cannot).
     pub fn can_park(&self) -> bool {
         !matches!(self, Io::Tls(_))
+    }
+
+    /// The socket's descriptor (under TLS, the TCP socket's).
+    pub fn as_raw_fd(&self) -> i32 {
+        match self {
+            Io::Unix(s) => s.as_raw_fd(),
+            Io::Tcp(s) => s.as_raw_fd(),
+            Io::Tls(s) => s.get_ref().0.as_raw_fd(),
+        }
     }
 
     /// Takes the socket out of the event loop; `can_park` must be true.
@@ -67,6 +77,18 @@ macro_rules! delegate {
             }
         }
     };
+}
+
+/// Whether the peer closed (or sent something unasked) while a connection was
+/// idle: it cannot carry a request that must not be sent twice.
+pub(crate) fn is_stale(fd: i32) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN | libc::POLLRDHUP,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout.
+    unsafe { libc::poll(&mut pfd, 1, 0) != 0 }
 }
 
 /// One `recv` into uninitialised memory (std's `Read` would have it zeroed first,

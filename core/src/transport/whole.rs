@@ -7,34 +7,15 @@
 //! cost more than the exchange: an extra `epoll_wait` and thousands of
 //! instructions per call.
 
-use std::os::fd::AsRawFd;
-
 use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncReadExt;
 
 use super::blocking::Answer;
 use super::http1::{self, Message, Step, WholeBody, MIN_READ};
-use super::io::Io;
+use super::io::{is_stale, Io};
 use super::Transport;
 use crate::body::Body;
 use crate::error::Error;
-
-/// Whether the daemon closed (or wrote on) an idle connection: it cannot carry a
-/// request that must not be sent twice.
-fn is_stale(io: &Io) -> bool {
-    let fd = match io {
-        Io::Unix(s) => s.as_raw_fd(),
-        Io::Tcp(s) => s.as_raw_fd(),
-        Io::Tls(s) => s.get_ref().0.as_raw_fd(),
-    };
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN | libc::POLLRDHUP,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, a zero timeout.
-    unsafe { libc::poll(&mut pfd, 1, 0) != 0 }
-}
 
 /// How an exchange failed.
 enum Failure {
@@ -54,7 +35,7 @@ pub(crate) async fn send(t: &Transport, req: http::Request<Body>) -> Result<Answ
         // Stale idle connections are dropped without using up an attempt.
         let idle = loop {
             match t.take_raw() {
-                Some((io, _)) if !message.idempotent && is_stale(&io) => continue,
+                Some((io, _)) if !message.idempotent && is_stale(io.as_raw_fd()) => continue,
                 other => break other,
             }
         };
