@@ -3,6 +3,8 @@
 //! hangs, closes idle connections, or dies mid-stream) uses small fake servers.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use docker_testsupport::{env, isolated, Recorder};
@@ -269,6 +271,123 @@ async fn a_daemon_dying_mid_stream_is_an_error_not_a_silent_end() {
         }
     }
     assert!(saw_error, "the cut is reported");
+}
+
+/// A fake daemon on a unix socket that answers a log request with `frames`
+/// multiplexed frames, one chunk each in its own write, resting every 64 frames
+/// (so that reads come small and the client pauses between them); `cut` ends the
+/// connection before the last chunk. Then it answers pings on the same connection.
+/// Returns the address and the count of connections accepted.
+async fn trickling_daemon(
+    dir: &tempfile::TempDir,
+    frames: usize,
+    cut: bool,
+) -> (String, Arc<AtomicUsize>) {
+    let path = dir.path().join("trickle.sock");
+    let listener = tokio::net::UnixListener::bind(&path).unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                s.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n\
+                      Transfer-Encoding: chunked\r\n\r\n",
+                )
+                .await?;
+                for i in 0..frames {
+                    let line = format!("line {i}\n");
+                    let mut frame = vec![1 + (i % 2) as u8, 0, 0, 0];
+                    frame.extend_from_slice(&(line.len() as u32).to_be_bytes());
+                    frame.extend_from_slice(line.as_bytes());
+                    let mut chunk = format!("{:x}\r\n", frame.len()).into_bytes();
+                    chunk.extend_from_slice(&frame);
+                    chunk.extend_from_slice(b"\r\n");
+                    s.write_all(&chunk).await?;
+                    if i % 64 == 63 {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                }
+                if cut {
+                    return Ok(());
+                }
+                s.write_all(b"0\r\n\r\n").await?;
+                while s.read(&mut buf).await? > 0 {
+                    s.write_all(PONG).await?;
+                }
+                Ok::<_, std::io::Error>(())
+            });
+        }
+    });
+    (format!("unix://{}", path.display()), accepted)
+}
+
+fn expected_lines(frames: usize, stream: usize) -> Vec<u8> {
+    (0..frames)
+        .filter(|i| i % 2 == stream)
+        .flat_map(|i| format!("line {i}\n").into_bytes())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_trickling_stream_arrives_whole_and_its_connection_is_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let frames = 5_000;
+    let (addr, accepted) = trickling_daemon(&dir, frames, false).await;
+    let d = isolated(&addr)
+        .api_version("1.41".parse().unwrap())
+        .build()
+        .unwrap();
+    let logs = d
+        .invoke(
+            "ContainerLogs",
+            serde_json::json!({"id": "x", "stdout": true, "stderr": true}),
+        )
+        .tty(false)
+        .await
+        .unwrap()
+        .into_logs()
+        .unwrap();
+    let (out, err) = logs.collect().await.unwrap();
+    assert_eq!(out, expected_lines(frames, 0), "stdout, in order");
+    assert_eq!(err, expected_lines(frames, 1), "stderr, in order");
+    // The stream's connection came back to the pool and carries the ping.
+    assert_eq!(d.idle_connections(), 1);
+    assert_eq!(d.ping().await.unwrap().status, "OK");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "one connection served both"
+    );
+}
+
+#[tokio::test]
+async fn a_trickling_stream_cut_short_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, _accepted) = trickling_daemon(&dir, 1_000, true).await;
+    let d = isolated(&addr)
+        .api_version("1.41".parse().unwrap())
+        .build()
+        .unwrap();
+    let logs = d
+        .invoke(
+            "ContainerLogs",
+            serde_json::json!({"id": "x", "stdout": true}),
+        )
+        .tty(false)
+        .await
+        .unwrap()
+        .into_logs()
+        .unwrap();
+    let err = logs.collect().await.unwrap_err();
+    assert!(matches!(err, Error::StreamClosed { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("before the response was complete"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -19,16 +19,30 @@ use crate::error::Error;
 
 /// Room kept free in the read buffer for the next read.
 const READ_ROOM: usize = 64 * 1024;
-/// A read smaller than this means the daemon trickles: pause before the next one.
-const TRICKLE: usize = 16 * 1024;
-/// How much a pause lets gather, at the rate the stream came at so far: one full
-/// read, far from filling the socket (which holds about 200 KiB).
-const GATHER: f64 = READ_ROOM as f64;
-/// Bounds of a pause. The longest keeps a unix socket below the few hundred
-/// small writes it queues before the daemon would wait (200 k log lines/s), and
-/// is all the latency a followed log gains.
+/// A read smaller than this means the daemon trickles (small writes, or large
+/// ones reaching the socket in pieces): pause before the next one.
+const TRICKLE: usize = READ_ROOM * 3 / 4;
+/// How much of the socket's queue a pause may fill. The daemon's writes wait once
+/// about 208 KiB (the kernel's default send buffer) are queued, counted with
+/// [`WRITE_OVERHEAD`] per write: half of that keeps the daemon from waiting on us.
+const SOCKET_BUDGET: f64 = 96.0 * 1024.0;
+/// What the kernel counts for each queued write beyond its bytes (buffer headers).
+const WRITE_OVERHEAD: f64 = 768.0;
+/// Bounds of a pause. The longest is all the latency a followed log gains.
 const MIN_PAUSE: Duration = Duration::from_micros(50);
-const MAX_PAUSE: Duration = Duration::from_micros(500);
+const MAX_PAUSE: Duration = Duration::from_millis(2);
+/// The longest pause when the daemon's writes cannot be counted (a body that is
+/// not chunked): a few hundred small writes would fill the socket in that time.
+const MAX_UNCOUNTED_PAUSE: Duration = Duration::from_micros(500);
+
+/// What arrived since the last pause began (or the body did).
+#[derive(Clone, Copy)]
+struct Gathered {
+    began: Instant,
+    bytes: usize,
+    /// Chunks decoded when it began: each chunk is one write of the daemon.
+    chunks_before: u64,
+}
 
 /// A response body decoded by us.
 pub(crate) struct BulkBody {
@@ -47,8 +61,7 @@ pub(crate) struct BulkBody {
     pause: Option<Pause>,
     pause_unavailable: bool,
     last_read_small: bool,
-    /// When the last pause began (or the body did) and the bytes read since.
-    since_pause: (Instant, usize),
+    since_pause: Gathered,
     /// The socket, out of the event loop while a pause lasts.
     parked: Option<Parked>,
 }
@@ -75,7 +88,11 @@ impl BulkBody {
             pause: None,
             pause_unavailable: false,
             last_read_small: false,
-            since_pause: (Instant::now(), 0),
+            since_pause: Gathered {
+                began: Instant::now(),
+                bytes: 0,
+                chunks_before: 0,
+            },
             parked: None,
         };
         if body.framing == Framing::Length(0) {
@@ -98,22 +115,39 @@ impl BulkBody {
     }
 
     /// After a small read: take the socket out of the event loop (arriving data
-    /// would wake us once per write of the daemon) and wait a moment.
+    /// would wake us once per write of the daemon) and wait a moment. The socket
+    /// stays out while the stream trickles, read directly after each pause; it
+    /// goes back into the loop only once such a read finds it empty.
     fn start_pause(&mut self) {
-        if !self.io.as_ref().is_some_and(Io::can_park) || self.pause_unavailable {
+        let parkable = self.parked.is_some() || self.io.as_ref().is_some_and(Io::can_park);
+        if !parkable || self.pause_unavailable {
             return;
         }
         if self.pause.is_none() {
             self.pause = Pause::new();
             self.pause_unavailable = self.pause.is_none();
         }
-        let length = pause_length(self.since_pause.0.elapsed(), self.since_pause.1);
-        self.since_pause = (Instant::now(), 0);
+        let chunks = self.chunked.chunks();
+        let writes =
+            (self.framing == Framing::Chunked).then(|| chunks - self.since_pause.chunks_before);
+        let length = pause_length(
+            self.since_pause.began.elapsed(),
+            self.since_pause.bytes,
+            writes,
+        );
+        self.since_pause = Gathered {
+            began: Instant::now(),
+            bytes: 0,
+            chunks_before: chunks,
+        };
         let Some(pause) = self.pause.as_mut() else {
             return;
         };
         if pause.arm(length).is_err() {
             self.pause_unavailable = true;
+            return;
+        }
+        if self.parked.is_some() {
             return;
         }
         if let Some(io) = self.io.take() {
@@ -122,6 +156,13 @@ impl BulkBody {
                 Err(_) => self.done = true,
             }
         }
+    }
+
+    /// A read of `n` bytes into `room`: one that drained the socket with little
+    /// means the daemon trickles. One that filled the room says nothing of it.
+    fn note_read(&mut self, n: usize, room: usize) {
+        self.last_read_small = n < TRICKLE && n < room;
+        self.since_pause.bytes += n;
     }
 
     fn cut_short(&mut self) -> Error {
@@ -162,12 +203,27 @@ impl BulkBody {
     }
 }
 
-/// How long to pause after `bytes` arrived in `elapsed`: long enough for about
-/// [`GATHER`] bytes to arrive at that rate. A fixed length either wakes often on a
-/// slow stream or lets a fast one fill the socket, so that the daemon waits.
-fn pause_length(elapsed: Duration, bytes: usize) -> Duration {
-    let per_byte = elapsed.as_secs_f64() / bytes.max(1) as f64;
-    Duration::from_secs_f64(per_byte * GATHER).clamp(MIN_PAUSE, MAX_PAUSE)
+/// Makes room in `buf` for the next read; returns how much there is.
+fn make_room(buf: &mut BytesMut) -> usize {
+    if buf.capacity() - buf.len() < READ_ROOM / 4 {
+        buf.reserve(READ_ROOM);
+    }
+    buf.capacity() - buf.len()
+}
+
+/// How long to pause after `bytes` (in `writes` of the daemon, where known)
+/// arrived in `elapsed`: as long as [`SOCKET_BUDGET`] takes to queue up at that
+/// pace. A fixed length either wakes often on a slow stream or lets a fast one
+/// fill the socket, so that the daemon waits.
+fn pause_length(elapsed: Duration, bytes: usize, writes: Option<u64>) -> Duration {
+    let queued = bytes as f64 + WRITE_OVERHEAD * writes.unwrap_or(0) as f64;
+    let longest = if writes.is_some() {
+        MAX_PAUSE
+    } else {
+        MAX_UNCOUNTED_PAUSE
+    };
+    let per_unit = elapsed.as_secs_f64() / queued.max(1.0);
+    Duration::from_secs_f64(per_unit * SOCKET_BUDGET).clamp(MIN_PAUSE, longest)
 }
 
 impl Stream for BulkBody {
@@ -200,6 +256,33 @@ impl Stream for BulkBody {
                     this.pause_unavailable = true;
                 }
             }
+            // Read what gathered while the socket is still out of the loop: a
+            // stream that keeps trickling goes on pausing without ever going back.
+            if let Some(parked) = this.parked.as_mut() {
+                let room = make_room(&mut this.buf);
+                match parked.read_buf(&mut this.buf) {
+                    Ok(0) if this.framing == Framing::UntilClose => {
+                        this.done = true;
+                        this.parked = None;
+                        return Poll::Ready(None);
+                    }
+                    Ok(0) => return Poll::Ready(Some(Err(this.cut_short()))),
+                    Ok(n) => {
+                        this.note_read(n, room);
+                        continue;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        this.done = true;
+                        this.parked = None;
+                        return Poll::Ready(Some(Err(Error::closed(format!(
+                            "reading from {} failed: {e}",
+                            this.address
+                        )))));
+                    }
+                }
+            }
             if let Some(parked) = this.parked.take() {
                 match parked.unpark() {
                     Ok(io) => this.io = Some(io),
@@ -215,9 +298,7 @@ impl Stream for BulkBody {
             let Some(io) = this.io.as_mut() else {
                 return Poll::Ready(Some(Err(this.cut_short())));
             };
-            if this.buf.capacity() - this.buf.len() < READ_ROOM / 4 {
-                this.buf.reserve(READ_ROOM);
-            }
+            let room = make_room(&mut this.buf);
             match ready!(tokio_util::io::poll_read_buf(
                 Pin::new(io),
                 cx,
@@ -230,8 +311,7 @@ impl Stream for BulkBody {
                 }
                 Ok(0) => return Poll::Ready(Some(Err(this.cut_short()))),
                 Ok(n) => {
-                    this.last_read_small = n < TRICKLE;
-                    this.since_pause.1 += n;
+                    this.note_read(n, room);
                 }
                 Err(e) => {
                     this.done = true;
@@ -250,14 +330,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pause_lasts_as_long_as_a_full_read_takes_to_arrive() {
+    fn a_pause_lasts_as_long_as_half_the_socket_takes_to_fill() {
         let us = Duration::from_micros;
-        // 400 MB/s: 64 KiB arrive in ~164 µs.
-        let fast = pause_length(us(2_500), 1_000_000);
-        assert!(fast > us(150) && fast < us(180), "{fast:?}");
-        // Log lines at 12 MB/s: the longest pause.
-        assert_eq!(pause_length(us(1_000), 12_000), MAX_PAUSE);
+        let within = |d: Duration, lo: u64, hi: u64| assert!(d > us(lo) && d < us(hi), "{d:?}");
+        // An archive at 400 MB/s in 64 KiB writes: ~240 µs.
+        within(pause_length(us(2_500), 1_000_000, Some(15)), 230, 255);
+        // Logs in 64 KiB writes at 65 MB/s: ~1.5 ms.
+        within(pause_length(us(1_000), 65_000, Some(1)), 1_400, 1_600);
+        // 200 k log lines a second: the writes' overhead counts most, ~590 µs,
+        // in which ~120 lines queue.
+        within(pause_length(us(1_000), 13_600, Some(200)), 560, 620);
+        // Writes that cannot be counted: no longer than a few hundred lines take.
+        assert_eq!(pause_length(us(1_000), 12_000, None), MAX_UNCOUNTED_PAUSE);
+        // A followed log, a line now and then: the longest pause.
+        assert_eq!(pause_length(us(900_000), 70, Some(1)), MAX_PAUSE);
         // Faster than memory: the shortest.
-        assert_eq!(pause_length(us(10), 10_000_000), MIN_PAUSE);
+        assert_eq!(pause_length(us(10), 10_000_000, Some(1)), MIN_PAUSE);
     }
 }

@@ -315,6 +315,8 @@ pub(crate) struct ChunkedDecoder {
     /// Data bytes left in the current chunk.
     remaining: u64,
     state: ChunkState,
+    /// Chunks begun so far.
+    chunks: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +334,11 @@ enum ChunkState {
 }
 
 impl ChunkedDecoder {
+    /// How many chunks have begun: each is one write of the sender.
+    pub fn chunks(&self) -> u64 {
+        self.chunks
+    }
+
     /// Whether the terminating chunk (and trailers) have been read.
     pub fn is_done(&self) -> bool {
         self.state == ChunkState::Done
@@ -359,6 +366,7 @@ impl ChunkedDecoder {
                     };
                     let size = parse_size(&rest[..nl])?;
                     pos += nl + 1;
+                    self.chunks += 1;
                     if size == 0 {
                         self.state = ChunkState::Trailers;
                     } else {
@@ -476,6 +484,7 @@ mod tests {
                 );
             }
             assert_eq!(&out[..], b"hello world!", "piece {piece}");
+            assert_eq!(d.chunks(), 4, "three data chunks and the last one");
             assert!(d.is_done());
             assert!(input.is_empty());
         }

@@ -51,6 +51,19 @@ impl Io {
 }
 
 impl Parked {
+    /// Reads what the socket holds into `buf`'s spare room, without waiting.
+    pub fn read_buf(&mut self, buf: &mut bytes::BytesMut) -> io::Result<usize> {
+        let fd = match self {
+            Parked::Unix(s) => s.as_raw_fd(),
+            Parked::Tcp(s) => s.as_raw_fd(),
+        };
+        let spare = buf.spare_capacity_mut();
+        let n = receive(fd, spare)?;
+        // SAFETY: `receive` initialised the first `n` bytes of the spare room.
+        unsafe { buf.set_len(buf.len() + n) };
+        Ok(n)
+    }
+
     /// Puts the socket back into the event loop of the current runtime.
     pub fn unpark(self) -> io::Result<Io> {
         match self {

@@ -1,11 +1,11 @@
-//! A sub-millisecond pause between reads of a bulk stream (Linux `timerfd`; tokio's
-//! own timers tick in milliseconds).
+//! A pause of a fraction of a millisecond or two between reads of a bulk stream
+//! (Linux `timerfd`; tokio's own timers tick in milliseconds).
 //!
-//! The daemon writes logs one small frame at a time. Read as they come, each frame
-//! costs a wake-up and a read; waiting a fraction of a millisecond after a small
-//! read lets a few dozen frames gather, well within what the socket holds (a unix
-//! socket queues a few hundred small writes before the writer blocks), so the
-//! daemon never waits on us while we do a fraction of the wake-ups.
+//! The daemon writes logs one small frame at a time, and hands large writes to
+//! the socket in pieces. Read as they come, each frame or piece costs a wake-up
+//! and a read; waiting a moment after a small read lets many gather, well within
+//! what the socket holds, so the daemon never waits on us while we do a fraction
+//! of the wake-ups (`bulk.rs` sizes each pause).
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -81,6 +81,8 @@ impl Pause {
                 )
             };
             if n == 8 {
+                // Consumed: the timer is not readable until armed and over again.
+                guard.clear_ready();
                 self.armed = false;
                 return Poll::Ready(Ok(()));
             }
