@@ -3,7 +3,7 @@
 bench/RESULTS.md (one table per workload, medians, ratios to the floor and to
 the peers, and the versions of everything measured).
 
-Usage: bench/run.py --host unix:///path [--quick] [--only WORKLOAD,...] [--clients NAME,...] [--out FILE]
+Usage: bench/run.py --host unix:///path [--quick] [--only WORKLOAD|ID,...] [--clients NAME,...] [--out FILE]
 (bench/run.sh prepares the daemon, the Rust binaries and the Python venv first.)
 
 CPU and peak RSS of each run come from the client process itself (its measured
@@ -257,17 +257,18 @@ def workloads(quick, f):
         ("B ping-par (64 in flight)", "ping-par", {"n": n(5000, 1000), "concurrency": 64}, 5, "req/s"),
         (f"C1 logs: {f['logs-lines']['mb']} MB of 60-byte lines", "logs",
          {"container": f["logs-lines"]["container"]}, 3, "MB/s"),
+        # Short runs at the daemon's varying pace: more of them.
         (f"C2 logs: {f['logs-chunks']['mb']} MB in 64 KiB writes", "logs",
-         {"container": f["logs-chunks"]["container"]}, 3, "MB/s"),
+         {"container": f["logs-chunks"]["container"]}, 9, "MB/s"),
         ("D1 lifecycle-seq (40 × create/start/wait/remove)", "lifecycle-seq",
          {"n": n(40, 10), "image": IMAGE}, 5, "ops/s"),
         ("D2 lifecycle-par (40, 8 at a time)", "lifecycle-par",
          {"n": n(40, 16), "concurrency": 8, "image": IMAGE}, 5, "ops/s"),
         ("E start → event latency", "event-latency", {"n": n(20, 5), "image": IMAGE}, 5, "latency"),
         (f"F1 archive-put ({os.path.getsize(f['bigfile']) >> 20} MB file)", "archive-put",
-         {"container": f["holder"], "file": f["bigfile"], "dest": "/root", "tarfile": f["tarfile"]}, 5, "MB/s"),
+         {"container": f["holder"], "file": f["bigfile"], "dest": "/root", "tarfile": f["tarfile"]}, 9, "MB/s"),
         (f"F2 archive-get ({os.path.getsize(f['bigfile']) >> 20} MB file)", "archive-get",
-         {"container": f["holder"], "path": "/tmp/bigfile"}, 5, "MB/s"),
+         {"container": f["holder"], "path": "/tmp/bigfile"}, 9, "MB/s"),
     ]
 
 
@@ -401,7 +402,8 @@ def main():
     sections = []
     try:
         for title, wl, opts, reps, unit in workloads(args.quick, f):
-            if args.only and wl not in args.only.split(","):
+            # A workload by name (`logs`) or a section by its id (`C2`).
+            if args.only and not {wl, title.split()[0]} & set(args.only.split(",")):
                 continue
             print(f"== {title}", flush=True)
             results = {c.name: [] for c in cs}

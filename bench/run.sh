@@ -2,7 +2,7 @@
 # Benchmarks libdocker against curl, a raw-socket loop, bollard, docker-py,
 # aiodocker and the docker CLI, and writes bench/RESULTS.md.
 #
-#   bench/run.sh [--quick] [--only ping-seq,logs,...]
+#   bench/run.sh [--quick] [--only ping-seq,C2,...]   (workloads or section ids)
 #
 # Reuses a reachable daemon (DOCKER_HOST, /var/run/docker.sock, or the test
 # environment's), else starts one the way the tests do and stops it afterwards.
