@@ -168,6 +168,7 @@ impl BulkBody {
     fn cut_short(&mut self) -> Error {
         self.done = true;
         self.io = None;
+        self.parked = None;
         Error::closed(format!(
             "{} closed the connection before the response was complete",
             self.address
