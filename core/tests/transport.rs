@@ -138,6 +138,14 @@ async fn keep_alive_connections_are_reused() {
 
 /// A fake daemon (fault injection): answers each connection's first request with
 /// `answer`, then behaves as `after` says.
+/// A client of a fake daemon, its API version pinned (a fake cannot negotiate).
+fn fake_client(addr: &str, version: &str) -> Docker {
+    isolated(addr)
+        .api_version(version.parse().unwrap())
+        .build()
+        .unwrap()
+}
+
 async fn fake_daemon(
     answer: &'static [u8],
     close_after_answer: bool,
@@ -177,10 +185,7 @@ const PONG: &[u8] = b"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\
 #[tokio::test]
 async fn a_connection_the_daemon_closed_is_dropped_and_the_request_goes_on_a_new_one() {
     let (addr, task) = fake_daemon(PONG, true).await;
-    let d = isolated(&addr)
-        .api_version("1.41".parse().unwrap())
-        .build()
-        .unwrap();
+    let d = fake_client(&addr, "1.41");
     d.ping().await.unwrap();
     // Let the close reach us, then ask again: the stale connection is noticed.
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -229,10 +234,7 @@ async fn garbage_instead_of_json_is_a_decode_error() {
         false,
     )
     .await;
-    let d = isolated(&addr)
-        .api_version("1.41".parse().unwrap())
-        .build()
-        .unwrap();
+    let d = fake_client(&addr, "1.41");
     let err = d.version().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("SystemVersion"), "{err}");
@@ -248,10 +250,7 @@ async fn a_daemon_dying_mid_stream_is_an_error_not_a_silent_end() {
         true,
     )
     .await;
-    let d = isolated(&addr)
-        .api_version("1.42".parse().unwrap())
-        .build()
-        .unwrap();
+    let d = fake_client(&addr, "1.42");
     let mut logs = d
         .invoke(
             "ContainerLogs",
@@ -325,6 +324,16 @@ async fn trickling_daemon(
     (format!("unix://{}", path.display()), accepted)
 }
 
+/// `ContainerLogs` of a fake daemon's non-TTY container (no inspect first).
+async fn logs_of(d: &Docker, params: serde_json::Value) -> libdocker::LogStream {
+    d.invoke("ContainerLogs", params)
+        .tty(false)
+        .await
+        .unwrap()
+        .into_logs()
+        .unwrap()
+}
+
 fn expected_lines(frames: usize, stream: usize) -> Vec<u8> {
     (0..frames)
         .filter(|i| i % 2 == stream)
@@ -337,20 +346,12 @@ async fn a_trickling_stream_arrives_whole_and_its_connection_is_reused() {
     let dir = tempfile::tempdir().unwrap();
     let frames = 5_000;
     let (addr, accepted) = trickling_daemon(&dir, frames, false).await;
-    let d = isolated(&addr)
-        .api_version("1.41".parse().unwrap())
-        .build()
-        .unwrap();
-    let logs = d
-        .invoke(
-            "ContainerLogs",
-            serde_json::json!({"id": "x", "stdout": true, "stderr": true}),
-        )
-        .tty(false)
-        .await
-        .unwrap()
-        .into_logs()
-        .unwrap();
+    let d = fake_client(&addr, "1.41");
+    let logs = logs_of(
+        &d,
+        serde_json::json!({"id": "x", "stdout": true, "stderr": true}),
+    )
+    .await;
     let (out, err) = logs.collect().await.unwrap();
     assert_eq!(out, expected_lines(frames, 0), "stdout, in order");
     assert_eq!(err, expected_lines(frames, 1), "stderr, in order");
@@ -368,20 +369,8 @@ async fn a_trickling_stream_arrives_whole_and_its_connection_is_reused() {
 async fn a_trickling_stream_cut_short_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let (addr, _accepted) = trickling_daemon(&dir, 1_000, true).await;
-    let d = isolated(&addr)
-        .api_version("1.41".parse().unwrap())
-        .build()
-        .unwrap();
-    let logs = d
-        .invoke(
-            "ContainerLogs",
-            serde_json::json!({"id": "x", "stdout": true}),
-        )
-        .tty(false)
-        .await
-        .unwrap()
-        .into_logs()
-        .unwrap();
+    let d = fake_client(&addr, "1.41");
+    let logs = logs_of(&d, serde_json::json!({"id": "x", "stdout": true})).await;
     let err = logs.collect().await.unwrap_err();
     assert!(matches!(err, Error::StreamClosed { .. }), "{err:?}");
     assert!(
@@ -399,10 +388,7 @@ async fn a_hijack_answered_with_200_instead_of_101_still_streams() {
         true,
     )
     .await;
-    let d = isolated(&addr)
-        .api_version("1.41".parse().unwrap())
-        .build()
-        .unwrap();
+    let d = fake_client(&addr, "1.41");
     let attached = d
         .invoke(
             "ContainerAttach",

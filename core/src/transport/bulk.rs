@@ -3,6 +3,7 @@
 //! here, every chunk a read brought in at once, out of one buffer: no hand-off and
 //! no allocation per chunk. At a clean end the connection goes back to the pool.
 
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
@@ -42,6 +43,17 @@ struct Gathered {
     bytes: usize,
     /// Chunks decoded when it began: each chunk is one write of the daemon.
     chunks_before: u64,
+}
+
+impl Gathered {
+    /// Counting from now, `chunks` decoded so far.
+    fn from_now(chunks: u64) -> Self {
+        Gathered {
+            began: Instant::now(),
+            bytes: 0,
+            chunks_before: chunks,
+        }
+    }
 }
 
 /// A response body decoded by us.
@@ -88,11 +100,7 @@ impl BulkBody {
             pause: None,
             pause_unavailable: false,
             last_read_small: false,
-            since_pause: Gathered {
-                began: Instant::now(),
-                bytes: 0,
-                chunks_before: 0,
-            },
+            since_pause: Gathered::from_now(0),
             parked: None,
         };
         if body.framing == Framing::Length(0) {
@@ -135,11 +143,7 @@ impl BulkBody {
             self.since_pause.bytes,
             writes,
         );
-        self.since_pause = Gathered {
-            began: Instant::now(),
-            bytes: 0,
-            chunks_before: chunks,
-        };
+        self.since_pause = Gathered::from_now(chunks);
         let Some(pause) = self.pause.as_mut() else {
             return;
         };
@@ -158,17 +162,44 @@ impl BulkBody {
         }
     }
 
-    /// A read of `n` bytes into `room`: one that drained the socket with little
-    /// means the daemon trickles. One that filled the room says nothing of it.
-    fn note_read(&mut self, n: usize, room: usize) {
-        self.last_read_small = n < TRICKLE && n < room;
-        self.since_pause.bytes += n;
+    /// What a read into `room` brought, from the event loop or a parked socket:
+    /// `Continue` to decode it, or the stream's last item. A read of `n` bytes
+    /// that drained the socket with little means the daemon trickles; one that
+    /// filled the room says nothing of it.
+    fn after_read(
+        &mut self,
+        read: std::io::Result<usize>,
+        room: usize,
+    ) -> ControlFlow<Option<Result<Bytes, Error>>> {
+        match read {
+            Ok(0) if self.framing == Framing::UntilClose => {
+                self.let_go();
+                ControlFlow::Break(None)
+            }
+            Ok(0) => ControlFlow::Break(Some(Err(self.cut_short()))),
+            Ok(n) => {
+                self.last_read_small = n < TRICKLE && n < room;
+                self.since_pause.bytes += n;
+                ControlFlow::Continue(())
+            }
+            Err(e) => {
+                self.let_go();
+                let reason = super::connect::find_tls_error(&e)
+                    .unwrap_or_else(|| format!("reading from {} failed: {e}", self.address));
+                ControlFlow::Break(Some(Err(Error::closed(reason))))
+            }
+        }
     }
 
-    fn cut_short(&mut self) -> Error {
+    /// The stream is over without a clean end: the connection cannot be reused.
+    fn let_go(&mut self) {
         self.done = true;
         self.io = None;
         self.parked = None;
+    }
+
+    fn cut_short(&mut self) -> Error {
+        self.let_go();
         Error::closed(format!(
             "{} closed the connection before the response was complete",
             self.address
@@ -241,8 +272,7 @@ impl Stream for BulkBody {
                 Ok(None) if this.done => return Poll::Ready(None),
                 Ok(None) => {}
                 Err(e) => {
-                    this.done = true;
-                    this.io = None;
+                    this.let_go();
                     this.buf.clear();
                     return Poll::Ready(Some(Err(e)));
                 }
@@ -262,33 +292,19 @@ impl Stream for BulkBody {
             if let Some(parked) = this.parked.as_mut() {
                 let room = make_room(&mut this.buf);
                 match parked.read_buf(&mut this.buf) {
-                    Ok(0) if this.framing == Framing::UntilClose => {
-                        this.done = true;
-                        this.parked = None;
-                        return Poll::Ready(None);
-                    }
-                    Ok(0) => return Poll::Ready(Some(Err(this.cut_short()))),
-                    Ok(n) => {
-                        this.note_read(n, room);
-                        continue;
-                    }
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        this.done = true;
-                        this.parked = None;
-                        return Poll::Ready(Some(Err(Error::closed(format!(
-                            "reading from {} failed: {e}",
-                            this.address
-                        )))));
-                    }
+                    read => match this.after_read(read, room) {
+                        ControlFlow::Continue(()) => continue,
+                        ControlFlow::Break(last) => return Poll::Ready(last),
+                    },
                 }
             }
             if let Some(parked) = this.parked.take() {
                 match parked.unpark() {
                     Ok(io) => this.io = Some(io),
                     Err(e) => {
-                        this.done = true;
+                        this.let_go();
                         return Poll::Ready(Some(Err(Error::closed(format!(
                             "cannot resume reading from {}: {e}",
                             this.address
@@ -300,27 +316,13 @@ impl Stream for BulkBody {
                 return Poll::Ready(Some(Err(this.cut_short())));
             };
             let room = make_room(&mut this.buf);
-            match ready!(tokio_util::io::poll_read_buf(
+            let read = ready!(tokio_util::io::poll_read_buf(
                 Pin::new(io),
                 cx,
                 &mut this.buf
-            )) {
-                Ok(0) if this.framing == Framing::UntilClose => {
-                    this.done = true;
-                    this.io = None;
-                    return Poll::Ready(None);
-                }
-                Ok(0) => return Poll::Ready(Some(Err(this.cut_short()))),
-                Ok(n) => {
-                    this.note_read(n, room);
-                }
-                Err(e) => {
-                    this.done = true;
-                    this.io = None;
-                    let reason = super::connect::find_tls_error(&e)
-                        .unwrap_or_else(|| format!("reading from {} failed: {e}", this.address));
-                    return Poll::Ready(Some(Err(Error::closed(reason))));
-                }
+            ));
+            if let ControlFlow::Break(last) = this.after_read(read, room) {
+                return Poll::Ready(last);
             }
         }
     }
