@@ -48,8 +48,11 @@ pub use resources::archive::PutArchiveOptions;
 pub use resources::build::{BuildContext, BuildOptions, Dockerfile};
 pub use resources::container_config::ContainerConfig;
 pub use resources::container_models::{
-    Change, ContainerInspect, ContainerState, ContainerSummary, Created, PathStat, PruneReport,
-    Top, WaitResult,
+    Change, ContainerInspect, ContainerState, Created, PathStat, PruneReport, Top, WaitResult,
+};
+pub use resources::container_summary::{
+    ContainerSummary, EndpointIpamConfig, EndpointSettings, MountPoint, OciDescriptor, OciPlatform,
+    PortSummary, SummaryHealth, SummaryHostConfig, SummaryNetworkSettings,
 };
 pub use resources::containers::{
     AttachOptions, Containers, ListOptions, LogsOptions, RemoveOptions, StopOptions, WaitCondition,

@@ -552,3 +552,56 @@ async fn resize_a_tty_container() {
         String::from_utf8_lossy(&out)
     );
 }
+
+#[tokio::test]
+async fn a_listed_container_shows_its_ports_mounts_and_networks() {
+    let d = docker();
+    ensure_test_image(&d).await.unwrap();
+    let mut cleanup = Cleanup::new();
+    let name = unique("summary");
+    let config = sh("sleep 300")
+        .label("name", &name)
+        .publish("80/tcp", "127.0.0.1", 0)
+        .bind("/tmp:/host-tmp:ro");
+    let id = create(&d, config, &mut cleanup).await;
+    d.containers().start(&id).await.unwrap();
+
+    let listed = d
+        .containers()
+        .list(ListOptions {
+            filters: Filters::new().add("label", format!("name={name}")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let c = &listed[0];
+    assert_eq!(c.state, "running");
+
+    let port = c
+        .ports
+        .iter()
+        .find(|p| p.private_port == 80)
+        .expect("port 80");
+    assert_eq!(port.protocol, "tcp");
+    assert_eq!(port.ip.as_deref(), Some("127.0.0.1"));
+    assert!(port.public_port.is_some_and(|p| p > 0), "{port:?}");
+
+    let mount = c
+        .mounts
+        .iter()
+        .find(|m| m.destination == "/host-tmp")
+        .expect("the bind mount");
+    assert_eq!(
+        (mount.kind.as_str(), mount.source.as_str(), mount.rw),
+        ("bind", "/tmp", false)
+    );
+
+    assert_eq!(c.host_config.network_mode, "default");
+    let bridge = &c.network_settings.networks["bridge"];
+    assert!(
+        !bridge.ip_address.is_empty() && bridge.ip_prefix_len > 0,
+        "{bridge:?}"
+    );
+    assert!(!bridge.network_id.is_empty());
+}

@@ -1,57 +1,11 @@
-//! What the daemon returns about containers, typed where users reach for a field;
-//! every other field is kept in `extra`.
+//! What the daemon returns about one container, typed where users reach for a field;
+//! every other field is kept in `extra`. List entries are in `container_summary`.
 
 use std::collections::HashMap;
 
 use super::null_default::null_default;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-/// One entry of `ContainerList`: every field the API (up to 1.55) describes, so no
-/// catch-all is needed and a list decodes in one pass.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ContainerSummary {
-    #[serde(rename = "Id")]
-    pub id: String,
-    #[serde(default, deserialize_with = "null_default")]
-    pub names: Vec<String>,
-    #[serde(default)]
-    pub image: String,
-    #[serde(rename = "ImageID", default)]
-    pub image_id: String,
-    /// API 1.48+.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub image_manifest_descriptor: Value,
-    #[serde(default)]
-    pub command: String,
-    #[serde(default)]
-    pub created: i64,
-    /// `[{"PrivatePort": 80, "PublicPort": 8080, "Type": "tcp", "IP": "0.0.0.0"}]`.
-    #[serde(default, deserialize_with = "null_default")]
-    pub ports: Vec<Value>,
-    #[serde(default)]
-    pub size_rw: Option<i64>,
-    #[serde(default)]
-    pub size_root_fs: Option<i64>,
-    #[serde(default, deserialize_with = "null_default")]
-    pub labels: HashMap<String, String>,
-    /// `created`, `running`, `exited`, …
-    #[serde(default)]
-    pub state: String,
-    /// e.g. `Up 2 minutes`.
-    #[serde(default)]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub host_config: Value,
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub network_settings: Value,
-    #[serde(default, deserialize_with = "null_default")]
-    pub mounts: Vec<Value>,
-    /// API 1.50+.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub health: Value,
-}
 
 /// `ContainerInspect`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

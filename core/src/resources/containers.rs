@@ -17,9 +17,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::container_config::ContainerConfig;
-use super::container_models::{
-    Change, ContainerInspect, ContainerSummary, Created, PruneReport, Top, WaitResult,
-};
+use super::container_models::{Change, ContainerInspect, Created, PruneReport, Top, WaitResult};
+use super::container_summary::ContainerSummary;
 use crate::client::Docker;
 use crate::error::Error;
 use crate::filters::Filters;

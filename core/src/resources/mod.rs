@@ -5,6 +5,7 @@ pub mod archive;
 pub mod build;
 pub mod container_config;
 pub mod container_models;
+pub mod container_summary;
 pub mod containers;
 pub mod credentials;
 pub mod exec;
