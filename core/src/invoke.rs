@@ -17,10 +17,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::api::params;
 use crate::api::request::{self, Parts};
 use crate::api::response::{self, Output, Shape};
 use crate::api::{self, ApiVersion, BodyKind, Operation, ResponseKind};
+use crate::api::{json, params};
 use crate::body::Body;
 use crate::client::Docker;
 use crate::error::Error;
@@ -234,8 +234,7 @@ impl Planned {
             }
             Exchange::Answer(resp, shape) => response::decode(resp, shape).await?.into_typed(),
             Exchange::Whole(answer, shape) if shape.kind == ResponseKind::Json => {
-                serde_json::from_slice(&answer.body)
-                    .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e))
+                json::from_body(&answer.body, shape.what)
             }
             Exchange::Whole(answer, shape) => {
                 response::decode_whole(&answer.parts.headers, &answer.body, &shape)?.into_typed()

@@ -9,6 +9,7 @@
 //! ```
 
 mod doc;
+pub(crate) mod json;
 mod operation;
 pub(crate) mod params;
 pub(crate) mod request;

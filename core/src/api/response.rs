@@ -5,6 +5,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::json;
 use super::operation::ResponseKind;
 use super::ApiVersion;
 use crate::error::Error;
@@ -226,9 +227,7 @@ pub(crate) fn decode_whole(
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(Output::Empty);
             }
-            serde_json::from_slice(body)
-                .map(Output::Json)
-                .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e))
+            json::from_body(body, shape.what).map(Output::Json)
         }
         ResponseKind::Empty => {
             // Some "empty" answers do carry JSON (e.g. warnings): keep it.
@@ -257,7 +256,7 @@ pub(crate) async fn decode_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     let resp = check_status(resp).await?;
     let body = ByteStream::new(resp.into_body()).collect().await?;
-    serde_json::from_slice(&body).map_err(|e| Error::decode(format!("the answer to {what}"), e))
+    json::from_body(&body, what)
 }
 
 /// Reads a response of unknown kind by its content type (raw requests).

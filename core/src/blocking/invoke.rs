@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{Docker, Output};
 use crate::api::response::{self, decode_whole, status_error, Shape};
-use crate::api::ResponseKind;
+use crate::api::{json, ResponseKind};
 use crate::body::Body;
 use crate::error::Error;
 use crate::invoke::{CallOptions, Planned, Prepared};
@@ -108,8 +108,7 @@ impl Invoke {
         let (answer, shape) = send_blocking(&docker, planned)?;
         let shape = &shape;
         if shape.kind == ResponseKind::Json {
-            return serde_json::from_slice(&answer.body)
-                .map_err(|e| Error::decode(format!("the answer to {}", shape.what), e));
+            return json::from_body(&answer.body, shape.what);
         }
         decode_whole(&answer.parts.headers, &answer.body, shape)?.into_typed()
     }
