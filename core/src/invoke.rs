@@ -104,6 +104,13 @@ impl Invoke {
         self.plan()?.send().await
     }
 
+    /// Sends the call; a JSON document comes back as the daemon's text, checked but
+    /// not decoded (for callers that decode it their own way or hand it on); any
+    /// other answer (empty, text, a stream) as the [`Output`] `send` gives.
+    pub async fn send_json_text(self) -> Result<Result<String, Output>, Error> {
+        self.plan()?.send_json_text().await
+    }
+
     /// Sends the call and decodes its JSON answer straight into `T` (no
     /// intermediate `serde_json::Value`), e.g. `typed::<Vec<ContainerSummary>>()`.
     pub async fn typed<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
@@ -223,6 +230,22 @@ impl Planned {
                 response::decode_whole(&answer.parts.headers, &answer.body, &shape)
             }
             Exchange::Answer(resp, shape) => response::decode(resp, shape).await,
+        }
+    }
+
+    /// Sends the call; a JSON document comes back as its text, checked.
+    pub(crate) async fn send_json_text(self) -> Result<Result<String, Output>, Error> {
+        match self.exchange().await? {
+            Exchange::Done(output) => Ok(Err(output)),
+            Exchange::Whole(answer, shape) => {
+                response::whole_json_text(&answer.parts.headers, &answer.body, &shape)
+            }
+            Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
+                let (parts, body) = response::check_status(resp).await?.into_parts();
+                let body = crate::stream::ByteStream::new(body).collect().await?;
+                response::whole_json_text(&parts.headers, &body, &shape)
+            }
+            Exchange::Answer(resp, shape) => response::decode(resp, shape).await.map(Err),
         }
     }
 

@@ -275,3 +275,31 @@ async fn every_category_lists_and_documents_its_operations() {
     let rename = libdocker::api::doc("ContainerRename").unwrap();
     assert!(rename.params.iter().any(|p| p.name == "name" && p.required));
 }
+
+/// The daemon's JSON text, checked not decoded, over the unix socket (answers read
+/// whole) and over TLS (answers read through hyper); other answers as their output.
+#[tokio::test]
+async fn send_json_text_hands_back_the_daemons_text_and_other_answers_as_output() {
+    let certs = std::path::PathBuf::from(env("LIBDOCKER_TEST_CERTS"));
+    let tls = isolated(&env("LIBDOCKER_TEST_TLS_HOST"))
+        .tls(
+            libdocker::TlsOptions::with_ca(certs.join("ca.pem"))
+                .client_auth(certs.join("cert.pem"), certs.join("key.pem")),
+        )
+        .build()
+        .unwrap();
+    for d in [docker(), tls] {
+        let text = d
+            .invoke("SystemVersion", json!({}))
+            .send_json_text()
+            .await
+            .unwrap()
+            .expect("a JSON document");
+        let version: Value = serde_json::from_str(&text).unwrap();
+        let negotiated = d.api_version().await.unwrap().to_string();
+        assert_eq!(version["ApiVersion"].as_str(), Some(negotiated.as_str()));
+
+        let ping = d.invoke("SystemPing", json!({})).send_json_text().await;
+        assert_eq!(ping.unwrap().unwrap_err().kind(), "text");
+    }
+}

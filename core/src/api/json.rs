@@ -8,13 +8,25 @@ use crate::error::Error;
 
 /// Decodes `body` into `T`; `what` names the answer in the error.
 pub(crate) fn from_body<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Error> {
-    let text = std::str::from_utf8(body).map_err(|e| {
+    let text = utf8(body, what)?;
+    serde_json::from_str(text).map_err(|e| Error::decode(format!("the answer to {what}"), e))
+}
+
+/// Checks that `body` is one JSON document and hands back its text, not decoded.
+pub(crate) fn check<'a>(body: &'a [u8], what: &str) -> Result<&'a str, Error> {
+    let text = utf8(body, what)?;
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map_err(|e| Error::decode(format!("the answer to {what}"), e))?;
+    Ok(text)
+}
+
+fn utf8<'a>(body: &'a [u8], what: &str) -> Result<&'a str, Error> {
+    std::str::from_utf8(body).map_err(|e| {
         Error::decode(
             format!("the answer to {what}"),
             format_args!("not UTF-8 at byte {}", e.valid_up_to()),
         )
-    })?;
-    serde_json::from_str(text).map_err(|e| Error::decode(format!("the answer to {what}"), e))
+    })
 }
 
 #[cfg(test)]
@@ -34,6 +46,15 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("ContainerList"), "{text}");
         assert!(text.contains("not UTF-8 at byte 7"), "{text}");
+    }
+
+    #[test]
+    fn a_checked_body_is_handed_back_as_it_came() {
+        let body = b"[{\"Id\": \"a\"}, {\"Id\": \"b\"}]";
+        assert_eq!(check(body, "ContainerList").unwrap().as_bytes(), body);
+        let err = check(b"[{\"Id\": }]", "ContainerList").unwrap_err();
+        assert!(err.to_string().contains("ContainerList"), "{err}");
+        assert!(check(b"{\"a\": \"\xff\"}", "Test").is_err());
     }
 
     #[test]

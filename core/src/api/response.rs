@@ -124,6 +124,20 @@ impl Output {
     }
 }
 
+impl Output {
+    /// A whole answer as text: JSON written out, a text as is, `""` for none;
+    /// any other output is handed back.
+    #[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
+    pub(crate) fn into_whole_text(self) -> Result<String, Output> {
+        match self {
+            Output::Json(v) => Ok(v.to_string()),
+            Output::Text(t) => Ok(t),
+            Output::Empty => Ok(String::new()),
+            other => Err(other),
+        }
+    }
+}
+
 /// Turns a non-success response into the matching error, reading the daemon's message.
 pub(crate) async fn check_status(resp: Response) -> Result<Response, Error> {
     let status = resp.status();
@@ -247,6 +261,21 @@ pub(crate) fn decode_whole(
             format!("a {other:?} response cannot be read whole"),
         )),
     }
+}
+
+/// A whole answer whose kind is JSON as the daemon's text, checked but not decoded
+/// (for callers that decode it themselves or hand it on); any other answer as
+/// `decode_whole` reads it.
+#[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
+pub(crate) fn whole_json_text(
+    headers: &http::HeaderMap,
+    body: &[u8],
+    shape: &Shape<'_>,
+) -> Result<Result<String, Output>, Error> {
+    if shape.kind == ResponseKind::Json && !body.iter().all(u8::is_ascii_whitespace) {
+        return json::check(body, shape.what).map(|text| Ok(text.to_owned()));
+    }
+    decode_whole(headers, body, shape).map(Err)
 }
 
 /// Reads a JSON answer straight into `T`.

@@ -73,29 +73,29 @@ impl Invoke {
         Ok(Output::new(output, docker))
     }
 
+    /// Sends the call; a JSON document comes back as the daemon's text, checked but
+    /// not decoded (for callers that decode it their own way or hand it on); any
+    /// other answer (empty, text, a stream) as the [`Output`] `send` gives.
+    pub fn send_json_text(self) -> Result<Result<String, Output>, Error> {
+        let docker = self.docker;
+        let planned = self.call.plan()?;
+        let text = if goes_blocking(&docker, &planned) {
+            let (answer, shape) = send_blocking(&docker, planned)?;
+            response::whole_json_text(&answer.parts.headers, &answer.body, &shape)?
+        } else {
+            docker.block_on(planned.send_json_text())?
+        };
+        Ok(text.map_err(|output| Output::new(output, docker)))
+    }
+
     /// Sends the call; a JSON answer comes back as the daemon's text, checked but
     /// not decoded (for callers that hand the text on, like the C ABI), other whole
     /// answers as text (`""` for none), and any other answer as its [`Output`].
     pub fn send_text(self) -> Result<Result<String, Output>, Error> {
-        let docker = self.docker;
-        let planned = self.call.plan()?;
-        if !goes_blocking(&docker, &planned) {
-            let output = docker.block_on(planned.send())?;
-            return Ok(Output::new(output, docker).into_whole_text());
-        }
-        let (answer, shape) = send_blocking(&docker, planned)?;
-        let body = &answer.body;
-        if shape.kind == ResponseKind::Json && !body.iter().all(u8::is_ascii_whitespace) {
-            let bad = |e: &dyn std::fmt::Display| {
-                Error::decode(format!("the answer to {}", shape.what), e.to_string())
-            };
-            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| bad(&e))?;
-            return String::from_utf8(body.to_vec())
-                .map(Ok)
-                .map_err(|e| bad(&e));
-        }
-        let output = decode_whole(&answer.parts.headers, body, &shape)?;
-        Ok(Output::new(output, docker).into_whole_text())
+        Ok(match self.send_json_text()? {
+            Ok(text) => Ok(text),
+            Err(output) => output.into_whole_text(),
+        })
     }
 
     /// Sends the call and decodes its JSON answer straight into `T`.

@@ -91,15 +91,10 @@ impl Output {
     /// back if it is a stream or a connection.
     #[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
     pub(super) fn into_whole_text(self) -> Result<String, Output> {
-        match self.inner {
-            crate::Output::Json(v) => Ok(v.to_string()),
-            crate::Output::Text(t) => Ok(t),
-            crate::Output::Empty => Ok(String::new()),
-            inner => Err(Output {
-                inner,
-                docker: self.docker,
-            }),
-        }
+        let docker = self.docker;
+        self.inner
+            .into_whole_text()
+            .map_err(|inner| Output { inner, docker })
     }
 
     /// The output by kind, to dispatch on (what bindings do).
