@@ -7,12 +7,17 @@ use pyo3::types::PyString;
 use serde_json::Value;
 
 use crate::async_client::{AsyncAttached, AsyncStream};
-use crate::convert;
 use crate::errors::DockerError;
 use crate::stream::Source;
+use crate::{convert, json_text};
 
 /// An async call's result, converted to Python when the awaitable completes.
 pub enum Answer {
+    /// A JSON document as the daemon sent it (checked), turned into objects at once.
+    JsonText {
+        text: String,
+        op: String,
+    },
     Json(Value),
     Empty,
     Text(String),
@@ -49,6 +54,7 @@ impl<'py> IntoPyObject<'py> for Answer {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(match self {
+            Answer::JsonText { text, op } => json_text::to_py(py, &text, &op)?,
             Answer::Json(v) => convert::to_py(py, &v)?,
             Answer::Empty => py.None().into_bound(py),
             Answer::Text(t) => PyString::new(py, &t).into_any(),

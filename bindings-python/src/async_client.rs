@@ -192,8 +192,10 @@ impl AsyncDocker {
         }
         let op = op.to_owned();
         Ok(Call::new(on_runtime(async move {
-            let output = call.send().await.py()?;
-            Answer::from_output(&op, output)
+            match call.send_json_text().await.py()? {
+                Ok(text) => Ok(Answer::JsonText { text, op }),
+                Err(output) => Answer::from_output(&op, output),
+            }
         })))
     }
 }

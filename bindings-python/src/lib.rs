@@ -9,6 +9,7 @@ mod awaitable;
 mod convert;
 mod errors;
 mod gil;
+mod json_text;
 mod runtime;
 mod settings;
 mod stream;

@@ -13,6 +13,7 @@ use crate::answer::not_exposed;
 use crate::convert;
 use crate::errors::{to_py, IntoPyResult};
 use crate::gil::unlocked;
+use crate::json_text;
 use crate::settings::Settings;
 use crate::stream::{Reader, Source};
 use crate::ExecResult;
@@ -181,7 +182,10 @@ impl Docker {
         if let Some(t) = crate::settings::limit("timeout", timeout)? {
             call = call.timeout(t);
         }
-        let content = unlocked(py, || call.send()).py()?.into_content();
+        let content = match unlocked(py, || call.send_json_text()).py()? {
+            Ok(text) => return Ok(json_text::to_py(py, &text, op)?.unbind()),
+            Err(output) => output.into_content(),
+        };
         let docker = self.inner.clone();
         Ok(match content {
             Content::Json(v) => convert::to_py(py, &v)?.unbind(),
