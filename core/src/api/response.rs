@@ -122,9 +122,7 @@ impl Output {
             other => Err(other.mismatch("an upgraded connection")),
         }
     }
-}
 
-impl Output {
     /// A whole answer as text: JSON written out, a text as is, `""` for none;
     /// any other output is handed back.
     #[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
