@@ -13,12 +13,14 @@
 #     with a fresh CA, server and client certificate (and a second, unrelated CA);
 #   - socat on 127.0.0.1:2375 (plain TCP) and 127.0.0.1:2377 (TLS, no client
 #     certificate) in front of the main daemon's socket;
-#   - Debian's docker-registry on 127.0.0.1:5000 (open) and 127.0.0.1:5001 (htpasswd).
+#   - Debian's docker-registry on 127.0.0.1:5000 (open) and 127.0.0.1:5001 (htpasswd);
+#   - podman's Docker-compatible API on a private socket, with its own storage and
+#     configuration.
 # Needs root (to install packages and run dockerd).
 set -euo pipefail
 
 WORK=${LIBDOCKER_TEST_WORK:-/tmp/libdocker-test}
-PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates docker-registry apache2-utils)
+PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates docker-registry apache2-utils podman netavark)
 REGISTRY_USER=libdocker
 REGISTRY_PASSWORD=registry-pass-4711
 TLS_BRIDGE=ldtls0
@@ -184,6 +186,25 @@ registry() {
         die "docker-registry on :$port did not start: $(tail -n 5 "$d/registry.log")"
 }
 
+# podman_service: `podman system service` on $WORK/podman/podman.sock. Its storage and
+# configuration are private (nothing in /etc is touched); the default ulimits are
+# ones a container here may set.
+podman_service() {
+    local d=$WORK/podman
+    PODMAN_HOST=unix://$d/podman.sock
+    if daemon_ok "$PODMAN_HOST"; then
+        log "reusing podman at $PODMAN_HOST"
+        return 0
+    fi
+    mkdir -p "$d"
+    printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' >"$d/containers.conf"
+    log "starting podman system service at $PODMAN_HOST"
+    start_bg podman "$d/podman.log" env CONTAINERS_CONF="$d/containers.conf" \
+        podman --root "$d/root" --runroot "$d/run" system service --time 0 "$PODMAN_HOST"
+    wait_for 30 "podman" daemon_ok "$PODMAN_HOST" ||
+        die "podman did not come up; see $d/podman.log: $(tail -n 5 "$d/podman.log")"
+}
+
 write_env() {
     cat >"$WORK/env" <<EOF
 export DOCKER_HOST=$MAIN_HOST
@@ -197,6 +218,7 @@ export LIBDOCKER_TEST_REGISTRY=127.0.0.1:5000
 export LIBDOCKER_TEST_AUTH_REGISTRY=127.0.0.1:5001
 export LIBDOCKER_TEST_REGISTRY_USER=$REGISTRY_USER
 export LIBDOCKER_TEST_REGISTRY_PASSWORD=$REGISTRY_PASSWORD
+export LIBDOCKER_TEST_PODMAN_HOST=$PODMAN_HOST
 EOF
     log "environment written to $WORK/env"
 }
@@ -210,6 +232,7 @@ up() {
     proxies
     registry 5000 registry-open
     registry 5001 registry-auth auth
+    podman_service
     write_env
 }
 
@@ -247,9 +270,9 @@ down() {
         fi
         rm -f "$f"
     done
-    # dockerd leaves its mounts behind when killed hard; clean the private roots.
+    # dockerd and podman leave their mounts behind when killed hard; clean the private roots.
     rm -rf "$WORK/registry-open" "$WORK/registry-auth"
-    for d in "$WORK/main" "$WORK/tls"; do
+    for d in "$WORK/main" "$WORK/tls" "$WORK/podman"; do
         [ -d "$d" ] || continue
         grep -o " $d/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
         rm -rf "$d" 2>/dev/null || true
