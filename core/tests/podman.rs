@@ -2,11 +2,15 @@
 //! negotiation, the test image imported through our client, a container's life with
 //! demultiplexed logs, a typed list entry, and podman's errors typed like Docker's.
 
-use docker_testsupport::{ensure_test_image, env, isolated, sh, unique, TEST_LABEL};
+use docker_testsupport::{ensure_test_image, env, isolated, sh, unique, Cleanup, TEST_LABEL};
 use libdocker::{Docker, Error, Filters, ListOptions, LogsOptions, RemoveOptions, WaitCondition};
 
+fn podman_host() -> String {
+    env("LIBDOCKER_TEST_PODMAN_HOST")
+}
+
 fn podman() -> Docker {
-    isolated(&env("LIBDOCKER_TEST_PODMAN_HOST"))
+    isolated(&podman_host())
         .build()
         .expect("a client of podman")
 }
@@ -32,7 +36,8 @@ async fn a_container_lives_and_is_listed_on_podman() {
         .label(TEST_LABEL, "1")
         .label("name", &name)
         .bind("/tmp:/host-tmp:ro");
-    let id = c.create(&config, Some(&name)).await.unwrap().id;
+    let mut cleanup = Cleanup::on_host(podman_host());
+    let id = cleanup.container(c.create(&config, Some(&name)).await.unwrap().id);
     c.start(&id).await.unwrap();
     let exit = c.wait(&id, WaitCondition::NotRunning).await.unwrap();
     assert_eq!(exit.status_code, 3);

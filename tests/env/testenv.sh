@@ -186,9 +186,16 @@ registry() {
         die "docker-registry on :$port did not start: $(tail -n 5 "$d/registry.log")"
 }
 
-# podman_service: `podman system service` on $WORK/podman/podman.sock. Its storage and
-# configuration are private (nothing in /etc is touched); the default ulimits are
-# ones a container here may set.
+# podman_command: PODMAN=(the command line of podman on the test environment's private
+# storage, run and temporary directories, networks and configuration); nothing in /etc
+# is touched or read for these. The default ulimits are ones a container here may set.
+podman_command() {
+    local d=$WORK/podman
+    PODMAN=(env CONTAINERS_CONF="$d/containers.conf" podman --root "$d/root" --runroot "$d/run"
+        --tmpdir "$d/tmp" --network-config-dir "$d/networks")
+}
+
+# podman_service: `podman system service` on $WORK/podman/podman.sock.
 podman_service() {
     local d=$WORK/podman
     PODMAN_HOST=unix://$d/podman.sock
@@ -196,11 +203,11 @@ podman_service() {
         log "reusing podman at $PODMAN_HOST"
         return 0
     fi
-    mkdir -p "$d"
+    mkdir -p "$d/tmp" "$d/networks"
     printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' >"$d/containers.conf"
     log "starting podman system service at $PODMAN_HOST"
-    start_bg podman "$d/podman.log" env CONTAINERS_CONF="$d/containers.conf" \
-        podman --root "$d/root" --runroot "$d/run" system service --time 0 "$PODMAN_HOST"
+    podman_command
+    start_bg podman "$d/podman.log" "${PODMAN[@]}" system service --time 0 "$PODMAN_HOST"
     wait_for 30 "podman" daemon_ok "$PODMAN_HOST" ||
         die "podman did not come up; see $d/podman.log: $(tail -n 5 "$d/podman.log")"
 }
@@ -259,6 +266,13 @@ sweep() {
 
 down() {
     sweep
+    local started_podman=
+    # Podman's containers live on in their own conmon processes: remove them first.
+    if [ -f "$WORK/pids/podman" ]; then
+        started_podman=1
+        podman_command
+        "${PODMAN[@]}" rm --all --force --time 0 >/dev/null 2>&1 || true
+    fi
     local f pid
     for f in "$WORK"/pids/*; do
         [ -e "$f" ] || continue
@@ -278,6 +292,7 @@ down() {
         rm -rf "$d" 2>/dev/null || true
     done
     ip link del "$TLS_BRIDGE" 2>/dev/null || true
+    [ -z "$started_podman" ] || ip link del podman0 2>/dev/null || true
     rm -f "$WORK/env"
 }
 

@@ -12,7 +12,8 @@ pub(crate) fn from_body<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<
     serde_json::from_str(text).map_err(|e| Error::decode(format!("the answer to {what}"), e))
 }
 
-/// Checks that `body` is one JSON document and hands back its text, not decoded.
+/// Checks that `body` is one JSON document (UTF-8 and syntax; numbers' range and
+/// escapes' code points are left to whoever decodes it) and hands back its text.
 pub(crate) fn check<'a>(body: &'a [u8], what: &str) -> Result<&'a str, Error> {
     let text = utf8(body, what)?;
     serde_json::from_str::<serde::de::IgnoredAny>(text)

@@ -50,7 +50,7 @@ pub struct ContainerSummary {
     pub network_settings: SummaryNetworkSettings,
     #[serde(default, deserialize_with = "null_default")]
     pub mounts: Vec<MountPoint>,
-    /// API 1.50+.
+    /// API 1.52+.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<SummaryHealth>,
 }
@@ -166,7 +166,7 @@ pub struct MountPoint {
     pub propagation: String,
 }
 
-/// A listed container's health check state (API 1.50+).
+/// A listed container's health check state (API 1.52+).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SummaryHealth {

@@ -246,11 +246,24 @@ pub fn cli(args: &[&str]) -> (Vec<u8>, Vec<u8>) {
 /// Removes the containers it holds when dropped, even when a test panics.
 pub struct Cleanup {
     ids: Vec<String>,
+    /// The daemon they are on; the main test daemon when `None`.
+    host: Option<String>,
 }
 
 impl Cleanup {
     pub fn new() -> Self {
-        Cleanup { ids: Vec::new() }
+        Cleanup {
+            ids: Vec::new(),
+            host: None,
+        }
+    }
+
+    /// Removes containers of the daemon at `host` instead of the main one.
+    pub fn on_host(host: impl Into<String>) -> Self {
+        Cleanup {
+            ids: Vec::new(),
+            host: Some(host.into()),
+        }
     }
 
     /// Registers a container for removal; returns its id for convenience.
@@ -273,6 +286,7 @@ impl Drop for Cleanup {
         if ids.is_empty() {
             return;
         }
+        let host = self.host.take();
         // A fresh runtime and client on another thread: the test's runtime may be
         // the one blocked in this drop.
         let _ = std::thread::spawn(move || {
@@ -281,7 +295,13 @@ impl Drop for Cleanup {
                 .build()
                 .ok()?;
             rt.block_on(async {
-                let d = docker();
+                let d = match host {
+                    Some(h) => match isolated(&h).build() {
+                        Ok(d) => d,
+                        Err(_) => return,
+                    },
+                    None => docker(),
+                };
                 for id in ids {
                     remove_container(&d, &id).await;
                 }
