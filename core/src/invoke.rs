@@ -241,9 +241,7 @@ impl Planned {
                 response::whole_json_text(&answer.parts.headers, &answer.body, &shape)
             }
             Exchange::Answer(resp, shape) if shape.kind == ResponseKind::Json => {
-                let (parts, body) = response::check_status(resp).await?.into_parts();
-                let body = crate::stream::ByteStream::new(body).collect().await?;
-                response::whole_json_text(&parts.headers, &body, &shape)
+                response::decode_json_text(resp, shape).await
             }
             Exchange::Answer(resp, shape) => response::decode(resp, shape).await.map(Err),
         }

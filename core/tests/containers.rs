@@ -3,12 +3,13 @@
 use std::time::{Duration, Instant};
 
 use docker_testsupport::{
-    create, docker, ensure_test_image, idle_container, sh, unique, Cleanup, TEST_IMAGE, TEST_LABEL,
+    create, docker, ensure_test_image, idle_container, listed_by_name, sh, unique, Cleanup,
+    TEST_IMAGE, TEST_LABEL,
 };
 use futures_util::StreamExt;
 use libdocker::{
-    AttachOptions, Change, ContainerConfig, Error, Filters, ListOptions, LogsOptions,
-    RemoveOptions, StopOptions, WaitCondition,
+    AttachOptions, Change, ContainerConfig, Error, Filters, LogsOptions, RemoveOptions,
+    StopOptions, WaitCondition,
 };
 use serde_json::json;
 use tokio::io::AsyncReadExt;
@@ -41,14 +42,7 @@ async fn create_inspect_list_rename_and_remove() {
     assert_eq!(info.config.working_dir, "/tmp");
     assert_eq!(info.config.user, "nobody");
 
-    let listed = c
-        .list(ListOptions {
-            all: true,
-            filters: Filters::new().add("label", format!("name={name}")),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let listed = listed_by_name(&d, &name).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, created.id);
     assert_eq!(listed[0].state, "created");
@@ -566,14 +560,7 @@ async fn a_listed_container_shows_its_ports_mounts_and_networks() {
     let id = create(&d, config, &mut cleanup).await;
     d.containers().start(&id).await.unwrap();
 
-    let listed = d
-        .containers()
-        .list(ListOptions {
-            filters: Filters::new().add("label", format!("name={name}")),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let listed = listed_by_name(&d, &name).await;
     assert_eq!(listed.len(), 1, "{listed:?}");
     let c = &listed[0];
     assert_eq!(c.state, "running");

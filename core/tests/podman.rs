@@ -2,8 +2,10 @@
 //! negotiation, the test image imported through our client, a container's life with
 //! demultiplexed logs, a typed list entry, and podman's errors typed like Docker's.
 
-use docker_testsupport::{ensure_test_image, env, isolated, sh, unique, Cleanup, TEST_LABEL};
-use libdocker::{Docker, Error, Filters, ListOptions, LogsOptions, RemoveOptions, WaitCondition};
+use docker_testsupport::{
+    ensure_test_image, env, isolated, listed_by_name, sh, unique, Cleanup, TEST_LABEL,
+};
+use libdocker::{Docker, Error, LogsOptions, RemoveOptions, WaitCondition};
 
 fn podman_host() -> String {
     env("LIBDOCKER_TEST_PODMAN_HOST")
@@ -53,14 +55,7 @@ async fn a_container_lives_and_is_listed_on_podman() {
         (&b"out\n"[..], &b"err\n"[..])
     );
 
-    let listed = c
-        .list(ListOptions {
-            all: true,
-            filters: Filters::new().add("label", format!("name={name}")),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let listed = listed_by_name(&d, &name).await;
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0].id, id);
     assert_eq!(listed[0].state, "exited");

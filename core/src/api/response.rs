@@ -200,12 +200,11 @@ pub(crate) fn is_whole(kind: ResponseKind) -> bool {
 
 /// Reads a (successful) response as its kind says.
 pub(crate) async fn decode(resp: Response, shape: Shape<'_>) -> Result<Output, Error> {
-    let resp = check_status(resp).await?;
     if is_whole(shape.kind) {
-        let (parts, body) = resp.into_parts();
-        let body = ByteStream::new(body).collect().await?;
+        let (parts, body) = read_whole(resp).await?;
         return decode_whole(&parts.headers, &body, &shape);
     }
+    let resp = check_status(resp).await?;
     let content_type = content_type(resp.headers());
     match shape.kind {
         ResponseKind::JsonStream => Ok(Output::JsonStream(JsonStream::new(
@@ -281,9 +280,24 @@ pub(crate) async fn decode_json<T: serde::de::DeserializeOwned>(
     resp: Response,
     what: &str,
 ) -> Result<T, Error> {
-    let resp = check_status(resp).await?;
-    let body = ByteStream::new(resp.into_body()).collect().await?;
+    let (_, body) = read_whole(resp).await?;
     json::from_body(&body, what)
+}
+
+/// Reads a JSON answer as its text, checked (see [`whole_json_text`]).
+#[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
+pub(crate) async fn decode_json_text(
+    resp: Response,
+    shape: Shape<'_>,
+) -> Result<Result<String, Output>, Error> {
+    let (parts, body) = read_whole(resp).await?;
+    whole_json_text(&parts.headers, &body, &shape)
+}
+
+/// A successful response's head and whole body; any other becomes its error.
+async fn read_whole(resp: Response) -> Result<(http::response::Parts, Bytes), Error> {
+    let (parts, body) = check_status(resp).await?.into_parts();
+    Ok((parts, ByteStream::new(body).collect().await?))
 }
 
 /// Reads a response of unknown kind by its content type (raw requests).

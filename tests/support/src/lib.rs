@@ -312,6 +312,19 @@ impl Drop for Cleanup {
     }
 }
 
+/// The containers, running or not, labelled `name=<name>`, as `list` reports them.
+pub async fn listed_by_name(docker: &Docker, name: &str) -> Vec<libdocker::ContainerSummary> {
+    docker
+        .containers()
+        .list(libdocker::ListOptions {
+            all: true,
+            filters: libdocker::Filters::new().add("label", format!("name={name}")),
+            ..Default::default()
+        })
+        .await
+        .expect("list containers by their name label")
+}
+
 /// Creates a container of the test image from `config` (labelled for the sweep).
 pub async fn create(
     docker: &Docker,
