@@ -425,7 +425,7 @@ pub fn split(n: usize, workers: usize) -> Vec<usize> {
 
 /// The size of the archive `source` makes (written to a counter before the measured
 /// section: the streamed body itself cannot be counted from outside).
-pub fn tar_size(source: &libdocker::stream::tar::TarSource) -> Result<u64> {
+pub fn tar_size(source: &libdocker::body::tar::TarSource) -> Result<u64> {
     struct Counter(u64);
     impl std::io::Write for Counter {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

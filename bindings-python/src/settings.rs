@@ -41,7 +41,7 @@ impl Settings {
             b = b.host(host);
         }
         if let Some(v) = self.api_version {
-            let v: ApiVersion = v.parse().py()?;
+            let v: ApiVersion = v.parse().map_err(libdocker::Error::from).py()?;
             b = b.api_version(v);
         }
         if let Some(t) = limit("timeout", self.timeout)? {

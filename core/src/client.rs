@@ -1,16 +1,17 @@
 //! `Docker`: one client per daemon, cheap to clone and safe to share between tasks.
-//! It holds the connection pool and the API version, negotiated once (or pinned).
+//! It holds what every call of the pipeline needs: the transport (with the
+//! connection pool), the API version (pinned, or negotiated once by the pipeline),
+//! the limits, and where the CLI's credential configuration is.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use rustls::pki_types::ServerName;
-use tokio::sync::OnceCell;
 
-use crate::api::ApiVersion;
 use crate::config::{self, Endpoint, Environment, TlsOptions};
 use crate::error::Error;
-use crate::transport::{Dialer, Transport};
+use crate::transport::{Dialer, Transport, DEFAULT_MAX_CONNECTIONS};
+use crate::version::ApiVersion;
 
 /// Default limit on opening a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,7 +37,7 @@ pub(crate) struct Inner {
     pub endpoint: Endpoint,
     pub host_header: http::HeaderValue,
     pub pinned: Option<ApiVersion>,
-    pub negotiated: OnceCell<ApiVersion>,
+    pub negotiated: OnceLock<ApiVersion>,
     pub request_timeout: Option<Duration>,
     /// Where the CLI configuration (credentials) is looked up.
     pub env: Environment,
@@ -74,66 +75,30 @@ impl Docker {
         &self.inner.endpoint
     }
 
-    /// The API version requests use: the pinned one, or the one negotiated (once)
-    /// with the daemon: min(1.55, the daemon's).
-    pub async fn api_version(&self) -> Result<ApiVersion, Error> {
-        if let Some(v) = self.inner.pinned {
-            return Ok(v);
-        }
-        self.inner
-            .negotiated
-            .get_or_try_init(|| async { negotiate(self.ping().await?.api_version) })
-            .await
-            .copied()
-    }
-
     /// The pinned API version, if any.
     pub fn pinned_api_version(&self) -> Option<ApiVersion> {
         self.inner.pinned
     }
 
     /// The docker CLI's credential configuration (`config.json`, helpers), read now.
-    pub fn credential_store(
-        &self,
-    ) -> Result<crate::resources::credentials::CredentialStore, Error> {
-        crate::resources::credentials::CredentialStore::load(&self.inner.env)
-    }
-
-    /// Runs `lookup` on the CLI's credential configuration on a blocking thread:
-    /// reading `config.json` and running `docker-credential-*` helpers must not
-    /// hold up the async threads.
-    pub(crate) async fn with_credentials<T, F>(&self, lookup: F) -> Result<T, Error>
-    where
-        F: FnOnce(crate::resources::credentials::CredentialStore) -> Result<T, Error>
-            + Send
-            + 'static,
-        T: Send + 'static,
-    {
-        let env = self.inner.env.clone();
-        tokio::task::spawn_blocking(move || {
-            lookup(crate::resources::credentials::CredentialStore::load(&env)?)
-        })
-        .await
-        .map_err(|e| Error::Config(format!("the credential lookup failed: {e}")))?
+    pub fn credential_store(&self) -> Result<config::CredentialStore, Error> {
+        config::CredentialStore::load(&self.inner.env)
     }
 
     /// Idle keep-alive connections in the pool.
     pub fn idle_connections(&self) -> usize {
         self.inner.transport.idle_connections()
     }
-}
 
-/// The version to use with a daemon whose newest is `daemon`: min(1.55, the
-/// daemon's), refused below 1.25; 1.55 when the daemon does not say.
-pub(crate) fn negotiate(daemon: Option<ApiVersion>) -> Result<ApiVersion, Error> {
-    match daemon {
-        Some(v) if v < ApiVersion::MIN => Err(Error::UnsupportedApiVersion {
-            what: "this client".into(),
-            required: ApiVersion::MIN,
-            using: v,
-        }),
-        Some(v) => Ok(v.min(ApiVersion::MAX)),
-        None => Ok(ApiVersion::MAX),
+    /// Connections open now: idle, answering, or carrying a stream.
+    pub fn open_connections(&self) -> usize {
+        self.inner.transport.open_connections()
+    }
+
+    /// The most connections this client keeps open at once (see
+    /// [`DockerBuilder::max_connections`]).
+    pub fn max_connections(&self) -> usize {
+        self.inner.transport.max_connections()
     }
 }
 
@@ -143,6 +108,7 @@ pub struct DockerBuilder {
     explicit: config::Explicit,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
+    max_connections: usize,
 }
 
 impl Default for DockerBuilder {
@@ -157,6 +123,7 @@ impl DockerBuilder {
             explicit: config::Explicit::default(),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 
@@ -202,6 +169,16 @@ impl DockerBuilder {
         self
     }
 
+    /// The most connections the client keeps open to its daemon at once
+    /// ([`DEFAULT_MAX_CONNECTIONS`] unless set; at least 1). A call past it waits
+    /// for a connection to come back. Each stream holds its connection until it
+    /// is read to the end or dropped, so a program keeping more streams open
+    /// than this (followed logs, events) must raise it.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
+        self
+    }
+
     /// Resolves the settings and creates the client. Reads certificate files now;
     /// does not connect.
     pub fn build(self) -> Result<Docker, Error> {
@@ -238,7 +215,9 @@ impl DockerBuilder {
             resolved.source,
             self.explicit.env.describe()
         );
-        let host_header = crate::api::request::host_header(&resolved.endpoint.host_header())?;
+        let host = resolved.endpoint.host_header();
+        let host_header = http::HeaderValue::from_str(&host)
+            .map_err(|_| Error::invalid(format!("`{host}` is not a valid Host header")))?;
         let dialer = Dialer {
             endpoint: resolved.endpoint.clone(),
             tls,
@@ -247,11 +226,11 @@ impl DockerBuilder {
         };
         Ok(Docker {
             inner: Arc::new(Inner {
-                transport: Transport::new(dialer),
+                transport: Transport::new(dialer, self.max_connections),
                 endpoint: resolved.endpoint,
                 host_header,
                 pinned: resolved.api_version,
-                negotiated: OnceCell::new(),
+                negotiated: OnceLock::new(),
                 request_timeout: self.request_timeout,
                 env: self.explicit.env.clone(),
             }),

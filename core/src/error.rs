@@ -7,7 +7,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::api::ApiVersion;
+use crate::version::ApiVersion;
+
+impl From<crate::version::InvalidApiVersion> for Error {
+    fn from(e: crate::version::InvalidApiVersion) -> Self {
+        Error::Config(e.to_string())
+    }
+}
 
 /// Result with the crate's [`enum@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -86,6 +92,16 @@ pub enum Error {
     /// A container run by `run` exited with a non-zero code.
     #[error("container exited with code {exit_code}{}", stderr_tail(stderr))]
     ContainerFailed { exit_code: i64, stderr: String },
+    /// The call reads its answer in a way the operation does not answer (e.g. a
+    /// whole answer asked of a stream); refused before anything was sent.
+    #[error("{operation} answers {answers}, not {wanted}{hint}; nothing was sent")]
+    WrongOutputKind {
+        operation: String,
+        answers: String,
+        wanted: String,
+        /// What to call instead (may be empty).
+        hint: String,
+    },
     /// Configuration (environment, context, certificates) could not be used.
     #[error("configuration error: {0}")]
     Config(String),
@@ -103,6 +119,18 @@ fn valid_list(valid: &[String]) -> String {
         String::new()
     } else {
         format!("; valid parameters: {}", valid.join(", "))
+    }
+}
+
+/// The daemon's message from an error body: `{"message": …}`, or the text itself.
+fn daemon_message(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Message {
+        message: String,
+    }
+    match serde_json::from_slice::<Message>(body) {
+        Ok(m) => m.message,
+        Err(_) => String::from_utf8_lossy(body).trim().to_string(),
     }
 }
 
@@ -131,6 +159,19 @@ impl Error {
             503 => Error::Unavailable { message },
             status => Error::Status { status, message },
         }
+    }
+
+    /// The error for a daemon answer with a non-success `status` whose body is
+    /// `body`: its `{"message": …}`, or the text itself.
+    pub fn from_answer(status: http::StatusCode, body: &[u8]) -> Self {
+        let mut message = daemon_message(body);
+        if message.is_empty() {
+            message = status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_string();
+        }
+        Error::from_status(status.as_u16(), message)
     }
 
     /// The HTTP status when the error is a daemon answer.
@@ -190,6 +231,7 @@ impl Error {
             Error::Progress { .. } => ErrorKind::Progress,
             Error::BuildFailed { .. } => ErrorKind::BuildFailed,
             Error::ContainerFailed { .. } => ErrorKind::ContainerFailed,
+            Error::WrongOutputKind { .. } => ErrorKind::WrongOutputKind,
             Error::Config(_) => ErrorKind::Config,
             Error::Io { .. } => ErrorKind::Io,
         }
@@ -223,33 +265,99 @@ impl Error {
     }
 }
 
-/// The variant of an [`enum@Error`] without its data: stable numbering for the bindings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[repr(u16)]
-pub enum ErrorKind {
-    NotModified = 304,
-    BadParameter = 400,
-    Unauthorized = 401,
-    Forbidden = 403,
-    NotFound = 404,
-    NotAcceptable = 406,
-    Conflict = 409,
-    ServerError = 500,
-    Unavailable = 503,
-    Status = 599,
-    Connect = 1001,
-    Tls = 1002,
-    Timeout = 1003,
-    InvalidParams = 1004,
-    UnsupportedApiVersion = 1005,
-    Decode = 1006,
-    StreamClosed = 1007,
-    Progress = 1008,
-    BuildFailed = 1009,
-    ContainerFailed = 1010,
-    Config = 1011,
-    Io = 1012,
+/// Declares the error kinds once, with what every binding derives from them: a
+/// stable number (the C result code; daemon answers keep their HTTP status), a
+/// short name (C's `docker_result_name`), and the Python exception class with its
+/// parent. The C enum, the Python classes and the stubs are held to this list
+/// by tests that fail when a kind is added in one place only.
+macro_rules! error_kinds {
+    ($($(#[$doc:meta])* $kind:ident = $code:literal, $name:literal, $py:literal < $parent:literal;)*) => {
+        /// The variant of an [`enum@Error`] without its data: stable numbering for
+        /// the bindings.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #[repr(u16)]
+        pub enum ErrorKind {
+            $($(#[$doc])* $kind = $code,)*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in the order declared.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind),*];
+
+            /// The stable number: a daemon answer's HTTP status, or 1000+ for
+            /// failures on our side (4: a call of the wrong shape).
+            pub const fn code(self) -> u16 {
+                self as u16
+            }
+
+            /// The variant's name, e.g. `NotFound`.
+            pub const fn id(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => stringify!($kind),)*
+                }
+            }
+
+            /// A short name for people, e.g. `not found`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $name,)*
+                }
+            }
+
+            /// The same name as a C string.
+            pub const fn c_name(self) -> &'static std::ffi::CStr {
+                match self {
+                    $(ErrorKind::$kind => match std::ffi::CStr::from_bytes_with_nul(
+                        concat!($name, "\0").as_bytes(),
+                    ) {
+                        Ok(c) => c,
+                        Err(_) => panic!("an error kind's name holds a NUL"),
+                    },)*
+                }
+            }
+
+            /// The Python exception class raised for it, and that class's parent.
+            pub const fn python_class(self) -> (&'static str, &'static str) {
+                match self {
+                    $(ErrorKind::$kind => ($py, $parent),)*
+                }
+            }
+
+            /// The kind with this number.
+            pub fn from_code(code: u16) -> Option<ErrorKind> {
+                ErrorKind::ALL.iter().copied().find(|k| k.code() == code)
+            }
+        }
+    };
+}
+
+error_kinds! {
+    NotModified = 304, "not modified", "NotModified" < "ApiError";
+    BadParameter = 400, "bad parameter", "BadParameter" < "ApiError";
+    Unauthorized = 401, "unauthorized", "Unauthorized" < "ApiError";
+    Forbidden = 403, "forbidden", "Forbidden" < "ApiError";
+    NotFound = 404, "not found", "NotFound" < "ApiError";
+    NotAcceptable = 406, "not acceptable", "NotAcceptable" < "ApiError";
+    Conflict = 409, "conflict", "Conflict" < "ApiError";
+    ServerError = 500, "server error", "ServerError" < "ApiError";
+    Unavailable = 503, "unavailable", "Unavailable" < "ApiError";
+    /// Any other status of the daemon (the message has it).
+    Status = 599, "daemon status", "ApiError" < "DockerError";
+    Connect = 1001, "cannot connect", "ConnectError" < "DockerError";
+    Tls = 1002, "TLS failure", "TlsError" < "ConnectError";
+    Timeout = 1003, "timeout", "Timeout" < "DockerError";
+    InvalidParams = 1004, "invalid parameters", "InvalidParams" < "DockerError";
+    UnsupportedApiVersion = 1005, "unsupported API version", "UnsupportedApiVersion" < "DockerError";
+    Decode = 1006, "decode error", "DecodeError" < "DockerError";
+    StreamClosed = 1007, "stream closed", "StreamClosed" < "DockerError";
+    Progress = 1008, "progress error", "ProgressError" < "DockerError";
+    BuildFailed = 1009, "build failed", "BuildFailed" < "DockerError";
+    ContainerFailed = 1010, "container failed", "ContainerFailed" < "DockerError";
+    Config = 1011, "configuration error", "ConfigError" < "DockerError";
+    Io = 1012, "I/O error", "IoError" < "DockerError";
+    /// A call that reads the answer another way than the operation answers.
+    WrongOutputKind = 4, "wrong output kind", "WrongOutputKind" < "DockerError";
 }
 
 #[cfg(test)]

@@ -17,35 +17,38 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Map of the crate: [`api`] (the table, `doc`, parameter encoding, the one request
-//! builder), [`config`] (endpoints, environment, CLI contexts, TLS), `transport`
-//! (pooled connections, hijacking), [`stream`] (decoders), [`resources`] (typed methods).
+//! Map of the crate, from the bottom layer up (each imports only from below):
+//! `error` and `version`; [`config`] (endpoints, environment, CLI contexts, TLS,
+//! registry credentials); [`body`] (request bodies: tar, build contexts,
+//! `.dockerignore`, Dockerfiles); [`api`] (the table of operations and their
+//! behaviour, `doc`, parameter encoding); `transport` (the connection pool and
+//! HTTP/1 exchange); [`stream`] (response decoders); `client` (the [`Docker`]
+//! handle); `pipeline` (the one path every call takes: plan, send, reply);
+//! [`resources`] (typed methods); [`blocking`] (the blocking client).
 
 pub mod api;
 pub mod blocking;
-mod body;
+pub mod body;
 mod client;
 pub mod config;
 mod error;
 mod filters;
-mod invoke;
-mod raw;
+mod pipeline;
+mod random;
 pub mod resources;
 pub mod stream;
 mod transport;
+mod version;
 
-pub use api::response::Output;
-pub use api::ApiVersion;
-pub use body::Body;
+pub use body::{Body, BuildContext, Dockerfile};
 pub use client::{Docker, DockerBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
-pub use config::{Endpoint, Environment, TlsOptions};
+pub use config::{CredentialStore, Credentials, Endpoint, Environment, TlsOptions};
 pub use error::{Error, ErrorKind, Result};
 pub use filters::Filters;
 pub use http;
-pub use invoke::{CallOptions, Invoke};
-pub use raw::RawRequest;
+pub use pipeline::{CallOptions, Delivery, Invoke, Output, Ping, RawRequest};
 pub use resources::archive::PutArchiveOptions;
-pub use resources::build::{BuildContext, BuildOptions, Dockerfile};
+pub use resources::build::BuildOptions;
 pub use resources::container_config::ContainerConfig;
 pub use resources::container_models::{
     Change, ContainerInspect, ContainerState, Created, PathStat, PruneReport, Top, WaitResult,
@@ -57,17 +60,15 @@ pub use resources::container_summary::{
 pub use resources::containers::{
     AttachOptions, Containers, ListOptions, LogsOptions, RemoveOptions, StopOptions, WaitCondition,
 };
-pub use resources::credentials::CredentialStore;
 pub use resources::exec::{ExecConfig, ExecInspect, ExecOutput, ExecSession, Execs};
 pub use resources::images::{
     CommitOptions, HistoryItem, ImageInspect, ImageSummary, Images, ImportOptions,
     ListImagesOptions, PullOptions, PushOptions, RemovedImage, SearchResult,
 };
 pub use resources::networks::{ConnectOptions, NetworkConfig, Networks};
-pub use resources::registry_auth::Credentials;
 pub use resources::run::{RunOptions, RunOutput};
 pub use resources::system::{
-    Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Ping, Version,
+    Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Version,
 };
 pub use resources::volumes::{Volume, VolumeConfig, Volumes};
 pub use stream::{
@@ -75,6 +76,8 @@ pub use stream::{
     ProgressStream, ProgressSummary, StdStream,
 };
 pub use transport::Upgraded;
+pub use transport::DEFAULT_MAX_CONNECTIONS;
+pub use version::{ApiVersion, InvalidApiVersion};
 
 /// The README's examples, compiled as doctests.
 #[doc = include_str!("../../README.md")]

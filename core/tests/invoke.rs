@@ -277,7 +277,7 @@ async fn every_category_lists_and_documents_its_operations() {
 }
 
 /// The daemon's JSON text, checked not decoded, over the unix socket (answers read
-/// whole) and over TLS (answers read through hyper); other answers as their output.
+/// whole) and over TLS (answers read in the event loop); other answers as their output.
 #[tokio::test]
 async fn send_json_text_hands_back_the_daemons_text_and_other_answers_as_output() {
     let certs = std::path::PathBuf::from(env("LIBDOCKER_TEST_CERTS"));

@@ -9,7 +9,7 @@
 use std::thread;
 
 use libdocker::blocking::Docker;
-use libdocker::stream::tar::TarSource;
+use libdocker::body::tar::TarSource;
 use libdocker::{ContainerSummary, LogsOptions};
 use libdocker_bench::{
     fail, latency_ms, measure, report, split, tar_size, unix_seconds_arg, Args, Measured, Outcome,

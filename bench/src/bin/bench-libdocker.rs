@@ -10,7 +10,7 @@
 use std::future::Future;
 
 use futures_util::{stream, StreamExt};
-use libdocker::stream::tar::TarSource;
+use libdocker::body::tar::TarSource;
 use libdocker::{
     ContainerConfig, Docker, EventsOptions, Filters, ListOptions, LogsOptions, PutArchiveOptions,
     RemoveOptions, WaitCondition,

@@ -1,5 +1,5 @@
-//! The data-driven API: the table of operations, listing and documenting them, and
-//! turning `(operation, params)` into a request.
+//! The data-driven API: the table of operations with each one's behaviour,
+//! listing and documenting them, and checking and encoding their parameters.
 //!
 //! ```
 //! let op = libdocker::api::find("ContainerList").unwrap();
@@ -9,21 +9,17 @@
 //! ```
 
 mod doc;
-pub(crate) mod json;
 mod operation;
 pub(crate) mod params;
-pub(crate) mod request;
-pub(crate) mod response;
 mod table;
-mod version;
 
+pub use crate::version::ApiVersion;
 pub use doc::{Doc, ParamDoc};
 pub use operation::{
-    header, op, path, query, Body, BodyKind, Category, Location, Method, Need, Operation, Param,
-    ParamType, ResponseKind,
+    header, op, path, query, Body, BodyKind, Category, Credentials, Flag, Location, Method, Need,
+    Operation, Param, ParamType, ResponseKind, StreamErrors, Tty,
 };
 pub use table::OPERATIONS;
-pub use version::ApiVersion;
 
 use crate::error::Error;
 

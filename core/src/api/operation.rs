@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::ApiVersion;
+use crate::version::ApiVersion;
 
 /// The operation's tag in the Engine API spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,6 +187,10 @@ pub struct Param {
     pub required: bool,
     /// The API version the parameter appeared in.
     pub since: ApiVersion,
+    /// What the daemon does without it, as the parameter is encoded (`"0"` for
+    /// false): given with this value to a daemon older than `since`, it is left
+    /// out instead of refused, since that daemon behaves so anyway.
+    pub default: Option<&'static str>,
 }
 
 impl Param {
@@ -201,6 +205,12 @@ impl Param {
         self.since = ApiVersion::v1(minor);
         self
     }
+
+    /// Sets what the daemon does without the parameter (see [`Param::default`]).
+    pub const fn default(mut self, encoded: &'static str) -> Self {
+        self.default = Some(encoded);
+        self
+    }
 }
 
 /// A path parameter (always required, percent-encoded into the path).
@@ -211,6 +221,7 @@ pub const fn path(name: &'static str) -> Param {
         ty: ParamType::Str,
         required: true,
         since: ApiVersion::MIN,
+        default: None,
     }
 }
 
@@ -222,6 +233,7 @@ pub const fn query(name: &'static str, ty: ParamType) -> Param {
         ty,
         required: false,
         since: ApiVersion::MIN,
+        default: None,
     }
 }
 
@@ -233,6 +245,7 @@ pub const fn header(name: &'static str, ty: ParamType) -> Param {
         ty,
         required: false,
         since: ApiVersion::MIN,
+        default: None,
     }
 }
 
@@ -331,6 +344,69 @@ impl ResponseKind {
     }
 }
 
+/// Which items of an operation's JSON stream report a failure, and what they
+/// become. The daemon answers these operations with 200 before it knows how they
+/// end, and reports a failure as an item with `error` / `errorDetail`: such an
+/// item ends the stream with an error, so that a failure never looks like success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamErrors {
+    /// Items are data, never failures (events, stats), or there is no JSON stream.
+    None,
+    /// `Error::Progress` naming the action (`pull`, `push`, …), or `Unauthorized`
+    /// / `NotFound` when the registry's message says so.
+    Progress(&'static str),
+    /// `Error::BuildFailed`, carrying the output of the step that failed.
+    Build,
+}
+
+/// Registry credentials filled in from the docker CLI's configuration
+/// (`config.json` `auths`, `credsStore`, `credHelpers`) when the caller gives
+/// none. A failure of an operation that talks to a registry (any rule but `None`)
+/// is read as the registry's: a refused login is `Unauthorized`, an unknown
+/// image `NotFound`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// None needed.
+    None,
+    /// `X-Registry-Auth` for the registry of the image (or plugin) named by this
+    /// parameter; `{}` when the configuration has none, as the CLI sends.
+    ImageNamedBy(&'static str),
+    /// `X-Registry-Auth` for the registry of the service's image
+    /// (`TaskTemplate.ContainerSpec.Image` in the body), when the configuration has some.
+    ServiceImage,
+    /// `X-Registry-Config` with every registry's credentials (a build may pull
+    /// any base image).
+    AllRegistries,
+    /// The call carries credentials itself (a login): none are looked up, but
+    /// its failures are read as a registry's.
+    InBody,
+}
+
+/// Where the TTY setting that frames an operation's output comes from. From API
+/// 1.42 the daemon says in the content type; before, it must be looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tty {
+    /// The output is not a process's (no framing question).
+    None,
+    /// The container's `Config.Tty`, the container named by this parameter.
+    Container(&'static str),
+    /// The exec start body's `Tty`.
+    ExecBody,
+    /// The service's `Spec.TaskTemplate.ContainerSpec.TTY`, the service named by this parameter.
+    Service(&'static str),
+    /// The task's `Spec.ContainerSpec.TTY`, the task named by this parameter.
+    Task(&'static str),
+}
+
+/// A flag of the call that changes what the answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// A boolean parameter with this value.
+    Param(&'static str, bool),
+    /// A boolean field of the JSON body with this value.
+    BodyField(&'static str, bool),
+}
+
 /// One operation of the Engine API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
@@ -351,6 +427,17 @@ pub struct Operation {
     /// reads an upload, or walks the disk): the client's default request timeout
     /// does not apply; a per-call timeout still does.
     pub slow: bool,
+    /// Sent before the API version is known, without the `/v1.NN` prefix (the
+    /// ping, which negotiation itself uses); with the prefix once it is known.
+    pub unversioned: bool,
+    /// Which items of its JSON stream are failures.
+    pub stream_errors: StreamErrors,
+    /// Which registry credentials it takes from the CLI configuration.
+    pub credentials: Credentials,
+    /// Where its output's TTY setting comes from.
+    pub tty: Tty,
+    /// A flag that makes it answer another kind (a detached exec answers nothing).
+    pub answers_if: Option<(Flag, ResponseKind)>,
 }
 
 /// An operation without parameters or body (the table adds them).
@@ -376,6 +463,11 @@ pub const fn op(
         since: ApiVersion::MIN,
         upgrade: "tcp",
         slow: false,
+        unversioned: false,
+        stream_errors: StreamErrors::None,
+        credentials: Credentials::None,
+        tty: Tty::None,
+        answers_if: None,
     }
 }
 
@@ -409,6 +501,31 @@ impl Operation {
 
     pub const fn upgrade_to(mut self, protocol: &'static str) -> Self {
         self.upgrade = protocol;
+        self
+    }
+
+    pub const fn unversioned(mut self) -> Self {
+        self.unversioned = true;
+        self
+    }
+
+    pub const fn stream_errors(mut self, rule: StreamErrors) -> Self {
+        self.stream_errors = rule;
+        self
+    }
+
+    pub const fn credentials(mut self, rule: Credentials) -> Self {
+        self.credentials = rule;
+        self
+    }
+
+    pub const fn tty(mut self, rule: Tty) -> Self {
+        self.tty = rule;
+        self
+    }
+
+    pub const fn answers_if(mut self, flag: Flag, kind: ResponseKind) -> Self {
+        self.answers_if = Some((flag, kind));
         self
     }
 

@@ -3,13 +3,13 @@
 //! and other structured values as JSON, lists as repeated keys, credentials as
 //! base64url JSON headers.
 
-use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 use serde_json::{Map, Value};
 
 use super::operation::{BodyKind, Location, Operation, ParamType};
-use super::ApiVersion;
+use crate::config::credentials::encode_auth;
 use crate::error::Error;
+use crate::version::ApiVersion;
 
 /// Characters escaped in a path segment. `/` stays: image names such as
 /// `library/busybox` are matched by the daemon's router as they are.
@@ -142,12 +142,16 @@ pub(crate) fn encode(op: &Operation, params: &Map<String, Value>) -> Result<Enco
     Ok(out)
 }
 
-/// Refuses an operation, or a given parameter, newer than `version`.
+/// Refuses an operation, or a given parameter, newer than `version`; returns the
+/// names of given parameters to leave out instead: newer than `version`, but
+/// given with the value the daemon assumes without them (see [`Param::default`]).
+///
+/// [`Param::default`]: super::Param::default
 pub(crate) fn check_version(
     op: &Operation,
     params: &Map<String, Value>,
     version: ApiVersion,
-) -> Result<(), Error> {
+) -> Result<Vec<&'static str>, Error> {
     if op.since > version {
         return Err(Error::UnsupportedApiVersion {
             what: format!("operation {}", op.id),
@@ -155,21 +159,28 @@ pub(crate) fn check_version(
             using: version,
         });
     }
+    let mut left_out = Vec::new();
     for (name, value) in params {
         if value.is_null() {
             continue;
         }
-        if let Some(p) = op.param(name) {
-            if p.since > version {
-                return Err(Error::UnsupportedApiVersion {
-                    what: format!("parameter `{name}` of {}", op.id),
-                    required: p.since,
-                    using: version,
-                });
-            }
+        let Some(p) = op.param(name) else { continue };
+        if p.since <= version {
+            continue;
         }
+        let is_default = p.default.is_some_and(|d| {
+            encode_value(op, name, p.ty, value).is_ok_and(|v| v.len() == 1 && v[0] == d)
+        });
+        if !is_default {
+            return Err(Error::UnsupportedApiVersion {
+                what: format!("parameter `{name}` of {}", op.id),
+                required: p.since,
+                using: version,
+            });
+        }
+        left_out.push(p.name);
     }
-    Ok(())
+    Ok(left_out)
 }
 
 fn is_body_name(op: &Operation, name: &str) -> bool {
@@ -272,11 +283,6 @@ fn encode_value(
             )),
         },
     }
-}
-
-/// Base64url (with padding, as the docker CLI writes it) of the JSON value.
-pub(crate) fn encode_auth(value: &Value) -> String {
-    base64::engine::general_purpose::URL_SAFE.encode(value.to_string())
 }
 
 /// `{"status": "running", "label": ["a", "b"]}` → `{"status":["running"],"label":["a","b"]}`.
@@ -417,6 +423,7 @@ mod tests {
         )
         .unwrap();
         let (_, v) = &e.headers[0];
+        use base64::Engine as _;
         let decoded = base64::engine::general_purpose::URL_SAFE.decode(v).unwrap();
         assert_eq!(
             serde_json::from_slice::<Value>(&decoded).unwrap(),
@@ -446,5 +453,21 @@ mod tests {
             err.contains("ImageAttestations") && err.contains("1.55"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_newer_parameter_at_its_default_is_left_out_for_older_daemons() {
+        let op = find("ContainerWait").unwrap();
+        let default = json!({"id": "x", "condition": "not-running"});
+        let left_out = check_version(op, default.as_object().unwrap(), ApiVersion::v1(25));
+        assert_eq!(left_out.unwrap(), vec!["condition"]);
+        assert!(
+            check_version(op, default.as_object().unwrap(), ApiVersion::v1(30))
+                .unwrap()
+                .is_empty()
+        );
+        let other = json!({"id": "x", "condition": "next-exit"});
+        let err = check_version(op, other.as_object().unwrap(), ApiVersion::v1(25)).unwrap_err();
+        assert!(err.to_string().contains("condition"), "{err}");
     }
 }

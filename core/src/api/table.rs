@@ -2,14 +2,20 @@
 //!
 //! Written from the facts of the published specs (method, path, parameter names and
 //! types, body and response kinds, the version each operation and parameter appeared
-//! in). `doc` and `cargo run --example ops` print it.
+//! in), and with each operation's behaviour beyond them: which stream items are
+//! failures, which registry credentials it takes, where its TTY setting comes from,
+//! which flag changes its answer, which parameters an older daemon does without.
+//! `doc` and `cargo run --example ops` print it.
 
 use super::operation::Category::*;
+use super::operation::Credentials::{AllRegistries, ImageNamedBy, InBody, ServiceImage};
+use super::operation::Flag::{BodyField, Param};
 use super::operation::Method::*;
 use super::operation::Need::*;
 use super::operation::ParamType::*;
 use super::operation::ResponseKind::*;
-use super::operation::{header, op, path, query, Operation};
+use super::operation::StreamErrors::{Build, Progress};
+use super::operation::{header, op, path, query, Operation, Tty};
 
 /// All 108 operations, grouped by category in the spec's order.
 #[rustfmt::skip]
@@ -23,14 +29,14 @@ pub static OPERATIONS: &[Operation] = &[
         .params(&[path("id"), query("size", Bool)]),
     op("ContainerTop", Container, Get, "/containers/{id}/top", Json)
         .params(&[path("id"), query("ps_args", Str)]),
-    op("ContainerLogs", Container, Get, "/containers/{id}/logs", Multiplexed)
+    op("ContainerLogs", Container, Get, "/containers/{id}/logs", Multiplexed).tty(Tty::Container("id"))
         .params(&[path("id"), query("follow", Bool), query("stdout", Bool), query("stderr", Bool), query("since", Timestamp), query("until", Timestamp).since(35), query("timestamps", Bool), query("tail", Str)]),
     op("ContainerChanges", Container, Get, "/containers/{id}/changes", Json)
         .params(&[path("id")]),
     op("ContainerExport", Container, Get, "/containers/{id}/export", Bytes)
         .params(&[path("id")]),
-    op("ContainerStats", Container, Get, "/containers/{id}/stats", JsonStream)
-        .params(&[path("id"), query("stream", Bool), query("one-shot", Bool).since(41)]),
+    op("ContainerStats", Container, Get, "/containers/{id}/stats", JsonStream).answers_if(Param("stream", false), Json)
+        .params(&[path("id"), query("stream", Bool), query("one-shot", Bool).since(41).default("0")]),
     op("ContainerResize", Container, Post, "/containers/{id}/resize", Empty)
         .params(&[path("id"), query("h", Int).required(), query("w", Int).required()]),
     op("ContainerStart", Container, Post, "/containers/{id}/start", Empty)
@@ -49,12 +55,12 @@ pub static OPERATIONS: &[Operation] = &[
         .params(&[path("id")]),
     op("ContainerUnpause", Container, Post, "/containers/{id}/unpause", Empty)
         .params(&[path("id")]),
-    op("ContainerAttach", Container, Post, "/containers/{id}/attach", Upgrade)
+    op("ContainerAttach", Container, Post, "/containers/{id}/attach", Upgrade).tty(Tty::Container("id"))
         .params(&[path("id"), query("detachKeys", Str), query("logs", Bool), query("stream", Bool), query("stdin", Bool), query("stdout", Bool), query("stderr", Bool)]),
     op("ContainerAttachWebsocket", Container, Get, "/containers/{id}/attach/ws", Upgrade).upgrade_to("websocket")
         .params(&[path("id"), query("detachKeys", Str), query("logs", Bool), query("stream", Bool), query("stdin", Bool).since(42), query("stdout", Bool).since(42), query("stderr", Bool).since(42)]),
     op("ContainerWait", Container, Post, "/containers/{id}/wait", Json).slow()
-        .params(&[path("id"), query("condition", Str).since(30)]),
+        .params(&[path("id"), query("condition", Str).since(30).default("not-running")]),
     op("ContainerDelete", Container, Delete, "/containers/{id}", Empty).slow()
         .params(&[path("id"), query("v", Bool), query("force", Bool), query("link", Bool)]),
     op("ContainerArchiveInfo", Container, Head, "/containers/{id}/archive", PathStat)
@@ -69,10 +75,12 @@ pub static OPERATIONS: &[Operation] = &[
     op("ImageList", Image, Get, "/images/json", Json)
         .params(&[query("all", Bool), query("filters", Filters), query("shared-size", Bool).since(42), query("digests", Bool), query("manifests", Bool).since(47), query("identity", Bool).since(54)]),
     op("ImageBuild", Image, Post, "/build", JsonStream).slow().tar_body("inputStream", Optional)
-        .params(&[query("dockerfile", Str), query("t", StrList), query("extrahosts", Str).since(28), query("remote", Str), query("q", Bool), query("nocache", Bool), query("cachefrom", Encoded), query("pull", Str), query("rm", Bool), query("forcerm", Bool), query("memory", Int), query("memswap", Int), query("cpushares", Int), query("cpusetcpus", Str), query("cpuperiod", Int), query("cpuquota", Int), query("buildargs", Encoded), query("shmsize", Int), query("squash", Bool), query("labels", Encoded), query("networkmode", Str), header("Content-type", Str), header("X-Registry-Config", Auth), query("platform", Str).since(32), query("target", Str).since(37), query("outputs", Encoded).since(40), query("version", Str).since(38)]),
+        .stream_errors(Build).credentials(AllRegistries)
+        .params(&[query("dockerfile", Str), query("t", StrList), query("extrahosts", Str).since(28), query("remote", Str), query("q", Bool), query("nocache", Bool), query("cachefrom", Encoded), query("pull", Str), query("rm", Bool), query("forcerm", Bool), query("memory", Int), query("memswap", Int), query("cpushares", Int), query("cpusetcpus", Str), query("cpuperiod", Int), query("cpuquota", Int), query("buildargs", Encoded), query("shmsize", Int), query("squash", Bool), query("labels", Encoded), query("networkmode", Str), header("Content-type", Str), header("X-Registry-Config", Auth), query("platform", Str).since(32), query("target", Str).since(37), query("outputs", Encoded).since(40), query("version", Str).since(38).default("1")]),
     op("BuildPrune", Image, Post, "/build/prune", Json).slow().since(31)
         .params(&[query("reserved-space", Int).since(48), query("max-used-space", Int).since(48), query("min-free-space", Int).since(48), query("all", Bool).since(39), query("filters", Filters).since(39)]),
     op("ImageCreate", Image, Post, "/images/create", JsonStream).slow().bytes_body("inputImage", Optional)
+        .stream_errors(Progress("pull")).credentials(ImageNamedBy("fromImage"))
         .params(&[query("fromImage", Str), query("fromSrc", Str), query("repo", Str), query("tag", Str), query("message", Str).since(39), header("X-Registry-Auth", Auth), query("changes", StrList).since(40), query("platform", Str).since(32)]),
     op("ImageInspect", Image, Get, "/images/{name}/json", Json)
         .params(&[path("name"), query("manifests", Bool).since(48), query("platform", Encoded).since(49)]),
@@ -81,21 +89,23 @@ pub static OPERATIONS: &[Operation] = &[
     op("ImageHistory", Image, Get, "/images/{name}/history", Json)
         .params(&[path("name"), query("platform", Encoded).since(48)]),
     op("ImagePush", Image, Post, "/images/{name}/push", JsonStream).slow()
-        .params(&[path("name"), query("tag", Str), query("platform", Encoded).since(46), header("X-Registry-Auth", Auth).required()]),
+        .stream_errors(Progress("push")).credentials(ImageNamedBy("name"))
+        .params(&[path("name"), query("tag", Str), query("platform", Encoded).since(46), header("X-Registry-Auth", Auth)]),
     op("ImageTag", Image, Post, "/images/{name}/tag", Empty)
         .params(&[path("name"), query("repo", Str), query("tag", Str)]),
     op("ImageDelete", Image, Delete, "/images/{name}", Json).slow()
         .params(&[path("name"), query("force", Bool), query("noprune", Bool), query("platforms", EncodedList).since(50)]),
-    op("ImageSearch", Image, Get, "/images/search", Json)
-        .params(&[query("term", Str).required(), query("limit", Int), query("filters", Filters)]),
+    // The daemon reads X-Registry-Auth here too, though the spec does not list it.
+    op("ImageSearch", Image, Get, "/images/search", Json).credentials(ImageNamedBy("term"))
+        .params(&[query("term", Str).required(), query("limit", Int), query("filters", Filters), header("X-Registry-Auth", Auth)]),
     op("ImagePrune", Image, Post, "/images/prune", Json).slow()
         .params(&[query("filters", Filters)]),
     // System
-    op("SystemAuth", System, Post, "/auth", Json).json_body("authConfig", Optional),
+    op("SystemAuth", System, Post, "/auth", Json).json_body("authConfig", Optional).credentials(InBody),
     op("SystemInfo", System, Get, "/info", Json),
     op("SystemVersion", System, Get, "/version", Json),
-    op("SystemPing", System, Get, "/_ping", Text),
-    op("SystemPingHead", System, Head, "/_ping", Empty).since(40),
+    op("SystemPing", System, Get, "/_ping", Text).unversioned(),
+    op("SystemPingHead", System, Head, "/_ping", Empty).since(40).unversioned(),
     // Image
     op("ImageCommit", Image, Post, "/commit", Json).slow().json_body("containerConfig", Optional)
         .params(&[query("container", Str), query("repo", Str), query("tag", Str), query("comment", Str), query("author", Str), query("pause", Bool), query("changes", Str)]),
@@ -110,11 +120,13 @@ pub static OPERATIONS: &[Operation] = &[
     op("ImageGetAll", Image, Get, "/images/get", Tar).slow()
         .params(&[query("names", StrList), query("platform", EncodedList).since(48)]),
     op("ImageLoad", Image, Post, "/images/load", JsonStream).slow().tar_body("imagesTarball", Optional)
+        .stream_errors(Progress("load"))
         .params(&[query("quiet", Bool), query("platform", EncodedList).since(48)]),
     // Exec
     op("ContainerExec", Exec, Post, "/containers/{id}/exec", Json).json_body("execConfig", Required)
         .params(&[path("id")]),
     op("ExecStart", Exec, Post, "/exec/{id}/start", Upgrade).json_body("execStartConfig", Optional)
+        .tty(Tty::ExecBody).answers_if(BodyField("Detach", true), Empty)
         .params(&[path("id")]),
     op("ExecResize", Exec, Post, "/exec/{id}/resize", Empty)
         .params(&[path("id"), query("h", Int).required(), query("w", Int).required()]),
@@ -152,6 +164,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("GetPluginPrivileges", Plugin, Get, "/plugins/privileges", Json)
         .params(&[query("remote", Str).required().since(27)]),
     op("PluginPull", Plugin, Post, "/plugins/pull", JsonStream).slow().json_body("body", Optional)
+        .stream_errors(Progress("plugin pull")).credentials(ImageNamedBy("remote"))
         .params(&[query("remote", Str).required(), query("name", Str), header("X-Registry-Auth", Auth)]),
     op("PluginInspect", Plugin, Get, "/plugins/{name}/json", Json)
         .params(&[path("name")]),
@@ -162,6 +175,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("PluginDisable", Plugin, Post, "/plugins/{name}/disable", Empty)
         .params(&[path("name"), query("force", Bool).since(28)]),
     op("PluginUpgrade", Plugin, Post, "/plugins/{name}/upgrade", JsonStream).slow().since(26).json_body("body", Optional)
+        .stream_errors(Progress("plugin upgrade")).credentials(ImageNamedBy("remote"))
         .params(&[path("name"), query("remote", Str).required(), header("X-Registry-Auth", Auth)]),
     op("PluginCreate", Plugin, Post, "/plugins/create", Empty).slow().tar_body("tarContext", Optional)
         .params(&[query("name", Str).required()]),
@@ -191,22 +205,22 @@ pub static OPERATIONS: &[Operation] = &[
     // Service
     op("ServiceList", Service, Get, "/services", Json)
         .params(&[query("filters", Filters), query("status", Bool).since(41)]),
-    op("ServiceCreate", Service, Post, "/services/create", Json).json_body("body", Required)
+    op("ServiceCreate", Service, Post, "/services/create", Json).json_body("body", Required).credentials(ServiceImage)
         .params(&[header("X-Registry-Auth", Auth)]),
     op("ServiceInspect", Service, Get, "/services/{id}", Json)
         .params(&[path("id"), query("insertDefaults", Bool).since(29)]),
     op("ServiceDelete", Service, Delete, "/services/{id}", Empty)
         .params(&[path("id")]),
-    op("ServiceUpdate", Service, Post, "/services/{id}/update", Json).json_body("body", Required)
+    op("ServiceUpdate", Service, Post, "/services/{id}/update", Json).json_body("body", Required).credentials(ServiceImage)
         .params(&[path("id"), query("version", Int).required(), query("registryAuthFrom", Str), query("rollback", Str).since(28), header("X-Registry-Auth", Auth)]),
-    op("ServiceLogs", Service, Get, "/services/{id}/logs", Multiplexed)
+    op("ServiceLogs", Service, Get, "/services/{id}/logs", Multiplexed).tty(Tty::Service("id"))
         .params(&[path("id"), query("details", Bool), query("follow", Bool), query("stdout", Bool), query("stderr", Bool), query("since", Timestamp), query("timestamps", Bool), query("tail", Str)]),
     // Task
     op("TaskList", Task, Get, "/tasks", Json)
         .params(&[query("filters", Filters)]),
     op("TaskInspect", Task, Get, "/tasks/{id}", Json)
         .params(&[path("id")]),
-    op("TaskLogs", Task, Get, "/tasks/{id}/logs", Multiplexed).since(29)
+    op("TaskLogs", Task, Get, "/tasks/{id}/logs", Multiplexed).since(29).tty(Tty::Task("id"))
         .params(&[path("id"), query("details", Bool), query("follow", Bool), query("stdout", Bool), query("stderr", Bool), query("since", Timestamp), query("timestamps", Bool), query("tail", Str)]),
     // Secret
     op("SecretList", Secret, Get, "/secrets", Json)
@@ -229,8 +243,10 @@ pub static OPERATIONS: &[Operation] = &[
     op("ConfigUpdate", Config, Post, "/configs/{id}/update", Empty).since(30).json_body("body", Optional)
         .params(&[path("id"), query("version", Int).required()]),
     // Distribution
+    // The daemon reads X-Registry-Auth here too, though the spec does not list it.
     op("DistributionInspect", Distribution, Get, "/distribution/{name}/json", Json).since(30)
-        .params(&[path("name")]),
+        .credentials(ImageNamedBy("name"))
+        .params(&[path("name"), header("X-Registry-Auth", Auth)]),
     // Session
     op("Session", Session, Post, "/session", Upgrade).upgrade_to("h2c").since(31),
 ];

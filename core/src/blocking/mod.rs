@@ -1,12 +1,12 @@
 //! A blocking client, for programs that wait for each answer anyway: scripts, and the
 //! C ABI and Python's sync API built on it.
 //!
-//! Calls whose answer is read whole (JSON, text, nothing) go over pooled std sockets:
-//! one `write`, blocking reads, no runtime in between, so a sequential call costs
-//! what a hand-written socket loop costs. Everything else (streams, hijacked
-//! connections, streamed bodies, TLS) runs the async client on a small runtime this
-//! client owns, and streams come back as iterators. Requests are built by the same
-//! code either way ([`crate::Docker::invoke`]'s).
+//! Calls go through the same pipeline as the async client's. Those whose answer is
+//! read whole (JSON, text, nothing) run it on blocking std sockets of the client's
+//! one pool: one `write`, blocking reads, no runtime in between, so a sequential
+//! call costs what a hand-written socket loop costs. Everything else (streams,
+//! hijacked connections, streamed bodies, TLS) runs it on a small runtime this
+//! client owns, and streams come back as iterators.
 //!
 //! ```no_run
 //! # fn demo() -> Result<(), libdocker::Error> {
@@ -29,7 +29,7 @@
 mod invoke;
 mod output;
 
-pub use invoke::Invoke;
+pub use invoke::{Invoke, RawRequest};
 pub use output::{AttachInput, Attached, Content, Iter, Output, Upgraded};
 
 use std::future::Future;
@@ -37,12 +37,10 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
-use crate::api::response::status_error;
-use crate::client::negotiate;
 use crate::config::Endpoint;
 use crate::error::Error;
-use crate::resources::system::Ping;
-use crate::{ApiVersion, DockerBuilder};
+use crate::transport::{block_on::block_on, Mode};
+use crate::{ApiVersion, DockerBuilder, Ping};
 
 /// A blocking client of one Docker daemon; cheap to clone, shareable across threads.
 #[derive(Clone)]
@@ -121,40 +119,36 @@ impl Docker {
         })
     }
 
-    /// Whether whole answers go over the blocking transport (not over TLS).
+    /// Runs a step of the pipeline to its end: on blocking sockets when `blocking`
+    /// (the call's answer is read whole and the daemon is not behind TLS), else
+    /// on this client's runtime.
+    pub(crate) fn drive<F: Future>(
+        &self,
+        blocking: bool,
+        step: impl FnOnce(Mode) -> F,
+    ) -> F::Output {
+        if blocking {
+            block_on(step(Mode::Blocking))
+        } else {
+            self.block_on(step(Mode::Async))
+        }
+    }
+
+    /// Whether whole answers go over blocking sockets (not over TLS).
     fn can_block(&self) -> bool {
         self.inner.client.inner.transport.can_block()
     }
 
     /// The API version requests use: the pinned one, or the one negotiated (once).
     pub fn api_version(&self) -> Result<ApiVersion, Error> {
-        let client = &self.inner.client.inner;
-        if let Some(v) = client.pinned.or_else(|| client.negotiated.get().copied()) {
-            return Ok(v);
-        }
-        if !self.can_block() {
-            return self.block_on(self.inner.client.api_version());
-        }
-        let version = negotiate(self.ping()?.api_version)?;
-        // Another thread may have negotiated meanwhile: the same answer.
-        let _ = client.negotiated.set(version);
-        Ok(version)
+        let client = &self.inner.client;
+        self.drive(self.can_block(), |mode| client.api_version_in(mode))
     }
 
     /// Pings the daemon (`/_ping`).
     pub fn ping(&self) -> Result<Ping, Error> {
-        if !self.can_block() {
-            return self.block_on(self.inner.client.ping());
-        }
-        let client = &self.inner.client.inner;
-        let req = self.inner.client.ping_request()?;
-        let answer = client
-            .transport
-            .send_blocking(req, client.request_timeout)?;
-        if !answer.parts.status.is_success() {
-            return Err(status_error(answer.parts.status, &answer.body));
-        }
-        Ok(Ping::from_answer(&answer.parts.headers, &answer.body))
+        let client = &self.inner.client;
+        self.drive(self.can_block(), |mode| client.ping_in(mode))
     }
 
     /// Prepares a call of operation `op` with `params`, as [`crate::Docker::invoke`].
@@ -162,12 +156,18 @@ impl Docker {
         Invoke::new(self.clone(), self.inner.client.invoke(op, params))
     }
 
-    /// Idle keep-alive connections of the blocking path.
+    /// A request outside the operation table, as [`crate::Docker::request`].
+    pub fn request(&self, method: http::Method, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(self.clone(), self.inner.client.request(method, path))
+    }
+
+    /// Idle keep-alive connections in the pool (shared with the async calls).
     pub fn idle_connections(&self) -> usize {
-        self.inner
-            .client
-            .inner
-            .transport
-            .idle_blocking_connections()
+        self.inner.client.idle_connections()
+    }
+
+    /// Connections open now: idle, answering, or carrying a stream.
+    pub fn open_connections(&self) -> usize {
+        self.inner.client.open_connections()
     }
 }

@@ -3,18 +3,22 @@
 //! `DOCKER_API_VERSION`, then the selected CLI context, then the default socket.
 
 pub mod context;
+pub mod credential_store;
+pub mod credentials;
 mod endpoint;
 pub mod env;
 mod tls;
 
+pub use credential_store::CredentialStore;
+pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use env::Environment;
 pub use tls::TlsOptions;
 
 use std::path::PathBuf;
 
-use crate::api::ApiVersion;
 use crate::error::Error;
+use crate::version::ApiVersion;
 
 /// The default daemon address.
 pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";

@@ -8,9 +8,10 @@ use serde_json::json;
 
 use super::container_models::PathStat;
 use super::containers::Containers;
+use crate::body::tar::TarSource;
 use crate::body::Body;
 use crate::error::Error;
-use crate::stream::tar::{unpack, TarSource};
+use crate::stream::untar::unpack;
 use crate::stream::ByteStream;
 
 /// How `put_archive` extracts.

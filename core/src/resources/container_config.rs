@@ -30,10 +30,10 @@ impl ContainerConfig {
     }
 
     /// The full create body as the daemon takes it (e.g. from a file or another tool).
-    pub fn from_json(body: Value) -> Result<Self, crate::Error> {
+    pub fn from_json(body: Value) -> Result<Self, crate::error::Error> {
         match body {
             Value::Object(body) => Ok(ContainerConfig { body }),
-            other => Err(crate::Error::invalid(format!(
+            other => Err(crate::error::Error::invalid(format!(
                 "a container configuration must be a JSON object, got {other}"
             ))),
         }

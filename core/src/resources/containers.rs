@@ -334,7 +334,7 @@ impl Containers {
     ) -> Result<Attached, Error> {
         let version = self.docker.api_version().await?;
         // Before 1.42 the daemon ignores the stream choice and attaches all three.
-        let pick = version >= crate::api::ApiVersion::v1(42);
+        let pick = version >= crate::version::ApiVersion::v1(42);
         let params = json!({
             "id": id,
             "stdin": pick.then_some(options.stdin),

@@ -1,5 +1,6 @@
-//! Images: the Image operations (build is in `build.rs`) and Distribution inspect,
-//! with registry credentials resolved like the docker CLI when none are given.
+//! Images: the Image operations (build is in `build.rs`) and Distribution inspect.
+//! Registry credentials are the pipeline's: resolved like the docker CLI when
+//! none are given.
 //!
 //! ```no_run
 //! # async fn demo(docker: libdocker::Docker) -> Result<(), libdocker::Error> {
@@ -15,13 +16,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::container_models::PruneReport;
-use super::credentials::registry_of;
-use super::registry_auth::{classify, Credentials};
 use crate::body::Body;
 use crate::client::Docker;
+use crate::config::Credentials;
 use crate::error::Error;
 use crate::filters::Filters;
-use crate::stream::progress::{ProgressKind, ProgressStream};
+use crate::stream::progress::ProgressStream;
 use crate::stream::ByteStream;
 
 /// The images of one daemon.
@@ -204,24 +204,6 @@ impl Images {
         &self.docker
     }
 
-    /// `X-Registry-Auth` for `image`: the given credentials, or those the CLI
-    /// configuration has for the image's registry, or none (`{}`).
-    pub(crate) async fn auth_header(
-        &self,
-        image: &str,
-        given: Option<Credentials>,
-    ) -> Result<String, Error> {
-        if let Some(c) = given {
-            return Ok(c.header_value());
-        }
-        let registry = registry_of(image);
-        let found = self
-            .docker
-            .with_credentials(move |store| store.get(&registry))
-            .await?;
-        Ok(found.unwrap_or_default().header_value())
-    }
-
     pub async fn list(&self, options: ListImagesOptions) -> Result<Vec<ImageSummary>, Error> {
         let params = json!({ "all": options.all, "filters": options.filters.to_json(), "digests": options.digests });
         self.docker.invoke("ImageList", params).typed().await
@@ -285,10 +267,7 @@ impl Images {
     /// Searches Docker Hub (through the daemon).
     pub async fn search(&self, term: &str, limit: Option<i64>) -> Result<Vec<SearchResult>, Error> {
         let params = json!({ "term": term, "limit": limit });
-        match self.docker.invoke("ImageSearch", params).await {
-            Ok(out) => out.into_typed(),
-            Err(e) => Err(classify(e)),
-        }
+        self.docker.invoke("ImageSearch", params).typed().await
     }
 
     /// Commits a container's changes as a new image; returns the image id.
@@ -333,10 +312,7 @@ impl Images {
             .invoke("ImageCreate", params)
             .body(tarball)
             .await?;
-        Ok(ProgressStream::new(
-            out.into_json_stream()?.typed(),
-            ProgressKind::Import,
-        ))
+        Ok(ProgressStream::new(out.into_json_stream()?.typed()))
     }
 
     /// Imports a tarball from a file, streamed.
@@ -355,22 +331,14 @@ impl Images {
         options: PullOptions,
     ) -> Result<ProgressStream, Error> {
         let (name, tag) = split_reference(reference);
-        let auth = self.auth_header(reference, options.credentials).await?;
         let params = json!({
             "fromImage": name,
             "tag": tag,
             "platform": options.platform,
-            "X-Registry-Auth": auth,
+            "X-Registry-Auth": options.credentials.map(|c| c.header_value()),
         });
-        let out = self
-            .docker
-            .invoke("ImageCreate", params)
-            .await
-            .map_err(classify)?;
-        Ok(ProgressStream::new(
-            out.into_json_stream()?.typed(),
-            ProgressKind::Pull,
-        ))
+        let out = self.docker.invoke("ImageCreate", params).await?;
+        Ok(ProgressStream::new(out.into_json_stream()?.typed()))
     }
 
     /// Pushes an image to its registry.
@@ -381,17 +349,13 @@ impl Images {
     ) -> Result<ProgressStream, Error> {
         let (name, tag) = split_reference(reference);
         let tag = options.tag.or(tag);
-        let auth = self.auth_header(reference, options.credentials).await?;
-        let params = json!({ "name": name, "tag": tag, "X-Registry-Auth": auth });
-        let out = self
-            .docker
-            .invoke("ImagePush", params)
-            .await
-            .map_err(classify)?;
-        Ok(ProgressStream::new(
-            out.into_json_stream()?.typed(),
-            ProgressKind::Push,
-        ))
+        let params = json!({
+            "name": name,
+            "tag": tag,
+            "X-Registry-Auth": options.credentials.map(|c| c.header_value()),
+        });
+        let out = self.docker.invoke("ImagePush", params).await?;
+        Ok(ProgressStream::new(out.into_json_stream()?.typed()))
     }
 
     /// Exports images as one tar stream (`docker save`), never held whole in memory.
@@ -434,10 +398,7 @@ impl Images {
             .invoke("ImageLoad", json!({ "quiet": false }))
             .body(tarball)
             .await?;
-        Ok(ProgressStream::new(
-            out.into_json_stream()?.typed(),
-            ProgressKind::Load,
-        ))
+        Ok(ProgressStream::new(out.into_json_stream()?.typed()))
     }
 
     /// Loads images from a file, streamed.
@@ -451,12 +412,13 @@ impl Images {
         reference: &str,
         credentials: Option<Credentials>,
     ) -> Result<Value, Error> {
-        let auth = self.auth_header(reference, credentials).await?;
+        let params = json!({
+            "name": reference,
+            "X-Registry-Auth": credentials.map(|c| c.header_value()),
+        });
         self.docker
-            .invoke("DistributionInspect", json!({ "name": reference }))
-            .header("X-Registry-Auth", auth)
-            .await
-            .map_err(classify)?
+            .invoke("DistributionInspect", params)
+            .await?
             .into_json()
     }
 }

@@ -1,5 +1,5 @@
-//! System operations, typed: ping, version, info, disk usage, registry login check,
-//! and the event stream.
+//! System operations, typed: version, info, disk usage, registry login check, and
+//! the event stream (the ping is the pipeline's own: `pipeline/ping.rs`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -9,52 +9,11 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::api::request::{self, Parts};
-use crate::api::response::status_error;
-use crate::api::ApiVersion;
-use crate::body::Body;
 use crate::client::Docker;
+use crate::config::Credentials;
 use crate::error::Error;
 use crate::filters::Filters;
-use crate::resources::registry_auth::Credentials;
 use crate::stream::JsonStream;
-
-/// What `/_ping` reports in its headers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Ping {
-    /// The daemon's newest API version (`Api-Version`).
-    pub api_version: Option<ApiVersion>,
-    /// `linux` or `windows` (`OSType`).
-    pub os_type: Option<String>,
-    pub experimental: bool,
-    /// `1` (classic) or `2` (BuildKit) (`Builder-Version`).
-    pub builder_version: Option<String>,
-    /// Swarm status, e.g. `inactive` (`Swarm`).
-    pub swarm: Option<String>,
-    /// The body, `OK`.
-    pub status: String,
-}
-
-impl Ping {
-    /// Reads a ping's answer: its headers say most.
-    pub(crate) fn from_answer(headers: &http::HeaderMap, body: &[u8]) -> Ping {
-        use http::HeaderName;
-        const API_VERSION: HeaderName = HeaderName::from_static("api-version");
-        const OS_TYPE: HeaderName = HeaderName::from_static("ostype");
-        const EXPERIMENTAL: HeaderName = HeaderName::from_static("docker-experimental");
-        const BUILDER_VERSION: HeaderName = HeaderName::from_static("builder-version");
-        const SWARM: HeaderName = HeaderName::from_static("swarm");
-        let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-        Ping {
-            api_version: header(&API_VERSION).and_then(|v| v.parse().ok()),
-            os_type: header(&OS_TYPE).map(str::to_string),
-            experimental: header(&EXPERIMENTAL) == Some("true"),
-            builder_version: header(&BUILDER_VERSION).map(str::to_string),
-            swarm: header(&SWARM).map(str::to_string),
-            status: String::from_utf8_lossy(body).into_owned(),
-        }
-    }
-}
 
 /// `GET /version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -199,42 +158,6 @@ pub struct EventsOptions {
 pub type EventStream = JsonStream<Event>;
 
 impl Docker {
-    /// Pings the daemon (`/_ping`); versioned once the API version is known.
-    pub async fn ping(&self) -> Result<Ping, Error> {
-        let req = self.ping_request()?;
-        let answer = self
-            .inner
-            .transport
-            .send_whole(req, self.inner.request_timeout)
-            .await?;
-        if !answer.parts.status.is_success() {
-            return Err(status_error(answer.parts.status, &answer.body));
-        }
-        Ok(Ping::from_answer(&answer.parts.headers, &answer.body))
-    }
-
-    /// The request of a ping: unversioned until the version is known (it is how
-    /// the version is learnt).
-    pub(crate) fn ping_request(&self) -> Result<http::Request<Body>, Error> {
-        let version = self
-            .inner
-            .pinned
-            .or_else(|| self.inner.negotiated.get().copied());
-        let op = crate::api::find("SystemPing")?;
-        request::build(
-            &self.inner.host_header,
-            Parts {
-                method: op.method.to_http(),
-                path: op.path.to_string(),
-                query: Vec::new(),
-                headers: Vec::new(),
-                content_type: None,
-                body: Body::empty(),
-                version,
-            },
-        )
-    }
-
     /// The daemon's version and build.
     pub async fn version(&self) -> Result<Version, Error> {
         self.invoke("SystemVersion", Value::Null).typed().await
@@ -257,7 +180,7 @@ impl Docker {
             .timeout(Duration::from_secs(120))
             .await;
         // The daemon reports a refused login as a 500 naming the registry's 401.
-        match answer.map_err(crate::resources::registry_auth::classify) {
+        match answer {
             Ok(out) => {
                 let v = out.into_json()?;
                 Ok(AuthStatus {

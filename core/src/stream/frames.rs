@@ -15,7 +15,6 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 
 use super::bytes::ByteStream;
-use super::lines::LineStream;
 use crate::error::Error;
 
 /// Which standard stream a chunk belongs to.
@@ -205,12 +204,6 @@ impl LogStream {
     /// Whether the output is a TTY's (unframed).
     pub fn is_tty(&self) -> bool {
         self.decoder.is_none()
-    }
-
-    /// Splits the output into lines (each keeping its `\n`); a line longer than
-    /// `max_line` bytes is emitted in pieces of `max_line`.
-    pub fn lines(self, max_line: usize) -> LineStream {
-        LineStream::new(self, max_line)
     }
 
     /// Reads everything, keeping stdout and stderr apart.

@@ -1,6 +1,7 @@
 //! One JSON value after another (events, stats, progress messages), decoded as each
 //! is complete: values may be split across chunks, several may share one, and they
-//! may be separated by `\n`, `\r\n` or nothing.
+//! may be separated by `\n`, `\r\n` or nothing. An item that reports a failure
+//! (as the operation's rule says, `failures.rs`) ends the stream with an error.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -13,6 +14,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::bytes::ByteStream;
+use super::failures::Failures;
+use crate::api::StreamErrors;
 use crate::error::Error;
 
 /// A stream of JSON values of type `T` (by default any [`Value`]).
@@ -22,6 +25,8 @@ pub struct JsonStream<T = Value> {
     what: &'static str,
     ended: bool,
     failed: bool,
+    /// Items that report a failure end the stream with an error.
+    failures: Option<Failures>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -34,8 +39,16 @@ impl<T: DeserializeOwned> JsonStream<T> {
             what,
             ended: false,
             failed: false,
+            failures: None,
             _t: PhantomData,
         }
+    }
+
+    /// Ends the stream with an error at an item that reports a failure, as
+    /// `rule` says (see [`StreamErrors`]).
+    pub(crate) fn with_failures(mut self, rule: StreamErrors) -> Self {
+        self.failures = Failures::new(rule);
+        self
     }
 
     /// The same bytes decoded as another type.
@@ -46,6 +59,7 @@ impl<T: DeserializeOwned> JsonStream<T> {
             what: self.what,
             ended: self.ended,
             failed: self.failed,
+            failures: self.failures,
             _t: PhantomData,
         }
     }
@@ -57,8 +71,12 @@ impl<T: DeserializeOwned> JsonStream<T> {
         match values.next()? {
             Ok(v) => {
                 let used = start + values.byte_offset();
+                let failure = self
+                    .failures
+                    .as_mut()
+                    .and_then(|f| f.check(&self.buf[start..used]));
                 self.buf.advance(used);
-                Some(Ok(v))
+                Some(failure.map_or(Ok(v), Err))
             }
             Err(e) if e.is_eof() => None,
             Err(e) => {

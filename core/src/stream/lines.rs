@@ -22,6 +22,14 @@ pub struct LineStream {
     ended: bool,
 }
 
+impl LogStream {
+    /// Splits the output into lines (each keeping its `\n`); a line longer than
+    /// `max_line` bytes is emitted in pieces of `max_line`.
+    pub fn lines(self, max_line: usize) -> LineStream {
+        LineStream::new(self, max_line)
+    }
+}
+
 impl LineStream {
     pub(crate) fn new(source: LogStream, max_line: usize) -> Self {
         LineStream {

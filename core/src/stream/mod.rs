@@ -1,14 +1,15 @@
 //! Response streams and their decoders: raw bytes, multiplexed stdout/stderr frames,
-//! one JSON value after another, lines, and hijacked connections.
+//! lines, one JSON value after another (with the items that report failures),
+//! typed progress, tar archives unpacked as they arrive, and hijacked connections.
 
 mod attach;
 mod bytes;
-pub mod dockerignore;
+pub(crate) mod failures;
 mod frames;
 mod json;
 mod lines;
 pub mod progress;
-pub mod tar;
+pub mod untar;
 pub(crate) mod websocket;
 
 pub use self::attach::{AttachInput, Attached};
@@ -16,4 +17,4 @@ pub use self::bytes::ByteStream;
 pub use self::frames::{FrameDecoder, LogChunk, LogStream, StdStream};
 pub use self::json::JsonStream;
 pub use self::lines::LineStream;
-pub use self::progress::{Progress, ProgressDetail, ProgressKind, ProgressStream, ProgressSummary};
+pub use self::progress::{Progress, ProgressDetail, ProgressStream, ProgressSummary};

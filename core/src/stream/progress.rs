@@ -1,6 +1,6 @@
-//! Progress messages of pull, push, load, import and build, typed. The daemon answers
-//! these with 200 and reports a failure inside the stream: an `error` message ends
-//! the stream with an error, so a failure never looks like success.
+//! Progress messages of pull, push, load, import and build, typed, and what a
+//! finished stream established (image id, digest, layers, output). A failure
+//! reported inside the stream ends it with an error (`failures.rs`).
 
 use std::fmt;
 use std::pin::Pin;
@@ -62,30 +62,6 @@ impl Progress {
     }
 }
 
-/// What the operation reports, for ending the stream the right way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgressKind {
-    Pull,
-    Push,
-    Load,
-    Import,
-    Build,
-    Other,
-}
-
-impl ProgressKind {
-    fn name(self) -> &'static str {
-        match self {
-            ProgressKind::Pull => "pull",
-            ProgressKind::Push => "push",
-            ProgressKind::Load => "load",
-            ProgressKind::Import => "import",
-            ProgressKind::Build => "build",
-            ProgressKind::Other => "operation",
-        }
-    }
-}
-
 /// What a finished progress stream established.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ProgressSummary {
@@ -101,23 +77,15 @@ pub struct ProgressSummary {
     pub last_status: Option<String>,
 }
 
-/// Progress messages; an error message becomes the stream's last item, as an error.
+/// Progress messages, typed. A failure reported inside the stream is its last
+/// item, as an error (the operation's rule, applied by the JSON stream beneath).
 pub struct ProgressStream {
     inner: JsonStream<Progress>,
-    kind: ProgressKind,
-    /// Output of the current build step, for [`Error::BuildFailed`].
-    step_output: String,
-    done: bool,
 }
 
 impl ProgressStream {
-    pub fn new(inner: JsonStream<Progress>, kind: ProgressKind) -> Self {
-        ProgressStream {
-            inner,
-            kind,
-            step_output: String::new(),
-            done: false,
-        }
+    pub fn new(inner: JsonStream<Progress>) -> Self {
+        ProgressStream { inner }
     }
 
     /// Reads to the end and sums up what happened.
@@ -127,19 +95,6 @@ impl ProgressStream {
             summary.absorb(&msg?);
         }
         Ok(summary)
-    }
-
-    fn failure(&self, message: String) -> Error {
-        match self.kind {
-            ProgressKind::Build => Error::BuildFailed {
-                message,
-                output: self.step_output.clone(),
-            },
-            kind => crate::resources::registry_auth::classify(Error::Progress {
-                operation: kind.name().to_string(),
-                message,
-            }),
-        }
     }
 }
 
@@ -189,63 +144,35 @@ impl Stream for ProgressStream {
     type Item = Result<Progress, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let item = match Pin::new(&mut self.inner).poll_next(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(item) => item,
-        };
-        Poll::Ready(match item {
-            None => None,
-            Some(Err(e)) => {
-                self.done = true;
-                Some(Err(e))
-            }
-            Some(Ok(msg)) => {
-                if let Some(message) = msg.error_message() {
-                    self.done = true;
-                    Some(Err(self.failure(message)))
-                } else {
-                    if let Some(text) = &msg.stream {
-                        if text.starts_with("Step ") {
-                            self.step_output.clear();
-                        }
-                        self.step_output.push_str(text);
-                    }
-                    Some(Ok(msg))
-                }
-            }
-        })
+        Pin::new(&mut self.inner).poll_next(cx)
     }
 }
 
 impl fmt::Debug for ProgressStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProgressStream")
-            .field("kind", &self.kind)
-            .finish()
+        f.debug_struct("ProgressStream").finish_non_exhaustive()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::StreamErrors;
     use crate::stream::ByteStream;
     use bytes::Bytes;
 
-    fn stream(lines: &str, kind: ProgressKind) -> ProgressStream {
+    fn stream(lines: &str, rule: StreamErrors) -> ProgressStream {
         let source = ByteStream::new(futures_util::stream::iter(vec![Ok(Bytes::from(
             lines.to_string(),
         ))]));
-        ProgressStream::new(JsonStream::new(source, "progress"), kind)
+        ProgressStream::new(JsonStream::new(source, "progress").with_failures(rule))
     }
 
     #[tokio::test]
     async fn an_error_inside_a_200_stream_ends_it_as_an_error() {
         let s = stream(
             "{\"status\":\"Preparing\",\"id\":\"abc\"}\r\n{\"errorDetail\":{\"message\":\"disk full\"},\"error\":\"disk full\"}\r\n{\"status\":\"never seen\"}\r\n",
-            ProgressKind::Push,
+            StreamErrors::Progress("push"),
         );
         let items: Vec<_> = s.collect().await;
         assert_eq!(items.len(), 2);
@@ -267,7 +194,7 @@ mod tests {
                 "{\"stream\":\"about to fail\\n\"}\n",
                 "{\"errorDetail\":{\"code\":1,\"message\":\"returned a non-zero code: 1\"},\"error\":\"returned a non-zero code: 1\"}\n"
             ),
-            ProgressKind::Build,
+            StreamErrors::Build,
         );
         match s.finish().await.unwrap_err() {
             Error::BuildFailed { message, output } => {
@@ -288,7 +215,7 @@ mod tests {
                 "{\"status\":\"Digest: sha256:abc\"}\n",
                 "{\"status\":\"Status: Downloaded newer image for a/b:1\"}\n"
             ),
-            ProgressKind::Pull,
+            StreamErrors::Progress("pull"),
         );
         let sum = s.finish().await.unwrap();
         assert_eq!(sum.digest.as_deref(), Some("sha256:abc"));

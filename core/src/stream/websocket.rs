@@ -1,34 +1,20 @@
-//! The WebSocket framing of `ContainerAttachWebsocket` (RFC 6455): what the handshake
-//! sends and checks, the daemon's frames read as a byte stream, and our frames
-//! (masked, as a client's must be) written for stdin.
+//! The WebSocket framing of `ContainerAttachWebsocket` (RFC 6455): the daemon's
+//! frames read as a byte stream, and our frames (masked, as a client's must be)
+//! written for stdin. The handshake is the transport's (`transport/upgrade.rs`).
 
 use std::io;
 
-use base64::Engine as _;
 use bytes::{Bytes, BytesMut};
-use sha1::{Digest, Sha1};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::bytes::ByteStream;
 use crate::error::Error;
 
-const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /// Largest frame accepted from the daemon.
 const MAX_FRAME: u64 = 64 << 20;
 
 pub(crate) const OP_BINARY: u8 = 2;
 pub(crate) const OP_CLOSE: u8 = 8;
-
-/// A fresh `Sec-WebSocket-Key`.
-pub(crate) fn handshake_key() -> String {
-    base64::engine::general_purpose::STANDARD.encode(random_bytes::<16>())
-}
-
-/// The `Sec-WebSocket-Accept` a server must answer to `key`.
-pub(crate) fn expected_accept(key: &str) -> String {
-    let digest = Sha1::digest(format!("{key}{GUID}").as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(digest)
-}
 
 /// One client frame (FIN set, masked).
 pub(crate) fn frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
@@ -45,7 +31,7 @@ pub(crate) fn frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
             out.extend_from_slice(&(n as u64).to_be_bytes());
         }
     }
-    let mask = random_bytes::<4>();
+    let mask = crate::random::random_bytes::<4>();
     out.extend_from_slice(&mask);
     out.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
     out
@@ -118,38 +104,10 @@ async fn read_frame<R: AsyncRead + Unpin>(r: &mut R) -> Result<Option<(u8, Bytes
     Ok(Some((opcode, payload.freeze())))
 }
 
-/// Unpredictable enough for a handshake nonce and frame masks (which protect
-/// proxies, not secrets): the standard library's randomly keyed hasher.
-fn random_bytes<const N: usize>() -> [u8; N] {
-    use std::hash::{BuildHasher, Hasher};
-    let mut out = [0u8; N];
-    for (i, chunk) in out.chunks_mut(8).enumerate() {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_usize(i);
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        let v = h.finish().to_le_bytes();
-        chunk.copy_from_slice(&v[..chunk.len()]);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures_util::StreamExt;
-
-    #[test]
-    fn accept_value_of_the_rfc_example() {
-        assert_eq!(
-            expected_accept("dGhlIHNhbXBsZSBub25jZQ=="),
-            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-        );
-    }
 
     #[tokio::test]
     async fn frames_of_every_length_round_trip() {

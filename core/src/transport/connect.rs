@@ -1,4 +1,5 @@
-//! Opening a connection: unix socket, TCP, or TLS over TCP. TLS, once asked for, is never skipped.
+//! Opening a connection: unix socket, TCP, or TLS over TCP, in the event loop or
+//! blocking. TLS, once asked for, is never skipped.
 
 use std::io;
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
-use super::io::Io;
+use super::io::{Io, StdSocket};
 use super::unix::UnixConn;
 use crate::config::Endpoint;
 use crate::error::Error;
@@ -70,7 +71,49 @@ impl Dialer {
         }
     }
 
-    pub(super) fn connect_error(&self, e: io::Error) -> Error {
+    /// Whether blocking connections can be opened: unix sockets and plain TCP
+    /// (TLS lives in the event loop).
+    pub fn can_block(&self) -> bool {
+        self.tls.is_none()
+    }
+
+    /// Opens a blocking connection within the connect timeout.
+    pub fn dial_blocking(&self) -> Result<StdSocket, Error> {
+        match &self.endpoint {
+            Endpoint::Unix(path) => std::os::unix::net::UnixStream::connect(path)
+                .map(StdSocket::Unix)
+                .map_err(|e| self.connect_error(e)),
+            Endpoint::Tcp { host, port, .. } => {
+                use std::net::ToSocketAddrs;
+                let addrs = (host.as_str(), *port)
+                    .to_socket_addrs()
+                    .map_err(|e| self.connect_error(e))?;
+                let mut last = io::Error::new(io::ErrorKind::NotFound, "no address found");
+                for addr in addrs {
+                    let tcp = match self.connect_timeout {
+                        Some(limit) => std::net::TcpStream::connect_timeout(&addr, limit),
+                        None => std::net::TcpStream::connect(addr),
+                    };
+                    match tcp {
+                        Ok(tcp) => {
+                            let _ = tcp.set_nodelay(true);
+                            return Ok(StdSocket::Tcp(tcp));
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                            return Err(Error::Timeout {
+                                during: format!("connecting to {}", self.address()),
+                                after: self.connect_timeout.unwrap_or_default(),
+                            })
+                        }
+                        Err(e) => last = e,
+                    }
+                }
+                Err(self.connect_error(last))
+            }
+        }
+    }
+
+    fn connect_error(&self, e: io::Error) -> Error {
         let reason = match (&self.endpoint, e.kind()) {
             (Endpoint::Unix(path), io::ErrorKind::NotFound) => {
                 format!("the socket {} does not exist", path.display())

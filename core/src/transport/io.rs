@@ -1,33 +1,38 @@
-//! One connection to the daemon, whatever carries it: a unix socket, TCP, or TLS over TCP.
+//! A connection's socket, whatever carries it (a unix socket, TCP, or TLS over
+//! TCP), in the event loop (`Io`) or out of it (`StdSocket`).
 
 use std::io;
 use std::os::fd::AsRawFd;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::sys::{receive, send};
 use super::unix::UnixConn;
 
-/// A connected byte stream to the daemon.
+/// A connected byte stream to the daemon, in the current runtime's event loop.
 pub(crate) enum Io {
     Unix(UnixConn),
     Tcp(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
 }
 
-/// A socket taken out of the runtime's event loop for a moment, so that data
-/// arriving meanwhile wakes nobody (see `bulk.rs`).
-pub(crate) enum Parked {
+/// A plain std socket, out of any event loop: blocking, for the blocking
+/// client, or non-blocking, for a bulk stream's socket while it pauses (so that
+/// data arriving meanwhile wakes nobody; see `response_body.rs`).
+pub(crate) enum StdSocket {
     Unix(std::os::unix::net::UnixStream),
     Tcp(std::net::TcpStream),
 }
 
 impl Io {
-    /// Whether the socket can be parked (TLS state lives in the stream: it cannot).
-    pub fn can_park(&self) -> bool {
+    /// Whether the socket can leave the event loop (TLS state lives in the
+    /// stream: it cannot).
+    pub fn can_leave_loop(&self) -> bool {
         !matches!(self, Io::Tls(_))
     }
 
@@ -40,35 +45,83 @@ impl Io {
         }
     }
 
-    /// Takes the socket out of the event loop; `can_park` must be true.
-    pub fn park(self) -> io::Result<Parked> {
+    /// Takes the socket out of the event loop, still non-blocking;
+    /// [`can_leave_loop`](Self::can_leave_loop) must be true.
+    pub fn into_std(self) -> io::Result<StdSocket> {
         match self {
-            Io::Unix(s) => s.into_std().map(Parked::Unix),
-            Io::Tcp(s) => s.into_std().map(Parked::Tcp),
-            Io::Tls(_) => Err(io::Error::other("a TLS connection cannot be parked")),
+            Io::Unix(s) => s.into_std().map(StdSocket::Unix),
+            Io::Tcp(s) => s.into_std().map(StdSocket::Tcp),
+            Io::Tls(_) => Err(io::Error::other(
+                "a TLS connection cannot leave the event loop",
+            )),
         }
     }
 }
 
-impl Parked {
-    /// Reads what the socket holds into `buf`'s spare room, without waiting.
-    pub fn read_buf(&mut self, buf: &mut bytes::BytesMut) -> io::Result<usize> {
-        let fd = match self {
-            Parked::Unix(s) => s.as_raw_fd(),
-            Parked::Tcp(s) => s.as_raw_fd(),
+impl StdSocket {
+    pub fn as_raw_fd(&self) -> i32 {
+        match self {
+            StdSocket::Unix(s) => s.as_raw_fd(),
+            StdSocket::Tcp(s) => s.as_raw_fd(),
+        }
+    }
+
+    /// One read into `buf`'s spare room (at least `want` of it): it waits if
+    /// the socket is blocking, not if it is not.
+    pub fn read_buf(&mut self, buf: &mut bytes::BytesMut, want: usize) -> io::Result<usize> {
+        buf.reserve(want);
+        let fd = self.as_raw_fd();
+        let n = loop {
+            match receive(fd, buf.spare_capacity_mut()) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
         };
-        let spare = buf.spare_capacity_mut();
-        let n = receive(fd, spare)?;
         // SAFETY: `receive` initialised the first `n` bytes of the spare room.
         unsafe { buf.set_len(buf.len() + n) };
         Ok(n)
     }
 
-    /// Puts the socket back into the event loop of the current runtime.
-    pub fn unpark(self) -> io::Result<Io> {
+    /// Writes all of `bytes` (a blocking socket).
+    pub fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        let fd = self.as_raw_fd();
+        while !bytes.is_empty() {
+            match send(fd, bytes) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => bytes = &bytes[n..],
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
         match self {
-            Parked::Unix(s) => UnixConn::new(s).map(Io::Unix),
-            Parked::Tcp(s) => TcpStream::from_std(s).map(Io::Tcp),
+            StdSocket::Unix(s) => s.set_nonblocking(nonblocking),
+            StdSocket::Tcp(s) => s.set_nonblocking(nonblocking),
+        }
+    }
+
+    /// Limits each blocking read and write (`None`: no limit).
+    pub fn set_limit(&self, limit: Option<Duration>) -> io::Result<()> {
+        match self {
+            StdSocket::Unix(s) => {
+                s.set_read_timeout(limit)?;
+                s.set_write_timeout(limit)
+            }
+            StdSocket::Tcp(s) => {
+                s.set_read_timeout(limit)?;
+                s.set_write_timeout(limit)
+            }
+        }
+    }
+
+    /// Puts a non-blocking socket into the event loop of the current runtime.
+    pub fn into_async(self) -> io::Result<Io> {
+        match self {
+            StdSocket::Unix(s) => UnixConn::new(s).map(Io::Unix),
+            StdSocket::Tcp(s) => TcpStream::from_std(s).map(Io::Tcp),
         }
     }
 }
@@ -90,29 +143,6 @@ macro_rules! delegate {
             }
         }
     };
-}
-
-/// Whether the peer closed (or sent something unasked) while a connection was
-/// idle: it cannot carry a request that must not be sent twice.
-pub(crate) fn is_stale(fd: i32) -> bool {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN | libc::POLLRDHUP,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, a zero timeout.
-    unsafe { libc::poll(&mut pfd, 1, 0) != 0 }
-}
-
-/// One `recv` into uninitialised memory (std's `Read` would have it zeroed first,
-/// which costs more than the read itself for a small answer).
-pub(crate) fn receive(fd: i32, into: &mut [std::mem::MaybeUninit<u8>]) -> io::Result<usize> {
-    // SAFETY: `into` is writable for its whole length; recv writes at most that.
-    let n = unsafe { libc::recv(fd, into.as_mut_ptr().cast(), into.len(), 0) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(n as usize)
 }
 
 impl AsyncRead for Io {

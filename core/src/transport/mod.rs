@@ -1,60 +1,74 @@
-//! Sending a built request to the daemon. Answers read whole (`whole.rs`) and
-//! bulk streams (`bulk.rs`) go over pooled keep-alive connections read with our
-//! own HTTP/1 codec (`raw_pool.rs`, `http1.rs`); JSON streams and streamed request
-//! bodies over connections driven by hyper (`pool.rs`); the two pools hand idle
-//! connections to each other, so one connection serves a sequence of any calls.
-//! Hijacked (upgraded) connections are dedicated (`upgrade.rs`); blocking callers
-//! use std sockets read with blocking reads (`blocking.rs`).
+//! Sending a built request to the daemon, through one entry that answers by what
+//! the caller will do with the answer: read it whole, stream it, or take over the
+//! connection (hijack). [`Transport::send`] is that entry, for async and blocking calls
+//! alike: both run the same exchange (`exchange.rs`) on connections of the
+//! client's one pool (`pool.rs`), a blocking one on blocking sockets under a plain
+//! `block_on` (`block_on.rs`).
+//!
+//! Where things are: dialing (`connect.rs`, `unix.rs`), a connection's socket in or
+//! out of the event loop (`io.rs`, `connection.rs`, `sys.rs`), HTTP/1.1 without
+//! I/O (`http1/`), one request and its answer's head with the retry rules
+//! (`exchange.rs`), streamed bodies and their pacing (`response_body.rs`,
+//! `pause.rs`), and hijacked connections (`upgrade.rs`).
 
-mod blocking;
-mod bulk;
+pub(crate) mod block_on;
 mod connect;
+mod connection;
+mod exchange;
 mod http1;
 mod io;
 mod pause;
 mod pool;
-mod raw_pool;
+mod response_body;
+mod slot;
+mod sys;
 mod unix;
 mod upgrade;
-mod whole;
 
 pub(crate) use connect::Dialer;
+pub(crate) use connection::Mode;
+pub use pool::DEFAULT_MAX_CONNECTIONS;
+pub(crate) use response_body::ResponseBody;
 pub use upgrade::Upgraded;
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use futures_core::Stream;
-use futures_util::FutureExt;
-use hyper_util::rt::TokioIo;
+use bytes::Bytes;
 
 use crate::body::Body;
 use crate::error::Error;
-pub(crate) use blocking::Answer;
-use blocking::BlockingPool;
-use bulk::BulkBody;
-use pool::{BoxedConn, Conn, HyperBody, Pool};
-use raw_pool::RawPool;
+use http1::{BodyDecoder, Outgoing};
+use pool::Pool;
+use upgrade::{is_upgraded, Asking};
 
-/// A response body: read through hyper, or (bulk streams) decoded by us.
-pub(crate) enum ResponseBody {
-    Hyper(HyperBody),
-    /// Boxed: it holds its connection and read state, far larger than a hyper body.
-    Bulk(Box<BulkBody>),
+/// What the caller will do with an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expect {
+    /// Read it whole before the call returns (JSON, text, nothing).
+    Whole,
+    /// Read its body as it arrives; `paced`: a bulk stream (logs, archives), whose
+    /// reads pause after small ones so that the daemon's small writes gather.
+    Stream { paced: bool },
+    /// Take over the connection, upgraded to this protocol (`tcp`, `websocket`, `h2c`).
+    Upgrade(&'static str),
 }
 
-impl Stream for ResponseBody {
-    type Item = Result<Bytes, Error>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match self.get_mut() {
-            ResponseBody::Hyper(b) => Pin::new(b).poll_next(cx),
-            ResponseBody::Bulk(b) => Pin::new(b).poll_next(cx),
-        }
-    }
+/// An answer, as expected. A failure status always comes back whole, with the
+/// daemon's message in its body.
+pub(crate) enum Answer {
+    Whole {
+        head: http::response::Parts,
+        body: Bytes,
+    },
+    Stream {
+        head: http::response::Parts,
+        body: ResponseBody,
+    },
+    Upgraded {
+        head: http::response::Parts,
+        io: Upgraded,
+    },
 }
 
 /// Connections to one daemon.
@@ -62,82 +76,59 @@ pub(crate) struct Transport {
     dialer: Dialer,
     pool: Arc<Pool>,
     address: Arc<str>,
-    /// Connections of our own codec: whole answers and bulk streams.
-    raw: Arc<RawPool>,
-    /// Connections of the blocking path, apart from the async ones.
-    blocking: BlockingPool,
 }
 
-/// A response whose headers have arrived; the body is read as it is consumed.
-pub(crate) type Response = http::Response<ResponseBody>;
-
 impl Transport {
-    pub fn new(dialer: Dialer) -> Self {
+    /// A transport that keeps at most `max_connections` open at once.
+    pub fn new(dialer: Dialer, max_connections: usize) -> Self {
         let address: Arc<str> = dialer.address().into();
         Transport {
             dialer,
-            pool: Arc::default(),
+            pool: Pool::new(max_connections),
             address,
-            raw: Arc::default(),
-            blocking: BlockingPool::default(),
         }
     }
 
-    /// Idle keep-alive connections of the async paths right now.
+    /// Idle keep-alive connections right now.
     pub fn idle_connections(&self) -> usize {
-        self.pool.idle_count() + self.raw.idle_count()
+        self.pool.idle_count()
     }
 
-    /// Idle connections of the blocking path right now.
-    pub fn idle_blocking_connections(&self) -> usize {
-        self.blocking.idle_count()
+    /// Open connections right now: idle, answering, or carrying a stream.
+    pub fn open_connections(&self) -> usize {
+        self.pool.open_count()
     }
 
-    /// Whether [`send_blocking`](Self::send_blocking) can reach the daemon (TLS
-    /// cannot: it takes the async path).
+    /// The cap on open connections.
+    pub fn max_connections(&self) -> usize {
+        self.pool.cap()
+    }
+
+    /// Whether blocking calls can reach the daemon (TLS cannot: its state lives
+    /// in the event loop).
     pub fn can_block(&self) -> bool {
         self.dialer.can_block()
     }
 
-    /// Sends a request with an in-memory body and reads its whole answer, blocking
-    /// the calling thread; `timeout` limits each read and write.
-    pub fn send_blocking(
-        &self,
-        req: http::Request<Body>,
-        timeout: Option<Duration>,
-    ) -> Result<Answer, Error> {
-        blocking::send(&self.dialer, &self.blocking, &self.address, req, timeout)
-    }
-
-    /// Sends a request with an in-memory body and reads its whole answer
-    /// (within `timeout`); see `whole.rs`.
-    pub async fn send_whole(
-        &self,
-        req: http::Request<Body>,
-        timeout: Option<Duration>,
-    ) -> Result<Answer, Error> {
-        let what = describe(&req);
-        let work = whole::send(self, req);
-        self.within(timeout, what, work).await
-    }
-
-    /// Sends a request and waits for the response headers (within `timeout`).
+    /// The one entry: sends `req` and answers as `expect` says, on a connection
+    /// driven as `mode` says. `limit` bounds the wait for the answer (all of it
+    /// when read whole, its head otherwise): for async calls a timer around the
+    /// call, for blocking ones a limit on each read and write. A blocking call
+    /// reads its answer whole (streams and upgrades are async) and must not run
+    /// inside a runtime's thread; run it with `block_on::block_on`.
     pub async fn send(
         &self,
         req: http::Request<Body>,
-        timeout: Option<Duration>,
-    ) -> Result<Response, Error> {
-        let what = describe(&req);
-        self.within(timeout, what, self.send_now(req)).await
-    }
-
-    /// Runs `work` within `limit`, naming the request if it runs out.
-    async fn within<T>(
-        &self,
+        expect: Expect,
+        mode: Mode,
         limit: Option<Duration>,
-        (method, uri): (http::Method, http::Uri),
-        work: impl std::future::Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
+    ) -> Result<Answer, Error> {
+        if mode == Mode::Blocking {
+            debug_assert_eq!(expect, Expect::Whole);
+            return self.send_in(req, Expect::Whole, mode, limit).await;
+        }
+        let what = (req.method().clone(), req.uri().path().to_string());
+        let work = self.send_in(req, expect, mode, None);
         let Some(limit) = limit else {
             return work.await;
         };
@@ -145,186 +136,64 @@ impl Transport {
             .await
             .map_err(|_| Error::Timeout {
                 during: format!(
-                    "waiting for the answer to {method} {} from {}",
-                    uri.path(),
-                    self.address
+                    "waiting for the answer to {} {} from {}",
+                    what.0, what.1, self.address
                 ),
                 after: limit,
             })?
     }
 
-    async fn send_now(&self, mut req: http::Request<Body>) -> Result<Response, Error> {
-        // One retry, only on a reused connection, only when the request was not sent.
-        for attempt in 0..2 {
-            let mut conn = match self.pool.take().or_else(|| self.take_raw_for_hyper()) {
-                Some(conn) => conn,
-                None => self.open().await?,
-            };
-            if let Err(e) = conn.ready().await {
-                if conn.reused && attempt == 0 {
-                    continue;
-                }
-                return Err(self.request_error(e));
-            }
-            // Handing the request over would wake this very task (it drives the
-            // connection); park the connection's wakers on a no-op first, as the
-            // connection is polled right after anyway: one scheduler round-trip
-            // (and one epoll_wait) less per request.
-            conn.quiet();
-            let sent = conn.sender.try_send_request(req);
-            match conn.drive(Box::pin(sent)).await {
-                Ok(resp) => {
-                    let pool = self.pool.clone();
-                    let address = self.address.clone();
-                    return Ok(resp.map(|incoming| {
-                        ResponseBody::Hyper(HyperBody::new(incoming, conn, pool, address))
-                    }));
-                }
-                Err(mut e) => match e.take_message() {
-                    Some(back) if conn.reused && attempt == 0 => req = back,
-                    _ => return Err(self.request_error(e.into_error())),
-                },
-            }
-        }
-        Err(Error::closed(format!(
-            "{} closed the connection twice before the request could be sent",
-            self.address
-        )))
-    }
-
-    /// Sends a body-less request whose answer is a bulk stream (logs, exports,
-    /// archives), decoding the body ourselves; see `bulk.rs`.
-    pub async fn send_bulk(
+    async fn send_in(
         &self,
         req: http::Request<Body>,
-        timeout: Option<Duration>,
-    ) -> Result<Response, Error> {
-        let what = describe(&req);
-        self.within(timeout, what, self.send_bulk_now(req)).await
-    }
-
-    async fn send_bulk_now(&self, req: http::Request<Body>) -> Result<Response, Error> {
-        let (parts, body) = req.into_parts();
-        if !body.is_empty() {
-            return Err(Error::invalid("a bulk stream request has no body"));
-        }
-        let head = http1::encode_head(&parts, &[], 0);
-        // A reused connection the daemon closed fails before any answer: the
-        // request (a GET) is sent again, once, on a new connection.
-        for attempt in 0..2 {
-            let (mut io, mut buf, reused) = match self.take_raw() {
-                Some((io, buf)) => (io, buf, true),
-                None => (self.dialer.dial().await?, BytesMut::new(), false),
-            };
-            let answered = async {
-                http1::write_all(&mut io, &head, &self.address).await?;
-                http1::read_head(&mut io, &mut buf, &self.address).await
-            }
-            .await;
-            match answered {
-                Ok(resp) => {
-                    let body =
-                        BulkBody::new(io, buf, &resp, self.raw.clone(), self.address.clone());
-                    return Ok(http::Response::from_parts(
-                        resp,
-                        ResponseBody::Bulk(Box::new(body)),
-                    ));
-                }
-                Err(Error::StreamClosed { .. }) if reused && attempt == 0 => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::closed(format!(
-            "{} closed the connection twice before answering",
-            self.address
-        )))
-    }
-
-    /// An idle connection for our own codec: ours, or one taken back from hyper.
-    fn take_raw(&self) -> Option<(io::Io, BytesMut)> {
-        if let Some(idle) = self.raw.take() {
-            return Some(idle);
-        }
-        while let Some(conn) = self.pool.take() {
-            let (io, buf) = conn.into_io();
-            if buf.is_empty() {
-                return Some((io, buf));
-            }
-        }
-        None
-    }
-
-    /// An idle connection of our own codec, handed to hyper.
-    fn take_raw_for_hyper(&self) -> Option<BoxedConn> {
-        let (io, _) = self.raw.take()?;
-        // hyper's handshake does no I/O: it is ready at once.
-        let handshake = hyper::client::conn::http1::Builder::new().handshake(TokioIo::new(io));
-        match handshake.now_or_never() {
-            Some(Ok((sender, driver))) => {
-                let mut conn = Conn::new(sender, driver);
-                conn.reused = true;
-                Some(conn)
-            }
+        expect: Expect,
+        mode: Mode,
+        socket_limit: Option<Duration>,
+    ) -> Result<Answer, Error> {
+        let asking = match expect {
+            Expect::Upgrade(protocol) => Some(Asking::new(
+                protocol,
+                req.headers().contains_key(http::header::ORIGIN),
+            )),
             _ => None,
-        }
-    }
-
-    async fn open(&self) -> Result<BoxedConn, Error> {
-        let io = self.dialer.dial().await?;
-        let (sender, driver) = hyper::client::conn::http1::Builder::new()
-            .handshake(TokioIo::new(io))
-            .await
-            .map_err(|e| self.request_error(e))?;
-        Ok(Conn::new(sender, driver))
-    }
-
-    /// Opens a dedicated connection and hijacks it (attach, exec, session).
-    pub async fn upgrade(
-        &self,
-        req: http::Request<Body>,
-        protocol: &str,
-        timeout: Option<Duration>,
-    ) -> Result<(http::response::Parts, Upgraded), Error> {
-        let work = async {
-            let io = self.dialer.dial().await?;
-            upgrade::hijack(io, req, protocol, &self.address).await
         };
-        match timeout {
-            Some(limit) => tokio::time::timeout(limit, work)
-                .await
-                .map_err(|_| Error::Timeout {
-                    during: format!("waiting for {} to upgrade the connection", self.address),
-                    after: limit,
-                })?,
-            None => work.await,
+        let extra: Vec<(&str, &str)> = asking
+            .iter()
+            .flat_map(|a| a.headers.iter().map(|(n, v)| (*n, v.as_str())))
+            .collect();
+        let mut out = Outgoing::new(req, &extra);
+        let (mut conn, head) = self.exchange(&mut out, mode, socket_limit).await?;
+        let mut decoder = BodyDecoder::new(&head, out.head_only);
+        let upgraded = asking.is_some() && is_upgraded(head.status);
+        if matches!(expect, Expect::Whole) || (!upgraded && !head.status.is_success()) {
+            let body = self.read_whole(&mut conn, &mut decoder, &out).await?;
+            if decoder.reusable(&conn.buf) {
+                self.pool.put(conn);
+            }
+            return Ok(Answer::Whole { head, body });
+        }
+        match (expect, asking) {
+            (Expect::Upgrade(_), Some(asking)) => {
+                asking.check(&head, &self.address)?;
+                let (io, buffered) = conn.into_io().ok_or_else(|| {
+                    Error::closed("a blocking connection cannot be upgraded".to_string())
+                })?;
+                Ok(Answer::Upgraded {
+                    head,
+                    io: Upgraded::new(io, buffered),
+                })
+            }
+            (Expect::Stream { paced }, _) => Ok(Answer::Stream {
+                head,
+                body: ResponseBody::new(
+                    conn,
+                    decoder,
+                    paced,
+                    Arc::clone(&self.pool),
+                    Arc::clone(&self.address),
+                ),
+            }),
+            _ => unreachable!("whole answers are read above"),
         }
     }
-
-    fn request_error(&self, e: hyper::Error) -> Error {
-        if let Some(reason) = connect::find_tls_error(&e) {
-            return Error::Tls {
-                address: self.address.to_string(),
-                reason,
-            };
-        }
-        if e.is_canceled() || e.is_closed() || e.is_incomplete_message() {
-            return Error::closed(format!(
-                "{} closed the connection before answering",
-                self.address
-            ));
-        }
-        if e.is_parse() {
-            return Error::decode(format!("the HTTP response from {}", self.address), e);
-        }
-        Error::Connect {
-            address: self.address.to_string(),
-            reason: e.to_string(),
-            hint: String::new(),
-        }
-    }
-}
-
-/// Method and URI of a request, kept for a timeout's message (cheap clones).
-fn describe(req: &http::Request<Body>) -> (http::Method, http::Uri) {
-    (req.method().clone(), req.uri().clone())
 }

@@ -1,231 +1,99 @@
-//! Keep-alive connections to one daemon, and the response body that gives its
-//! connection back when it has been read to the end.
+//! The one pool of a client's connections to its daemon: idle keep-alive
+//! connections, and a cap on how many are open at once. A call past the cap waits
+//! for a connection to come back or close instead of opening another.
 //!
-//! hyper's connection future is not spawned on a task of its own: whoever waits for
-//! a response (or reads its body) polls it. Bytes go from the socket to the reader in
-//! the reader's task, with no hand-off between threads per chunk.
+//! Blocking and async calls share it: a connection is kept in the form of the
+//! call that used it last and changes form when a call of the other kind takes
+//! it (a couple of system calls; programs rarely mix the two).
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 
-use bytes::Bytes;
-use futures_core::Stream;
-use http_body::Body as _;
-use hyper::body::Incoming;
-use hyper::client::conn::http1::{Connection, SendRequest};
-use hyper_util::rt::TokioIo;
-
-use super::io::Io;
-use crate::body::Body;
+use super::connect::Dialer;
+use super::connection::{Conn, Mode};
+use super::slot::Gauge;
 use crate::error::Error;
 
-type Driver = Connection<TokioIo<Io>, Body>;
+/// Connections one client keeps open at most, unless configured otherwise: as
+/// many as aiohttp's connector (aiodocker's default). More in flight than this
+/// buys no throughput from one daemon (it serves each connection on its own
+/// goroutine; 64 pings in flight already saturate it), and it stays far below
+/// the common limit of 1,024 open files. Every connection counts while it is
+/// open: idle, answering, or carrying a stream (events, followed logs) until that
+/// stream is read to the end or dropped. Hijacked connections (attach, exec)
+/// leave the count once upgraded.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 100;
 
-/// Idle connections kept per client.
-const MAX_IDLE: usize = 32;
-
-/// An HTTP/1.1 connection: the handle to send on, and the future that does its I/O.
-pub(crate) struct Conn {
-    pub sender: SendRequest<Body>,
-    driver: Driver,
-    /// The connection future finished: the connection is closed.
-    closed: bool,
-    error: Option<hyper::Error>,
-    /// Taken from the pool rather than freshly opened.
-    pub reused: bool,
-}
-
-/// Connections are boxed: hyper's connection state is large, and a connection
-/// moves between the pool, the request and the response body on every call.
-pub(crate) type BoxedConn = Box<Conn>;
-
-impl Conn {
-    pub fn new(sender: SendRequest<Body>, driver: Driver) -> BoxedConn {
-        Box::new(Conn {
-            sender,
-            driver,
-            closed: false,
-            error: None,
-            reused: false,
-        })
-    }
-
-    /// Makes progress on the connection's reads and writes.
-    pub fn poll_driver(&mut self, cx: &mut Context<'_>) {
-        if self.closed {
-            return;
-        }
-        if let Poll::Ready(result) = Pin::new(&mut self.driver).poll(cx) {
-            self.closed = true;
-            self.error = result.err();
-        }
-    }
-
-    /// Polls the connection with a no-op waker: its wakers then wake nobody.
-    pub fn quiet(&mut self) {
-        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
-        self.poll_driver(&mut cx);
-    }
-
-    /// Whether an idle connection is still usable: polls it once, without waiting, so
-    /// a connection the daemon closed is noticed before a request is put on it.
-    fn still_open(&mut self) -> bool {
-        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
-        self.poll_driver(&mut cx);
-        !self.closed && !self.sender.is_closed()
-    }
-
-    /// Waits until the connection can take a request.
-    pub async fn ready(&mut self) -> Result<(), hyper::Error> {
-        std::future::poll_fn(|cx| {
-            self.poll_driver(cx);
-            self.sender.poll_ready(cx)
-        })
-        .await
-    }
-
-    /// Drives the connection while waiting for `fut` (a response).
-    pub async fn drive<F: Future + Unpin>(&mut self, mut fut: F) -> F::Output {
-        std::future::poll_fn(|cx| {
-            self.poll_driver(cx);
-            Pin::new(&mut fut).poll(cx)
-        })
-        .await
-    }
-
-    /// The socket back from hyper (an idle connection only), with any bytes read ahead.
-    pub fn into_io(self: Box<Self>) -> (Io, bytes::BytesMut) {
-        let parts = self.driver.into_parts();
-        (parts.io.into_inner(), bytes::BytesMut::from(parts.read_buf))
-    }
-
-    fn take_error(&mut self) -> Option<hyper::Error> {
-        self.error.take()
-    }
-}
-
-/// Idle connections to one daemon.
-#[derive(Default)]
 pub(crate) struct Pool {
-    idle: Mutex<Vec<BoxedConn>>,
+    idle: Mutex<Vec<Conn>>,
+    gauge: Arc<Gauge>,
 }
 
 impl Pool {
-    /// An idle connection that is still open, if any.
-    pub fn take(&self) -> Option<BoxedConn> {
+    pub fn new(cap: usize) -> Arc<Pool> {
+        Arc::new(Pool {
+            idle: Mutex::new(Vec::new()),
+            gauge: Gauge::new(cap),
+        })
+    }
+
+    /// A connection for a call of `mode`: an idle one, or a new one once there
+    /// is room under the cap. `fresh_only`: an idle connection the daemon may
+    /// have closed is dropped rather than used (the request must not be sent twice).
+    pub async fn checkout(
+        &self,
+        dialer: &Dialer,
+        mode: Mode,
+        fresh_only: bool,
+    ) -> Result<Conn, Error> {
         loop {
-            let mut conn = self.idle.lock().ok()?.pop()?;
-            if conn.still_open() {
-                conn.reused = true;
+            let freed = self.gauge.freed();
+            tokio::pin!(freed);
+            // Registered before looking, so a connection freed meanwhile wakes us.
+            freed.as_mut().enable();
+            if let Some(conn) = self.take_idle(mode, fresh_only) {
+                return Ok(conn);
+            }
+            if let Some(slot) = self.gauge.reserve() {
+                return Conn::open(dialer, mode, slot).await;
+            }
+            freed.await;
+        }
+    }
+
+    fn take_idle(&self, mode: Mode, fresh_only: bool) -> Option<Conn> {
+        loop {
+            let conn = self.idle.lock().ok()?.pop()?;
+            // Dropped outside the lock: a closing connection signals the pool.
+            if fresh_only && conn.is_stale() {
+                continue;
+            }
+            if let Some(conn) = conn.into_mode(mode) {
                 return Some(conn);
             }
         }
     }
 
-    pub fn put(&self, conn: BoxedConn) {
-        if conn.closed || conn.sender.is_closed() {
-            return;
-        }
+    /// Keeps `conn` for another request; its buffer must hold nothing unread.
+    pub fn put(&self, conn: Conn) {
+        debug_assert!(conn.buf.is_empty());
         if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < MAX_IDLE {
-                idle.push(conn);
-            }
+            idle.push(conn.reused());
         }
+        self.gauge.signal_freed();
     }
 
-    /// Number of idle connections (for tests and stats).
+    /// Idle connections right now.
     pub fn idle_count(&self) -> usize {
         self.idle.lock().map(|i| i.len()).unwrap_or(0)
     }
-}
 
-/// A response body being read; gives its connection back to the pool at the end,
-/// and closes it when dropped early.
-pub(crate) struct HyperBody {
-    incoming: Incoming,
-    conn: Option<BoxedConn>,
-    pool: Arc<Pool>,
-    address: Arc<str>,
-}
-
-impl HyperBody {
-    pub fn new(incoming: Incoming, conn: BoxedConn, pool: Arc<Pool>, address: Arc<str>) -> Self {
-        let mut body = HyperBody {
-            incoming,
-            conn: Some(conn),
-            pool,
-            address,
-        };
-        if body.incoming.is_end_stream() {
-            body.release();
-        }
-        body
+    /// Open connections right now (idle, busy or streaming).
+    pub fn open_count(&self) -> usize {
+        self.gauge.open()
     }
 
-    fn release(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            self.pool.put(conn);
-        }
+    /// The cap on open connections.
+    pub fn cap(&self) -> usize {
+        self.gauge.cap()
     }
-
-    fn error(&mut self, e: hyper::Error) -> Error {
-        let e = self.conn.as_mut().and_then(|c| c.take_error()).unwrap_or(e);
-        self.conn = None;
-        body_error(e, &self.address)
-    }
-}
-
-impl Stream for HyperBody {
-    type Item = Result<Bytes, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        loop {
-            if let Some(conn) = this.conn.as_mut() {
-                conn.poll_driver(cx);
-            }
-            return match Pin::new(&mut this.incoming).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
-                    Ok(data) => {
-                        if this.incoming.is_end_stream() {
-                            this.release();
-                        }
-                        if data.is_empty() {
-                            continue;
-                        }
-                        Poll::Ready(Some(Ok(data)))
-                    }
-                    // Trailers: nothing for us.
-                    Err(_) => continue,
-                },
-                Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(this.error(e)))),
-                Poll::Ready(None) => {
-                    this.release();
-                    Poll::Ready(None)
-                }
-                Poll::Pending => Poll::Pending,
-            };
-        }
-    }
-}
-
-/// A failure while reading a body: the daemon went away mid-stream, or TLS broke.
-pub(crate) fn body_error(e: hyper::Error, address: &str) -> Error {
-    if let Some(reason) = super::connect::find_tls_error(&e) {
-        return Error::Tls {
-            address: address.to_string(),
-            reason,
-        };
-    }
-    if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
-        return Error::closed(format!(
-            "{address} closed the connection before the response was complete"
-        ));
-    }
-    if e.is_parse() {
-        return Error::decode(format!("the HTTP response from {address}"), e);
-    }
-    Error::closed(format!("reading from {address} failed: {e}"))
 }

@@ -15,7 +15,7 @@ use std::task::{ready, Context, Poll};
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 
-use super::io::receive;
+use super::sys::receive;
 
 /// A connected unix socket in the current runtime's event loop.
 pub(crate) struct UnixConn {
@@ -211,7 +211,7 @@ mod tests {
         let (head, tail) = data.split_at(data.len() / 2);
         within(async {
             conn.write_all(head).await.unwrap();
-            // The vectored path too, as hyper writes chunked bodies.
+            // The vectored path too, as streamed bodies are written in chunks.
             let mut parts = [IoSlice::new(&tail[..1000]), IoSlice::new(&tail[1000..])];
             let mut parts = &mut parts[..];
             while !parts.is_empty() {

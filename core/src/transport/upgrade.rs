@@ -1,22 +1,19 @@
-//! Hijacked connections (attach, exec start, session): the request is written on a
-//! connection of its own, the daemon answers `101 UPGRADED` (or, from older daemons,
-//! `200 OK`), and from then on the connection carries the process's streams both ways.
+//! Hijacked connections (attach, exec start, session): the request asks for an
+//! upgrade (and, for a WebSocket, sends a key to hash back), the daemon answers
+//! `101 UPGRADED` (or, from older daemons, `200 OK`), and from then on the
+//! connection carries the process's streams both ways, outside the pool.
 
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
+use base64::Engine as _;
+use bytes::{Buf, BytesMut};
+use sha1::{Digest, Sha1};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::http1::{self, ChunkedDecoder, Framing};
 use super::io::Io;
-use crate::body::Body;
 use crate::error::Error;
-use crate::stream::websocket;
-
-/// Largest error body read from a refused upgrade.
-const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// A connection after the upgrade: read the process's output, write its input.
 /// `shutdown` half-closes it, so the process reads EOF on its stdin.
@@ -68,92 +65,85 @@ impl AsyncWrite for Upgraded {
     }
 }
 
-/// Writes `req` with upgrade headers and reads the answer's head.
-pub(super) async fn hijack(
-    mut io: Io,
-    req: http::Request<Body>,
-    protocol: &str,
-    address: &str,
-) -> Result<(http::response::Parts, Upgraded), Error> {
-    let (parts, body) = req.into_parts();
-    let body = match body.into_full() {
-        None => Bytes::new(),
-        Some(Ok(bytes)) => bytes,
-        Some(Err(_)) => {
-            return Err(Error::invalid(
-                "an upgraded request takes its body from memory, not from a stream",
-            ))
-        }
-    };
-    let mut extra = vec![("Connection", "Upgrade"), ("Upgrade", protocol)];
-    // WebSocket asks for more: a nonce the answer must hash back, and a version.
-    let ws_key = (protocol == "websocket").then(websocket::handshake_key);
-    if let Some(key) = &ws_key {
-        extra.push(("Sec-WebSocket-Key", key));
-        extra.push(("Sec-WebSocket-Version", "13"));
-        if !parts.headers.contains_key(http::header::ORIGIN) {
-            extra.push(("Origin", "http://localhost"));
-        }
-    }
-    let mut head = http1::encode_head(&parts, &extra, body.len());
-    head.extend_from_slice(&body);
-    http1::write_all(&mut io, &head, address).await?;
+/// The headers that ask for an upgrade to `protocol`, and for a WebSocket the
+/// key its answer must hash back.
+pub(super) struct Asking {
+    pub headers: Vec<(&'static str, String)>,
+    key: Option<String>,
+}
 
-    let mut buf = BytesMut::with_capacity(4096);
-    let answer = http1::read_head(&mut io, &mut buf, address).await?;
-    let status = answer.status.as_u16();
-    if status != 101 && status != 200 {
-        let message = read_error_body(&mut io, buf, &answer).await;
-        return Err(Error::from_status(status, message));
+impl Asking {
+    pub fn new(protocol: &str, has_origin: bool) -> Asking {
+        let mut headers = vec![
+            ("Connection", "Upgrade".to_string()),
+            ("Upgrade", protocol.to_string()),
+        ];
+        let key = (protocol == "websocket").then(handshake_key);
+        if let Some(key) = &key {
+            headers.push(("Sec-WebSocket-Key", key.clone()));
+            headers.push(("Sec-WebSocket-Version", "13".to_string()));
+            if !has_origin {
+                headers.push(("Origin", "http://localhost".to_string()));
+            }
+        }
+        Asking { headers, key }
     }
-    if let Some(key) = &ws_key {
-        let accept = answer
+
+    /// Checks a successful answer's head (`101`, or `200` from older daemons);
+    /// a WebSocket must answer `101` with the key hashed back.
+    pub fn check(&self, head: &http::response::Parts, address: &str) -> Result<(), Error> {
+        let status = head.status.as_u16();
+        let Some(key) = &self.key else {
+            return Ok(());
+        };
+        let accept = head
             .headers
             .get("sec-websocket-accept")
             .and_then(|v| v.to_str().ok());
-        if status != 101 || accept.is_some_and(|a| a != websocket::expected_accept(key)) {
+        if status != 101 || accept.is_some_and(|a| a != expected_accept(key)) {
             return Err(Error::decode(
                 format!("the WebSocket handshake with {address}"),
                 format!("status {status}, Sec-WebSocket-Accept {accept:?}"),
             ));
         }
+        Ok(())
     }
-    Ok((answer, Upgraded { io, buffered: buf }))
 }
 
-/// Reads the body of a refused upgrade (bounded, and for at most a few seconds)
-/// and returns the daemon's message.
-async fn read_error_body(io: &mut Io, mut buf: BytesMut, answer: &http::response::Parts) -> String {
-    let framing = Framing::of(answer);
-    let mut chunked = ChunkedDecoder::default();
-    let mut decoded = BytesMut::new();
-    loop {
-        let complete = match framing {
-            Framing::Length(n) => buf.len() as u64 >= n,
-            Framing::Chunked => loop {
-                match chunked.decode(&mut buf, &mut decoded) {
-                    Ok(Some(piece)) => decoded.extend_from_slice(&piece),
-                    Ok(None) => break chunked.is_done(),
-                    Err(_) => break true,
-                }
-            },
-            Framing::UntilClose => false,
-        };
-        if complete || buf.len() + decoded.len() > MAX_ERROR_BODY {
-            break;
-        }
-        match tokio::time::timeout(std::time::Duration::from_secs(5), io.read_buf(&mut buf)).await {
-            Ok(Ok(n)) if n > 0 => {}
-            _ => break,
-        }
+/// Whether an answer to an upgrade request means the connection is now the
+/// process's: `101 Switching Protocols`, or `200 OK` from daemons before 1.24.
+pub(super) fn is_upgraded(status: http::StatusCode) -> bool {
+    status == http::StatusCode::SWITCHING_PROTOCOLS || status == http::StatusCode::OK
+}
+
+impl Upgraded {
+    pub(super) fn new(io: Io, buffered: BytesMut) -> Upgraded {
+        Upgraded { io, buffered }
     }
-    let body = match framing {
-        Framing::Chunked => decoded,
-        Framing::Length(n) => {
-            buf.truncate(n as usize);
-            buf
-        }
-        Framing::UntilClose => buf,
-    };
-    crate::api::response::error_message(&body)
+}
+
+const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// A fresh `Sec-WebSocket-Key`.
+fn handshake_key() -> String {
+    base64::engine::general_purpose::STANDARD.encode(crate::random::random_bytes::<16>())
+}
+
+/// The `Sec-WebSocket-Accept` a server must answer to `key`.
+fn expected_accept(key: &str) -> String {
+    let digest = Sha1::digest(format!("{key}{GUID}").as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(digest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_value_of_the_rfc_example() {
+        assert_eq!(
+            expected_accept("dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
+    }
 }

@@ -1,7 +1,7 @@
-//! Tar archives streamed in both directions: a local file or directory tree is
-//! archived while it is sent (modes, symlinks and empty directories kept), and an
-//! archive from the daemon is unpacked while it arrives. Neither is held whole in
-//! memory: a bounded channel (or the socket) sets the pace.
+//! Tar archives as request bodies: a local file or directory tree is archived
+//! while it is sent (modes, symlinks and empty directories kept), never held whole
+//! in memory: a bounded channel sets the pace. (Archives from the daemon are
+//! unpacked by `stream/untar.rs`.)
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -9,11 +9,8 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use tokio::sync::mpsc;
-use tokio_util::io::SyncIoBridge;
 
-use super::bytes::ByteStream;
-use crate::body::Body;
-use crate::error::Error;
+use super::Body;
 
 /// Size of the pieces a streamed archive is sent in.
 const PIECE: usize = 64 * 1024;
@@ -173,26 +170,6 @@ fn with_path(e: io::Error, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
-/// Unpacks an archive into `dest` while it arrives, keeping modes and symlinks;
-/// entries cannot escape `dest`. Must be called inside a tokio runtime.
-pub async fn unpack(archive: ByteStream, dest: &Path) -> Result<(), Error> {
-    let reader = SyncIoBridge::new(archive.into_reader());
-    let dest = dest.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dest)
-            .map_err(|e| Error::io(format!("cannot create {}", dest.display()), e))?;
-        let mut archive = tar::Archive::new(reader);
-        archive.set_preserve_permissions(true);
-        archive.set_preserve_mtime(true);
-        archive.set_overwrite(true);
-        archive
-            .unpack(&dest)
-            .map_err(|e| Error::io(format!("unpacking into {}", dest.display()), e))
-    })
-    .await
-    .map_err(|e| Error::closed(format!("the unpacking task failed: {e}")))?
-}
-
 /// `Write` into a bounded channel, in pieces of [`PIECE`] bytes.
 struct ChannelWriter {
     tx: mpsc::Sender<io::Result<Bytes>>,
@@ -297,35 +274,5 @@ mod tests {
             .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, vec!["skip/keep.txt", "Dockerfile"]);
-    }
-
-    #[tokio::test]
-    async fn streamed_body_and_unpack_round_trip() {
-        use futures_util::StreamExt;
-        let src = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(src.path().join("d/e")).unwrap();
-        std::fs::write(src.path().join("d/big.bin"), vec![7u8; 300_000]).unwrap();
-        let body = TarSource::new(src.path().join("d"), "d").into_body();
-        // Turn the request body back into a byte stream, as if the daemon echoed it.
-        let chunks: Vec<Result<Bytes, Error>> = http_body_util::BodyStream::new(body)
-            .map(|f| {
-                f.map(|f| f.into_data().unwrap())
-                    .map_err(|e| Error::io("body", e))
-            })
-            .collect()
-            .await;
-        assert!(chunks.len() > 1, "the archive arrives in pieces");
-        let dest = tempfile::tempdir().unwrap();
-        unpack(
-            ByteStream::new(futures_util::stream::iter(chunks)),
-            dest.path(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            std::fs::read(dest.path().join("d/big.bin")).unwrap().len(),
-            300_000
-        );
-        assert!(dest.path().join("d/e").is_dir());
     }
 }

@@ -4,9 +4,9 @@
 
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
 
-use super::ApiVersion;
 use crate::body::Body;
 use crate::error::Error;
+use crate::version::ApiVersion;
 
 const AGENT: &str = concat!("libdocker/", env!("CARGO_PKG_VERSION"));
 
@@ -22,12 +22,6 @@ pub(crate) struct Parts {
     pub body: Body,
     /// `Some` puts `/v1.NN` in front of the path.
     pub version: Option<ApiVersion>,
-}
-
-/// The `Host` header value for a daemon, checked once per client.
-pub(crate) fn host_header(host: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(host)
-        .map_err(|_| Error::invalid(format!("`{host}` is not a valid Host header")))
 }
 
 /// Builds the request for a daemon whose `Host` header is `host`.
@@ -74,7 +68,7 @@ mod tests {
     #[test]
     fn builds_versioned_paths_with_query_and_headers() {
         let req = build(
-            &host_header("docker").unwrap(),
+            &HeaderValue::from_static("docker"),
             Parts {
                 method: http::Method::GET,
                 path: "/containers/json".into(),

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::Error;
+use crate::error::Error;
 
 /// A parsed .dockerignore.
 #[derive(Debug, Clone, Default)]

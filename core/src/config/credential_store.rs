@@ -14,9 +14,9 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use serde::Deserialize;
 
+use super::credentials::Credentials;
 use crate::config::Environment;
 use crate::error::Error;
-use crate::resources::registry_auth::Credentials;
 
 /// Docker Hub's key in `config.json` `auths` and its `serveraddress` for the daemon.
 pub const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
@@ -87,7 +87,7 @@ pub fn registry_config_header(creds: &HashMap<String, Credentials>) -> String {
         .iter()
         .map(|(registry, c)| (registry.clone(), c.to_json()))
         .collect();
-    crate::api::params::encode_auth(&serde_json::Value::Object(map))
+    super::credentials::encode_auth(&serde_json::Value::Object(map))
 }
 
 #[derive(Deserialize, Default)]

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
-
 /// An Engine API version such as `1.41`. Every version this client knows is `1.x`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ApiVersion {
@@ -58,14 +56,26 @@ impl fmt::Display for ApiVersion {
     }
 }
 
+/// A text that is not an API version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidApiVersion(String);
+
+impl fmt::Display for InvalidApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not an API version (expected e.g. 1.41)", self.0)
+    }
+}
+
+impl std::error::Error for InvalidApiVersion {}
+
 impl FromStr for ApiVersion {
-    type Err = Error;
+    type Err = InvalidApiVersion;
 
     /// Parses `1.41` or `v1.41`.
-    fn from_str(s: &str) -> Result<Self, Error> {
+    fn from_str(s: &str) -> Result<Self, InvalidApiVersion> {
         let t = s.trim();
         let t = t.strip_prefix('v').unwrap_or(t);
-        let bad = || Error::Config(format!("`{s}` is not an API version (expected e.g. 1.41)"));
+        let bad = || InvalidApiVersion(s.to_string());
         let (major, minor) = t.split_once('.').ok_or_else(bad)?;
         let major = major.parse().map_err(|_| bad())?;
         let minor = minor.parse().map_err(|_| bad())?;

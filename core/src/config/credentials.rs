@@ -5,8 +5,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-
 /// Credentials for one registry.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
@@ -70,8 +68,15 @@ impl Credentials {
 
     /// The `X-Registry-Auth` header value (base64url JSON).
     pub fn header_value(&self) -> String {
-        crate::api::params::encode_auth(&self.to_json())
+        encode_auth(&self.to_json())
     }
+}
+
+/// Base64url (with padding, as the docker CLI writes it) of a JSON value: how
+/// `X-Registry-Auth` and `X-Registry-Config` carry credentials.
+pub(crate) fn encode_auth(value: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE.encode(value.to_string())
 }
 
 impl fmt::Debug for Credentials {
@@ -88,55 +93,9 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Registry failures reach us as 500s or as in-stream errors whose text says what
-/// happened; a refused login becomes [`Error::Unauthorized`], an unknown image
-/// [`Error::NotFound`], so callers can match on them.
-pub(crate) fn classify(e: Error) -> Error {
-    let message = match &e {
-        Error::ServerError { message }
-        | Error::Status { message, .. }
-        | Error::Progress { message, .. } => message.clone(),
-        _ => return e,
-    };
-    let lower = message.to_ascii_lowercase();
-    const REFUSED: [&str; 6] = [
-        "no basic auth credentials",
-        "unauthorized",
-        "401 unauthorized",
-        "authentication required",
-        "incorrect username or password",
-        "denied: requested access",
-    ];
-    if REFUSED.iter().any(|p| lower.contains(p)) {
-        return Error::Unauthorized { message };
-    }
-    if lower.contains("manifest unknown") || lower.contains("not found: manifest") {
-        return Error::NotFound { message };
-    }
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn registry_refusals_become_unauthorized() {
-        let e = classify(Error::ServerError {
-            message: "Head \"http://127.0.0.1:5001/v2/x/manifests/1\": no basic auth credentials"
-                .into(),
-        });
-        assert!(matches!(e, Error::Unauthorized { .. }));
-        let e = classify(Error::Progress {
-            operation: "push".into(),
-            message: "disk full".into(),
-        });
-        assert!(matches!(e, Error::Progress { .. }));
-        let e = classify(Error::ServerError {
-            message: "manifest for a:1 not found: manifest unknown".into(),
-        });
-        assert!(matches!(e, Error::NotFound { .. }));
-    }
 
     #[test]
     fn debug_hides_secrets() {

@@ -13,12 +13,13 @@
 
 use std::time::Duration;
 
-use crate::api::request::{self, Parts};
-use crate::api::response::{self, Output, Shape};
+use super::output::Output;
+use super::plan::{CallOptions, Planned, Target};
 use crate::api::ResponseKind;
 use crate::body::Body;
 use crate::client::Docker;
 use crate::error::Error;
+use crate::transport::Mode;
 
 /// A request to any path; see [`Docker::request`].
 #[must_use = "a RawRequest does nothing until sent"]
@@ -27,13 +28,11 @@ pub struct RawRequest {
     method: http::Method,
     path: String,
     query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
     body: Body,
     content_type: Option<&'static str>,
     kind: Option<ResponseKind>,
     versioned: bool,
-    timeout: Option<Option<Duration>>,
-    tty: bool,
+    options: CallOptions,
 }
 
 impl Docker {
@@ -45,13 +44,11 @@ impl Docker {
             method,
             path: path.into(),
             query: Vec::new(),
-            headers: Vec::new(),
             body: Body::empty(),
             content_type: None,
             kind: None,
             versioned: true,
-            timeout: None,
-            tty: false,
+            options: CallOptions::default(),
         }
     }
 }
@@ -68,7 +65,7 @@ impl RawRequest {
     }
 
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.options.headers.push((name.into(), value.into()));
         self
     }
 
@@ -97,67 +94,48 @@ impl RawRequest {
     }
 
     pub fn timeout(mut self, limit: Option<Duration>) -> Self {
-        self.timeout = Some(limit);
+        self.options.timeout = Some(limit);
         self
     }
 
     /// Raw-stream output is a TTY's.
     pub fn tty(mut self, tty: bool) -> Self {
-        self.tty = tty;
+        self.options.tty = Some(tty);
+        self
+    }
+
+    /// Replaces all per-call settings.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
         self
     }
 
     pub async fn send(self) -> Result<Output, Error> {
-        let docker = self.docker;
+        self.plan()?.send(Mode::Async).await?.into_output()
+    }
+
+    /// Checks the request: everything that needs no answer from the daemon.
+    pub(crate) fn plan(self) -> Result<Planned, Error> {
         if !self.path.starts_with('/') {
             return Err(Error::invalid(format!(
                 "request path `{}` must start with /",
                 self.path
             )));
         }
-        let version = if self.versioned {
-            Some(docker.api_version().await?)
-        } else {
-            None
-        };
-        let req = request::build(
-            &docker.inner.host_header,
-            Parts {
+        let planned = Planned {
+            docker: self.docker,
+            target: Target::Raw {
                 method: self.method,
-                path: self.path.clone(),
+                path: self.path,
                 query: self.query,
-                headers: self.headers,
-                content_type: self.content_type,
-                body: self.body,
-                version,
+                versioned: self.versioned,
             },
-        )?;
-        let timeout = self.timeout.unwrap_or(docker.inner.request_timeout);
-        if self.kind == Some(ResponseKind::Upgrade) {
-            let (parts, upgraded) = docker.inner.transport.upgrade(req, "tcp", timeout).await?;
-            let shape = Shape {
-                kind: ResponseKind::Upgrade,
-                what: &self.path,
-                tty: self.tty,
-                version,
-            };
-            return Ok(response::upgraded(&parts, upgraded, "tcp", shape));
-        }
-        let resp = docker.inner.transport.send(req, timeout).await?;
-        match self.kind {
-            Some(kind) => {
-                response::decode(
-                    resp,
-                    Shape {
-                        kind,
-                        what: &self.path,
-                        tty: self.tty,
-                        version,
-                    },
-                )
-                .await
-            }
-            None => response::decode_auto(resp, &self.path, self.tty).await,
-        }
+            body: self.body,
+            content_type: self.content_type,
+            kind: self.kind,
+            options: self.options,
+        };
+        planned.check_delivery()?;
+        Ok(planned)
     }
 }

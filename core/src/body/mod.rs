@@ -1,5 +1,16 @@
 //! Request bodies: nothing, bytes in memory, or a stream of bytes sent as it is read
-//! (a build context, an image tarball, an archive), never gathered in memory first.
+//! (a build context, an image tarball, an archive), never gathered in memory first;
+//! and what makes them: tar archives of local files (`tar.rs`), build contexts
+//! (`build_context.rs`) filtered by `.dockerignore` (`dockerignore.rs`), and
+//! Dockerfiles (`dockerfile.rs`).
+
+pub mod build_context;
+pub mod dockerfile;
+pub mod dockerignore;
+pub mod tar;
+
+pub use build_context::BuildContext;
+pub use dockerfile::Dockerfile;
 
 use std::fmt;
 use std::io;
@@ -9,7 +20,6 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use http_body::{Frame, SizeHint};
 use sync_wrapper::SyncWrapper;
 use tokio::io::AsyncRead;
 use tokio_util::io::ReaderStream;
@@ -91,7 +101,26 @@ impl Body {
         matches!(self.inner, Inner::Stream(_))
     }
 
-    /// The bytes of an in-memory body (the hijack path writes them itself).
+    /// The next piece of a streamed body (empty pieces skipped: on the wire an
+    /// empty chunk would end the body); `None` at its end.
+    pub(crate) async fn next_chunk(&mut self) -> Option<io::Result<Bytes>> {
+        std::future::poll_fn(|cx| self.poll_chunk(cx)).await
+    }
+
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<io::Result<Bytes>>> {
+        match &mut self.inner {
+            Inner::Empty => Poll::Ready(None),
+            Inner::Full(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(Ok)),
+            Inner::Stream(s) => loop {
+                return match s.get_mut().as_mut().poll_next(cx) {
+                    Poll::Ready(Some(Ok(b))) if b.is_empty() => continue,
+                    other => other,
+                };
+            },
+        }
+    }
+
+    /// The bytes of an in-memory body, or the body back if it is a stream.
     pub(crate) fn into_full(self) -> Option<Result<Bytes, Body>> {
         match self.inner {
             Inner::Empty => None,
@@ -144,50 +173,5 @@ impl From<String> for Body {
 impl From<&'static str> for Body {
     fn from(s: &'static str) -> Self {
         Body::from_bytes(Bytes::from_static(s.as_bytes()))
-    }
-}
-
-impl http_body::Body for Body {
-    type Data = Bytes;
-    type Error = io::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        match &mut self.inner {
-            Inner::Empty => Poll::Ready(None),
-            Inner::Full(b) => Poll::Ready(
-                b.take()
-                    .filter(|b| !b.is_empty())
-                    .map(|b| Ok(Frame::data(b))),
-            ),
-            Inner::Stream(s) => loop {
-                return match s.get_mut().as_mut().poll_next(cx) {
-                    // An empty chunk would end a chunked body early: skip it.
-                    Poll::Ready(Some(Ok(b))) if b.is_empty() => continue,
-                    Poll::Ready(Some(Ok(b))) => Poll::Ready(Some(Ok(Frame::data(b)))),
-                    Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
-                    Poll::Ready(None) => Poll::Ready(None),
-                    Poll::Pending => Poll::Pending,
-                };
-            },
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match &self.inner {
-            Inner::Empty => true,
-            Inner::Full(b) => b.as_ref().is_none_or(|b| b.is_empty()),
-            Inner::Stream(_) => false,
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match &self.inner {
-            Inner::Empty => SizeHint::with_exact(0),
-            Inner::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
-            Inner::Stream(_) => SizeHint::default(),
-        }
     }
 }

@@ -1,17 +1,10 @@
-//! The little HTTP/1.1 we speak ourselves, where hyper's per-chunk hand-offs would
-//! cost too much (bulk streams, whole answers, the blocking transport) or where the
-//! connection stops being HTTP (hijack): writing a request head (`Message` for a
-//! request whose body is in memory), reading a response head, reading a body whole
-//! (`WholeBody`, for blocking and async readers alike), and decoding a chunked body
-//! many chunks at a time out of one buffer.
-
-use std::io;
+//! Reading an answer out of the bytes that have arrived: its head, then its body
+//! with the framing the head declares (`Content-Length`, chunked, or until the
+//! connection closes), piece by piece for a stream or whole. The chunked decoder
+//! takes every complete chunk a read brought in at once, out of one buffer.
 
 use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::connect;
-use super::io::Io;
 use crate::error::Error;
 
 /// Largest response head accepted.
@@ -21,77 +14,6 @@ pub(crate) const MAX_HEAD: usize = 64 * 1024;
 pub(crate) const MIN_READ: usize = 16 * 1024;
 /// Chunk data at least this large is handed out where it lies, not copied.
 const IN_PLACE: usize = 4096;
-
-/// The head of a request, with `extra` headers and its `Content-Length`.
-pub(crate) fn encode_head(
-    parts: &http::request::Parts,
-    extra: &[(&str, &str)],
-    content_length: usize,
-) -> Vec<u8> {
-    let mut head = Vec::with_capacity(512);
-    let target = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    head.extend_from_slice(parts.method.as_str().as_bytes());
-    head.push(b' ');
-    head.extend_from_slice(target.as_bytes());
-    head.extend_from_slice(b" HTTP/1.1\r\n");
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_bytes()));
-    for (name, value) in headers.chain(extra.iter().map(|(n, v)| (*n, v.as_bytes()))) {
-        head.extend_from_slice(name.as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value);
-        head.extend_from_slice(b"\r\n");
-    }
-    // A GET or HEAD without a body says nothing of its length (as hyper does).
-    let bodiless = content_length == 0
-        && (parts.method == http::Method::GET || parts.method == http::Method::HEAD);
-    if !bodiless {
-        head.extend_from_slice(b"Content-Length: ");
-        head.extend_from_slice(content_length.to_string().as_bytes());
-        head.extend_from_slice(b"\r\n");
-    }
-    head.extend_from_slice(b"\r\n");
-    head
-}
-
-/// Writes all of `bytes`.
-pub(crate) async fn write_all(io: &mut Io, bytes: &[u8], address: &str) -> Result<(), Error> {
-    let failed =
-        |e: io::Error| connect::tls_or_closed(e, address, "dropped the connection while we wrote");
-    io.write_all(bytes).await.map_err(failed)?;
-    io.flush().await.map_err(failed)
-}
-
-/// Reads a response head; what follows it stays in `buf`.
-pub(crate) async fn read_head(
-    io: &mut Io,
-    buf: &mut BytesMut,
-    address: &str,
-) -> Result<http::response::Parts, Error> {
-    loop {
-        if let Some(parts) = parse_head(buf, address)? {
-            return Ok(parts);
-        }
-        if buf.len() >= MAX_HEAD {
-            return Err(Error::decode("a response head", "it is larger than 64 KiB"));
-        }
-        buf.reserve(MIN_READ);
-        let n = io.read_buf(buf).await.map_err(|e| {
-            connect::tls_or_closed(e, address, "dropped the connection before answering")
-        })?;
-        if n == 0 {
-            return Err(Error::closed(format!(
-                "{address} closed the connection before answering"
-            )));
-        }
-    }
-}
 
 /// A complete response head at the start of `buf` (consumed), or `None` for more.
 pub(crate) fn parse_head(
@@ -189,90 +111,111 @@ pub(crate) fn asks_close(parts: &http::response::Parts) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("close"))
 }
 
-/// Bodies up to this size are copied behind the head and written with it.
-const INLINE_BODY: usize = 64 * 1024;
-
-/// A request with its body in memory, encoded for one exchange on our codec
-/// (the blocking transport and whole answers).
-pub(crate) struct Message {
-    /// The head, and behind it the body if that is small (one write).
-    pub head: Vec<u8>,
-    /// A large body, written after the head rather than copied behind it.
-    pub body: Bytes,
-    /// GET, HEAD, PUT, DELETE: the request may be sent twice.
-    pub idempotent: bool,
-    /// HEAD: the answer has no body whatever its headers say.
-    pub head_only: bool,
-}
-
-impl Message {
-    pub fn new(parts: &http::request::Parts, body: crate::body::Body) -> Result<Message, Error> {
-        let body = match body.into_full() {
-            None => Bytes::new(),
-            Some(Ok(bytes)) => bytes,
-            Some(Err(_)) => return Err(Error::invalid("a streamed body cannot be sent whole")),
-        };
-        let mut head = encode_head(parts, &[], body.len());
-        let body = if body.len() <= INLINE_BODY {
-            head.extend_from_slice(&body);
-            Bytes::new()
-        } else {
-            body
-        };
-        Ok(Message {
-            head,
-            body,
-            idempotent: matches!(
-                parts.method,
-                http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
-            ),
-            head_only: parts.method == http::Method::HEAD,
-        })
-    }
-}
-
-/// Reads an answer's body whole out of a buffer its caller fills, blocking or
-/// async alike.
-pub(crate) struct WholeBody {
+/// An answer's body being read out of a buffer its driver fills: piece by piece
+/// for a stream ([`next_piece`](Self::next_piece)) or whole
+/// ([`whole`](Self::whole)); blocking and async drivers alike.
+pub(crate) struct BodyDecoder {
     framing: Framing,
+    /// The answer said `Connection: close`.
     close: bool,
     chunked: ChunkedDecoder,
+    /// Chunk data decoded and not yet handed out.
     out: BytesMut,
+    done: bool,
 }
 
-/// What [`WholeBody::step`] needs next.
-pub(crate) enum Step {
+/// What [`BodyDecoder::next_piece`] found.
+#[derive(Debug)]
+pub(crate) enum Piece {
+    Data(Bytes),
+    /// Nothing more yet: read more.
+    More,
     /// The body is complete.
+    End,
+}
+
+/// What [`BodyDecoder::whole`] found.
+pub(crate) enum Whole {
     Done(Bytes),
     /// More input: at least this many bytes (0: any), or the end of the connection.
     More(usize),
 }
 
-impl WholeBody {
+impl BodyDecoder {
     /// The body of the answer with head `parts` to a request that was a HEAD or not.
     pub fn new(parts: &http::response::Parts, head_only: bool) -> Self {
-        WholeBody {
-            framing: if head_only {
-                Framing::Length(0)
-            } else {
-                Framing::of(parts)
-            },
+        let framing = if head_only {
+            Framing::Length(0)
+        } else {
+            Framing::of(parts)
+        };
+        BodyDecoder {
+            done: framing == Framing::Length(0),
+            framing,
             close: asks_close(parts),
             chunked: ChunkedDecoder::default(),
             out: BytesMut::new(),
         }
     }
 
-    /// Takes what `buf` holds.
-    pub fn step(&mut self, buf: &mut BytesMut) -> Result<Step, Error> {
+    /// Whether the body is chunked.
+    pub fn is_chunked(&self) -> bool {
+        self.framing == Framing::Chunked
+    }
+
+    /// Chunks begun so far: each is one write of the sender.
+    pub fn chunks(&self) -> u64 {
+        self.chunked.chunks()
+    }
+
+    /// Whether the whole body has been taken.
+    pub fn is_done(&self) -> bool {
+        self.done && self.out.is_empty()
+    }
+
+    /// The next piece of data out of `buf`: everything a read brought in at once,
+    /// in as few pieces as it lies (large chunk data where it lies, small chunks
+    /// joined).
+    pub fn next_piece(&mut self, buf: &mut BytesMut) -> Result<Piece, Error> {
+        if self.done {
+            return Ok(if self.out.is_empty() {
+                Piece::End
+            } else {
+                Piece::Data(self.out.split().freeze())
+            });
+        }
+        let data = match &mut self.framing {
+            Framing::Length(remaining) => {
+                let n = (*remaining).min(buf.len() as u64) as usize;
+                *remaining -= n as u64;
+                self.done = *remaining == 0;
+                (n > 0).then(|| buf.split_to(n).freeze())
+            }
+            Framing::Chunked => {
+                let in_place = self.chunked.decode(buf, &mut self.out)?;
+                self.done = self.chunked.is_done();
+                in_place.or_else(|| (!self.out.is_empty()).then(|| self.out.split().freeze()))
+            }
+            Framing::UntilClose => (!buf.is_empty()).then(|| buf.split().freeze()),
+        };
+        Ok(match data {
+            Some(data) => Piece::Data(data),
+            None if self.done => Piece::End,
+            None => Piece::More,
+        })
+    }
+
+    /// The whole body once `buf` holds all of it.
+    pub fn whole(&mut self, buf: &mut BytesMut) -> Result<Whole, Error> {
         match self.framing {
             Framing::Length(n) => {
                 let n = usize::try_from(n)
                     .map_err(|_| Error::decode("a response", "its length is too large"))?;
                 if buf.len() >= n {
-                    Ok(Step::Done(buf.split_to(n).freeze()))
+                    self.done = true;
+                    Ok(Whole::Done(buf.split_to(n).freeze()))
                 } else {
-                    Ok(Step::More(n - buf.len()))
+                    Ok(Whole::More(n - buf.len()))
                 }
             }
             Framing::Chunked => {
@@ -281,19 +224,21 @@ impl WholeBody {
                     self.out.extend_from_slice(&piece);
                 }
                 if self.chunked.is_done() {
-                    Ok(Step::Done(std::mem::take(&mut self.out).freeze()))
+                    self.done = true;
+                    Ok(Whole::Done(self.out.split().freeze()))
                 } else {
-                    Ok(Step::More(0))
+                    Ok(Whole::More(0))
                 }
             }
-            Framing::UntilClose => Ok(Step::More(0)),
+            Framing::UntilClose => Ok(Whole::More(0)),
         }
     }
 
-    /// The connection ended before [`step`](Self::step) was done: the body if
-    /// it ends that way, else the answer was cut short.
-    pub fn at_end(&mut self, buf: &mut BytesMut, address: &str) -> Result<Bytes, Error> {
+    /// The connection ended: the rest of a body that ends that way, or an error
+    /// if the body was cut short.
+    pub fn at_eof(&mut self, buf: &mut BytesMut, address: &str) -> Result<Bytes, Error> {
         if self.framing == Framing::UntilClose {
+            self.done = true;
             return Ok(buf.split().freeze());
         }
         Err(Error::closed(format!(
@@ -301,10 +246,10 @@ impl WholeBody {
         )))
     }
 
-    /// Whether the connection can carry another request once the body is read
-    /// (`buf`: what was read past it).
+    /// Whether the connection can carry another request now that the body is
+    /// read (`buf`: what was read past it).
     pub fn reusable(&self, buf: &BytesMut) -> bool {
-        !self.close && self.framing != Framing::UntilClose && buf.is_empty()
+        self.done && !self.close && self.framing != Framing::UntilClose && buf.is_empty()
     }
 }
 

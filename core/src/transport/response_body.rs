@@ -1,7 +1,11 @@
-//! Bulk streams (logs, exports, archives, saved images): the request goes out on a
-//! pooled connection of our own codec (`raw_pool.rs`), and the body is decoded
-//! here, every chunk a read brought in at once, out of one buffer: no hand-off and
-//! no allocation per chunk. At a clean end the connection goes back to the pool.
+//! A streamed answer's body (logs, events, progress, archives, exports), read in
+//! the reader's task as it is consumed: every chunk a read brought in at once is
+//! decoded out of one buffer (`http1`'s decoder), with no hand-off and no
+//! allocation per chunk. At a clean end the connection goes back to the pool.
+//!
+//! Bulk streams (logs, archives, exports) are paced: after a read that drained
+//! the socket with little, the socket leaves the event loop for a moment
+//! (`pause.rs`), so the daemon's small writes gather instead of waking us one by one.
 
 use std::ops::ControlFlow;
 use std::pin::Pin;
@@ -12,10 +16,10 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 
-use super::http1::{ChunkedDecoder, Framing};
-use super::io::{Io, Parked};
+use super::connection::Conn;
+use super::http1::{BodyDecoder, Piece};
 use super::pause::Pause;
-use super::raw_pool::RawPool;
+use super::pool::Pool;
 use crate::error::Error;
 
 /// Room kept free in the read buffer for the next read.
@@ -56,54 +60,47 @@ impl Gathered {
     }
 }
 
-/// A response body decoded by us.
-pub(crate) struct BulkBody {
-    io: Option<Io>,
-    /// Bytes read and not yet decoded.
-    buf: BytesMut,
-    /// Decoded data not yet handed out (chunked bodies).
-    out: BytesMut,
-    framing: Framing,
-    chunked: ChunkedDecoder,
-    pool: Arc<RawPool>,
+/// A streamed answer's body, read as it is consumed. At a clean end its
+/// connection goes back to the pool; dropped early, the connection is closed.
+pub(crate) struct ResponseBody {
+    /// `None` once the stream is over.
+    conn: Option<Conn>,
+    decoder: BodyDecoder,
+    pool: Arc<Pool>,
     address: Arc<str>,
-    keep_alive: bool,
-    done: bool,
+    /// Bulk streams (logs, archives, exports) pause after small reads; live
+    /// ones (events, progress) are read as each piece arrives.
+    paced: bool,
     /// Paces reads of a trickling stream, made when first needed.
     pause: Option<Pause>,
     pause_unavailable: bool,
     last_read_small: bool,
     since_pause: Gathered,
-    /// The socket, out of the event loop while a pause lasts.
-    parked: Option<Parked>,
+    /// The socket is out of the event loop while a pause lasts.
+    parked: bool,
 }
 
-impl BulkBody {
+impl ResponseBody {
     pub fn new(
-        io: Io,
-        buf: BytesMut,
-        parts: &http::response::Parts,
-        pool: Arc<RawPool>,
+        conn: Conn,
+        decoder: BodyDecoder,
+        paced: bool,
+        pool: Arc<Pool>,
         address: Arc<str>,
     ) -> Self {
-        let close = super::http1::asks_close(parts);
-        let mut body = BulkBody {
-            io: Some(io),
-            buf,
-            out: BytesMut::new(),
-            framing: Framing::of(parts),
-            chunked: ChunkedDecoder::default(),
+        let mut body = ResponseBody {
+            conn: Some(conn),
+            decoder,
             pool,
             address,
-            keep_alive: !close,
-            done: false,
+            paced,
             pause: None,
             pause_unavailable: false,
             last_read_small: false,
             since_pause: Gathered::from_now(0),
-            parked: None,
+            parked: false,
         };
-        if body.framing == Framing::Length(0) {
+        if body.decoder.is_done() {
             body.finish();
         }
         body
@@ -111,15 +108,18 @@ impl BulkBody {
 
     /// The body is complete: the connection can serve another request.
     fn finish(&mut self) {
-        self.done = true;
-        if let Some(parked) = self.parked.take() {
-            self.io = parked.unpark().ok();
-        }
-        let Some(io) = self.io.take() else { return };
-        if !self.keep_alive || self.framing == Framing::UntilClose || !self.buf.is_empty() {
+        let Some(mut conn) = self.conn.take() else {
             return;
+        };
+        if self.parked {
+            self.parked = false;
+            if conn.rejoin_loop().is_err() {
+                return;
+            }
         }
-        self.pool.put(io, std::mem::take(&mut self.buf));
+        if self.decoder.reusable(&conn.buf) {
+            self.pool.put(conn);
+        }
     }
 
     /// After a small read: take the socket out of the event loop (arriving data
@@ -127,17 +127,18 @@ impl BulkBody {
     /// stays out while the stream trickles, read directly after each pause; it
     /// goes back into the loop only once such a read finds it empty.
     fn start_pause(&mut self) {
-        let parkable = self.parked.is_some() || self.io.as_ref().is_some_and(Io::can_park);
-        if !parkable || self.pause_unavailable {
+        if self.pause_unavailable {
             return;
         }
         if self.pause.is_none() {
             self.pause = Pause::new();
             self.pause_unavailable = self.pause.is_none();
         }
-        let chunks = self.chunked.chunks();
-        let writes =
-            (self.framing == Framing::Chunked).then(|| chunks - self.since_pause.chunks_before);
+        let chunks = self.decoder.chunks();
+        let writes = self
+            .decoder
+            .is_chunked()
+            .then(|| chunks - self.since_pause.chunks_before);
         let length = pause_length(
             self.since_pause.began.elapsed(),
             self.since_pause.bytes,
@@ -147,18 +148,23 @@ impl BulkBody {
         let Some(pause) = self.pause.as_mut() else {
             return;
         };
-        if pause.arm(length).is_err() {
+        if self.parked {
+            if pause.arm(length).is_err() {
+                self.pause_unavailable = true;
+            }
+            return;
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        if !conn.leave_loop() {
+            // A TLS stream cannot leave the loop: it is read without pauses.
             self.pause_unavailable = true;
             return;
         }
-        if self.parked.is_some() {
-            return;
-        }
-        if let Some(io) = self.io.take() {
-            match io.park() {
-                Ok(parked) => self.parked = Some(parked),
-                Err(_) => self.done = true,
-            }
+        self.parked = true;
+        if pause.arm(length).is_err() {
+            self.pause_unavailable = true;
         }
     }
 
@@ -172,13 +178,20 @@ impl BulkBody {
         room: usize,
     ) -> ControlFlow<Option<Result<Bytes, Error>>> {
         match read {
-            Ok(0) if self.framing == Framing::UntilClose => {
+            Ok(0) => {
+                let end = match self.conn.as_mut() {
+                    Some(conn) => self.decoder.at_eof(&mut conn.buf, &self.address),
+                    None => Ok(Bytes::new()),
+                };
                 self.let_go();
-                ControlFlow::Break(None)
+                ControlFlow::Break(match end {
+                    Ok(rest) if rest.is_empty() => None,
+                    Ok(rest) => Some(Ok(rest)),
+                    Err(e) => Some(Err(e)),
+                })
             }
-            Ok(0) => ControlFlow::Break(Some(Err(self.cut_short()))),
             Ok(n) => {
-                self.last_read_small = n < TRICKLE && n < room;
+                self.last_read_small = self.paced && n < TRICKLE && n < room;
                 self.since_pause.bytes += n;
                 ControlFlow::Continue(())
             }
@@ -193,45 +206,8 @@ impl BulkBody {
 
     /// The stream is over without a clean end: the connection cannot be reused.
     fn let_go(&mut self) {
-        self.done = true;
-        self.io = None;
-        self.parked = None;
-    }
-
-    fn cut_short(&mut self) -> Error {
-        self.let_go();
-        Error::closed(format!(
-            "{} closed the connection before the response was complete",
-            self.address
-        ))
-    }
-
-    /// Decoded data ready to hand out, if any.
-    fn take_decoded(&mut self) -> Result<Option<Bytes>, Error> {
-        match &mut self.framing {
-            Framing::Length(remaining) => {
-                if self.buf.is_empty() {
-                    return Ok(None);
-                }
-                let n = (*remaining).min(self.buf.len() as u64) as usize;
-                *remaining -= n as u64;
-                let data = self.buf.split_to(n).freeze();
-                if *remaining == 0 {
-                    self.finish();
-                }
-                Ok(Some(data))
-            }
-            Framing::Chunked => {
-                let in_place = self.chunked.decode(&mut self.buf, &mut self.out)?;
-                let data =
-                    in_place.or_else(|| (!self.out.is_empty()).then(|| self.out.split().freeze()));
-                if self.chunked.is_done() {
-                    self.finish();
-                }
-                Ok(data)
-            }
-            Framing::UntilClose => Ok((!self.buf.is_empty()).then(|| self.buf.split().freeze())),
-        }
+        self.conn = None;
+        self.parked = false;
     }
 }
 
@@ -258,22 +234,29 @@ fn pause_length(elapsed: Duration, bytes: usize, writes: Option<u64>) -> Duratio
     Duration::from_secs_f64(per_unit * SOCKET_BUDGET).clamp(MIN_PAUSE, longest)
 }
 
-impl Stream for BulkBody {
+impl Stream for ResponseBody {
     type Item = Result<Bytes, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if this.done && this.buf.is_empty() && this.out.is_empty() {
+            let Some(conn) = this.conn.as_mut() else {
                 return Poll::Ready(None);
-            }
-            match this.take_decoded() {
-                Ok(Some(data)) => return Poll::Ready(Some(Ok(data))),
-                Ok(None) if this.done => return Poll::Ready(None),
-                Ok(None) => {}
+            };
+            match this.decoder.next_piece(&mut conn.buf) {
+                Ok(Piece::Data(data)) => {
+                    if this.decoder.is_done() {
+                        this.finish();
+                    }
+                    return Poll::Ready(Some(Ok(data)));
+                }
+                Ok(Piece::End) => {
+                    this.finish();
+                    return Poll::Ready(None);
+                }
+                Ok(Piece::More) => {}
                 Err(e) => {
                     this.let_go();
-                    this.buf.clear();
                     return Poll::Ready(Some(Err(e)));
                 }
             }
@@ -287,11 +270,14 @@ impl Stream for BulkBody {
                     this.pause_unavailable = true;
                 }
             }
+            let Some(conn) = this.conn.as_mut() else {
+                return Poll::Ready(None);
+            };
             // Read what gathered while the socket is still out of the loop: a
             // stream that keeps trickling goes on pausing without ever going back.
-            if let Some(parked) = this.parked.as_mut() {
-                let room = make_room(&mut this.buf);
-                match parked.read_buf(&mut this.buf) {
+            if this.parked {
+                let room = make_room(&mut conn.buf);
+                match conn.read_now() {
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     read => match this.after_read(read, room) {
@@ -299,28 +285,17 @@ impl Stream for BulkBody {
                         ControlFlow::Break(last) => return Poll::Ready(last),
                     },
                 }
-            }
-            if let Some(parked) = this.parked.take() {
-                match parked.unpark() {
-                    Ok(io) => this.io = Some(io),
-                    Err(e) => {
-                        this.let_go();
-                        return Poll::Ready(Some(Err(Error::closed(format!(
-                            "cannot resume reading from {}: {e}",
-                            this.address
-                        )))));
-                    }
+                this.parked = false;
+                if let Err(e) = conn.rejoin_loop() {
+                    this.let_go();
+                    return Poll::Ready(Some(Err(Error::closed(format!(
+                        "cannot resume reading from {}: {e}",
+                        this.address
+                    )))));
                 }
             }
-            let Some(io) = this.io.as_mut() else {
-                return Poll::Ready(Some(Err(this.cut_short())));
-            };
-            let room = make_room(&mut this.buf);
-            let read = ready!(tokio_util::io::poll_read_buf(
-                Pin::new(io),
-                cx,
-                &mut this.buf
-            ));
+            let room = make_room(&mut conn.buf);
+            let read = ready!(conn.poll_read(cx));
             if let ControlFlow::Break(last) = this.after_read(read, room) {
                 return Poll::Ready(last);
             }
