@@ -166,6 +166,9 @@ pub struct Recorder {
     pub address: String,
     sent: Arc<Mutex<Vec<u8>>>,
     connections: Arc<AtomicUsize>,
+    /// Connections open now, and the most open at once so far.
+    open: Arc<AtomicUsize>,
+    most_open: Arc<AtomicUsize>,
 }
 
 impl Recorder {
@@ -179,16 +182,22 @@ impl Recorder {
             address,
             sent: Arc::default(),
             connections: Arc::default(),
+            open: Arc::default(),
+            most_open: Arc::default(),
         };
         let socket = daemon.trim_start_matches("unix://").to_string();
         let r = rec.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 r.connections.fetch_add(1, Ordering::SeqCst);
+                let now = r.open.fetch_add(1, Ordering::SeqCst) + 1;
+                r.most_open.fetch_max(now, Ordering::SeqCst);
                 let Ok(upstream) = tokio::net::UnixStream::connect(&socket).await else {
+                    r.open.fetch_sub(1, Ordering::SeqCst);
                     continue;
                 };
                 let sent = r.sent.clone();
+                let open = r.open.clone();
                 tokio::spawn(async move {
                     let (mut cr, mut cw) = client.into_split();
                     let (mut ur, mut uw) = upstream.into_split();
@@ -211,6 +220,7 @@ impl Recorder {
                         let _ = tokio::io::copy(&mut ur, &mut cw).await;
                     };
                     tokio::join!(up, down);
+                    open.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });
@@ -225,6 +235,11 @@ impl Recorder {
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
+    }
+
+    /// The most connections that were open at once so far.
+    pub fn most_open(&self) -> usize {
+        self.most_open.load(Ordering::SeqCst)
     }
 }
 
