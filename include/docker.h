@@ -26,8 +26,8 @@ enum docker_result
   DOCKER_RESULT_INVALID_UTF8 = 2,
   // libdocker panicked (a bug); the call had no effect it could report.
   DOCKER_RESULT_PANIC = 3,
-  // The output of the operation is of another kind than the function reads
-  // (e.g. a stream passed to `docker_client_invoke`).
+  // The operation answers another way than the function reads (e.g. a stream
+  // passed to `docker_client_invoke`); refused before anything was sent.
   DOCKER_RESULT_WRONG_OUTPUT_KIND = 4,
   // A buffer given to fill was too small; the size needed was reported.
   DOCKER_RESULT_BUFFER_TOO_SMALL = 5,
@@ -97,6 +97,11 @@ typedef uint32_t docker_stream;
 // thread-safe; release it with `docker_attach_free`.
 typedef struct docker_attach docker_attach;
 
+// A call being prepared, made by `docker_call_new` or `docker_call_new_raw`.
+// Not thread-safe. Sending it (`docker_client_call`, `docker_client_call_stream`)
+// consumes it; otherwise release it with `docker_call_free`.
+typedef struct docker_call docker_call;
+
 // A client of one Docker daemon, made by `docker_client_new` or
 // `docker_client_builder_build`. Thread-safe: calls may come from many threads
 // at once. Each call blocks its thread until the answer (or a stream) is done.
@@ -113,13 +118,23 @@ typedef int32_t (*docker_chunk_callback)(void *userdata,
                                          const uint8_t *data,
                                          size_t len);
 
+// Reads the next piece of a request body into `buf` (room for `len` bytes).
+// Returns how many bytes it wrote, 0 at the end of the body, or a negative
+// number to abort the call (which then fails with `DOCKER_RESULT_IO`). Called
+// on the thread that sends the call, while it runs.
+typedef ptrdiff_t (*docker_read_callback)(void *userdata, uint8_t *buf, size_t len);
+
+// Every code, the C layer's own first.
+#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Other, }
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 // Calls an operation that hijacks the connection ("ContainerAttach" with
 // `stream`, or "ExecStart" not detached) and sets `*out` to the attached
-// process (release it with `docker_attach_free`).
+// process (release it with `docker_attach_free`). Any other operation is
+// refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND` before anything is sent.
 docker_result docker_client_attach(const struct docker_client *client,
                                    const char *op,
                                    const char *params_json,
@@ -140,6 +155,96 @@ docker_result docker_attach_read(struct docker_attach *attach,
 
 // Closes the connection and releases the attached process. NULL does nothing.
 void docker_attach_free(struct docker_attach *attach);
+
+// Calls operation `op` (an operationId of the Engine API, e.g.
+// "ContainerList") with `params_json` (a JSON object of its parameters by
+// name, or NULL) and an optional request body (`body`/`body_len`, copied; NULL
+// and 0 for none). Sets `*out_json` to the answer: JSON text, plain text, or ""
+// when the answer is empty; release it with `docker_string_free`. Operations
+// that answer a stream or a hijacked connection are refused with
+// `DOCKER_RESULT_WRONG_OUTPUT_KIND` before anything is sent: use
+// `docker_client_invoke_stream` or `docker_client_attach`. For a streamed body,
+// a time limit or extra headers, use a `docker_call`.
+docker_result docker_client_invoke(const struct docker_client *client,
+                                   const char *op,
+                                   const char *params_json,
+                                   const uint8_t *body,
+                                   size_t body_len,
+                                   char **out_json);
+
+// Calls operation `op` like `docker_client_invoke` and hands its answer to
+// `callback` (with `userdata` first) as it arrives: stdout/stderr chunks of
+// logs and exec output, each JSON document of a progress or event stream, the
+// bytes of a tar archive, or the whole answer of a plain call in one piece.
+// Blocks until the answer ends, fails, or the callback returns non-zero. A
+// failure the daemon reports inside the stream (a failed build step, a refused
+// push) ends it with its error: `DOCKER_RESULT_BUILD_FAILED`,
+// `DOCKER_RESULT_PROGRESS`, `DOCKER_RESULT_UNAUTHORIZED`, … Hijacked connections
+// (attach, exec start) are refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND`
+// before anything is sent: use `docker_client_attach`.
+docker_result docker_client_invoke_stream(const struct docker_client *client,
+                                          const char *op,
+                                          const char *params_json,
+                                          const uint8_t *body,
+                                          size_t body_len,
+                                          docker_chunk_callback callback,
+                                          void *userdata);
+
+// A call of operation `op` (an operationId, e.g. "ImageBuild"); sets `*out`
+// (send it, or release it with `docker_call_free`). `op` is copied; an unknown
+// operation is reported when the call is sent.
+docker_result docker_call_new(const char *op, struct docker_call **out);
+
+// A request outside the operation table: `method` ("GET", "POST", …) and
+// `path` (e.g. "/containers/web/checkpoints?dir=x", query included), prefixed
+// with the API version. Its answer is judged by its content type. Sets `*out`;
+// both strings are copied.
+docker_result docker_call_new_raw(const char *method, const char *path, struct docker_call **out);
+
+// Releases a call that was not sent. NULL does nothing.
+void docker_call_free(struct docker_call *call);
+
+// The call's parameters: a JSON object by name (path, query, header and JSON
+// body parameters alike), copied. Checked when the call is sent.
+docker_result docker_call_set_params(struct docker_call *call, const char *params_json);
+
+// The request body: `len` bytes at `body`, copied (NULL and 0: none).
+docker_result docker_call_set_body(struct docker_call *call, const uint8_t *body, size_t len);
+
+// A request body read while it is sent: `callback` is asked for 64 KiB at a
+// time (with `userdata` first) until it returns 0, so a build context or an
+// image tarball never sits whole in memory. `userdata` must stay valid until
+// the call returns.
+docker_result docker_call_set_body_reader(struct docker_call *call,
+                                          docker_read_callback callback,
+                                          void *userdata);
+
+// Limits the wait for the answer (for a stream: for its start) to
+// `timeout_ms` milliseconds for this call; 0 means no limit, even for
+// operations the client's default limit applies to.
+docker_result docker_call_set_timeout(struct docker_call *call, uint64_t timeout_ms);
+
+// Adds a header to the request (`name` and `value` copied), e.g. an explicit
+// `X-Registry-Auth`.
+docker_result docker_call_add_header(struct docker_call *call, const char *name, const char *value);
+
+// Sends `call` and sets `*out_text` to its whole answer: JSON text, plain text,
+// or "" when empty (release it with `docker_string_free`). Consumes `call`
+// whatever the outcome. An operation that answers a stream or a hijacked
+// connection is refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND` before anything
+// is sent.
+docker_result docker_client_call(const struct docker_client *client,
+                                 struct docker_call *call,
+                                 char **out_text);
+
+// Sends `call` and hands its answer to `callback` as it arrives, as
+// `docker_client_invoke_stream` does. Consumes `call` whatever the outcome.
+// A hijacked connection is refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND`
+// before anything is sent.
+docker_result docker_client_call_stream(const struct docker_client *client,
+                                        struct docker_call *call,
+                                        docker_chunk_callback callback,
+                                        void *userdata);
 
 // A builder with the settings the docker CLI would use (DOCKER_HOST,
 // DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION, contexts), each
@@ -196,48 +301,35 @@ docker_result docker_client_api_version(const struct docker_client *client,
                                         uint32_t *major,
                                         uint32_t *minor);
 
-// Calls operation `op` (an operationId of the Engine API, e.g.
-// "ContainerList") with `params_json` (a JSON object of its parameters by
-// name, or NULL) and an optional request body (`body`/`body_len`; NULL and 0
-// for none). Sets `*out_json` to the answer: JSON text, plain text, or "" when
-// the answer is empty; release it with `docker_string_free`. Operations that
-// answer a stream are refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND`: use
-// `docker_client_invoke_stream`.
-docker_result docker_client_invoke(const struct docker_client *client,
-                                   const char *op,
-                                   const char *params_json,
-                                   const uint8_t *body,
-                                   size_t body_len,
-                                   char **out_json);
+// A static name for a result code, e.g. "not found" for DOCKER_RESULT_NOT_FOUND.
+// Never NULL; owned by the library (do not free).
+const char *docker_result_name(docker_result result);
+
+// Sets `*out_json` to the operations as a JSON array, each as
+// `docker_doc_json` describes it (id, category, method, path, parameters, body,
+// answer, API version): all 108, or those of `category` (e.g. "Container", any
+// case) when it is not NULL. Release it with `docker_string_free`.
+docker_result docker_operations_json(const char *category, char **out_json);
+
+// Sets `*out_json` to the categories as a JSON array of names, in the spec's
+// order ("Container", "Image", …). Release it with `docker_string_free`.
+docker_result docker_categories_json(char **out_json);
+
+// Sets `*out_json` to what operation `op` takes and returns, as a JSON object:
+// `id`, `category`, `method`, `path`, `params` (each with `name`, `location`,
+// `type`, `required`, `since`), `body`, `body_name`, `body_required`,
+// `response`, `since`. Release it with `docker_string_free`.
+docker_result docker_doc_json(const char *op, char **out_json);
+
+// Releases a string returned by libdocker (e.g. by `docker_client_invoke`).
+// NULL is allowed and does nothing.
+void docker_string_free(char *s);
 
 // Copies the message of the last failure on the calling thread into `buf`
 // (`len` bytes, NUL-terminated) and sets `*out_n` (may be NULL) to its length.
 // Returns `DOCKER_RESULT_BUFFER_TOO_SMALL` when it does not fit; `*out_n` then
 // says how long it is. The message stays until the thread's next failure.
 docker_result docker_error_message(char *buf, size_t len, size_t *out_n);
-
-// A static name for a result code, e.g. "not found" for DOCKER_RESULT_NOT_FOUND.
-// Never NULL; owned by the library (do not free).
-const char *docker_result_name(docker_result result);
-
-// Calls operation `op` like `docker_client_invoke` and hands its answer to
-// `callback` (with `userdata` first) as it arrives: stdout/stderr chunks of
-// logs and exec output, each JSON document of a progress or event stream, the
-// bytes of a tar archive, or the whole answer of a plain call in one piece.
-// Blocks until the answer ends, fails, or the callback returns non-zero.
-// Hijacked connections (attach, exec start) are refused with
-// `DOCKER_RESULT_WRONG_OUTPUT_KIND`: use `docker_client_attach`.
-docker_result docker_client_invoke_stream(const struct docker_client *client,
-                                          const char *op,
-                                          const char *params_json,
-                                          const uint8_t *body,
-                                          size_t body_len,
-                                          docker_chunk_callback callback,
-                                          void *userdata);
-
-// Releases a string returned by libdocker (e.g. by `docker_client_invoke`).
-// NULL is allowed and does nothing.
-void docker_string_free(char *s);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -4,9 +4,11 @@
 use std::ffi::{c_char, c_void};
 
 use libdocker::blocking::{Attached, Docker};
+use libdocker::Delivery;
 
-use crate::client::{docker_client, send};
-use crate::error::{docker_result, fail, result, set_last_error};
+use crate::call::Call;
+use crate::client::docker_client;
+use crate::error::{docker_result, fail, result};
 use crate::ffi::{from_raw, into_raw};
 use crate::stream::{docker_chunk_callback, Sink};
 
@@ -19,7 +21,8 @@ pub struct docker_attach {
 
 /// Calls an operation that hijacks the connection ("ContainerAttach" with
 /// `stream`, or "ExecStart" not detached) and sets `*out` to the attached
-/// process (release it with `docker_attach_free`).
+/// process (release it with `docker_attach_free`). Any other operation is
+/// refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND` before anything is sent.
 #[no_mangle]
 pub extern "C" fn docker_client_attach(
     client: *const docker_client,
@@ -33,22 +36,15 @@ pub extern "C" fn docker_client_attach(
         let params = try_opt_str!(params_json);
         let out = try_mut!(out);
         *out = std::ptr::null_mut();
-        let output = match send(docker, op, params, &[]) {
-            Ok(o) => o,
-            Err(e) => return fail(e),
-        };
-        let kind = output.kind();
-        match output.into_attached() {
+        let attached = Call::op(op, params, &[])
+            .send(docker, &[Delivery::Connection], "use docker_client_invoke_stream")
+            .and_then(|output| output.into_attached());
+        match attached {
             Ok(a) => {
                 *out = into_raw::<Attached, _>(a);
                 docker_result::Ok
             }
-            Err(_) => {
-                set_last_error(format!(
-                    "{op} answers {kind}, not a hijacked connection: use docker_client_invoke_stream"
-                ));
-                docker_result::WrongOutputKind
-            }
+            Err(e) => fail(e),
         }
     }
 }

@@ -1,15 +1,13 @@
-//! The client and its builder, and calls whose answer is read whole.
+//! The client and its builder, its ping and API version.
 
 use std::ffi::c_char;
 use std::time::Duration;
 
 use libdocker::blocking::Docker;
-use libdocker::{ApiVersion, DockerBuilder, Error, TlsOptions};
-use serde_json::Value;
+use libdocker::{ApiVersion, DockerBuilder, TlsOptions};
 
 use crate::error::{docker_result, fail, set_last_error};
-use crate::ffi::{from_raw, into_raw, set_out};
-use crate::string::to_c_string;
+use crate::ffi::{from_raw, into_raw};
 
 /// Settings for a client, made by `docker_client_builder_new`. Not thread-safe.
 pub struct docker_client_builder {
@@ -21,41 +19,6 @@ pub struct docker_client_builder {
 /// at once. Each call blocks its thread until the answer (or a stream) is done.
 pub struct docker_client {
     _private: [u8; 0],
-}
-
-/// The params argument of a call: a JSON object, or NULL for none.
-pub(crate) fn parse_params(json: Option<&str>) -> Result<Value, Error> {
-    match json {
-        None => Ok(Value::Null),
-        Some(text) => serde_json::from_str(text).map_err(|e| Error::InvalidParams {
-            message: format!("`params_json` is not valid JSON: {e}"),
-            valid: Vec::new(),
-        }),
-    }
-}
-
-/// A call: `params` (JSON text or none) and a request body (empty: none).
-pub(crate) fn call(
-    docker: &Docker,
-    op: &str,
-    params: Option<&str>,
-    body: &[u8],
-) -> Result<libdocker::blocking::Invoke, Error> {
-    let mut call = docker.invoke(op, parse_params(params)?);
-    if !body.is_empty() {
-        call = call.body(body.to_vec());
-    }
-    Ok(call)
-}
-
-/// Sends a call (see [`call`]).
-pub(crate) fn send(
-    docker: &Docker,
-    op: &str,
-    params: Option<&str>,
-    body: &[u8],
-) -> Result<libdocker::blocking::Output, Error> {
-    call(docker, op, params, body)?.send()
 }
 
 /// The limit from milliseconds; 0 means none.
@@ -243,45 +206,5 @@ pub extern "C" fn docker_client_api_version(
             }
             Err(e) => fail(e),
         }
-    }
-}
-
-/// Calls operation `op` (an operationId of the Engine API, e.g.
-/// "ContainerList") with `params_json` (a JSON object of its parameters by
-/// name, or NULL) and an optional request body (`body`/`body_len`; NULL and 0
-/// for none). Sets `*out_json` to the answer: JSON text, plain text, or "" when
-/// the answer is empty; release it with `docker_string_free`. Operations that
-/// answer a stream are refused with `DOCKER_RESULT_WRONG_OUTPUT_KIND`: use
-/// `docker_client_invoke_stream`.
-#[no_mangle]
-pub extern "C" fn docker_client_invoke(
-    client: *const docker_client,
-    op: *const c_char,
-    params_json: *const c_char,
-    body: *const u8,
-    body_len: usize,
-    out_json: *mut *mut c_char,
-) -> docker_result {
-    ffi_boundary! {
-        let docker = try_ref!(client as Docker);
-        let op = try_str!(op);
-        let params = try_opt_str!(params_json);
-        let body = try_slice!(body, body_len);
-        let out = try_mut!(out_json);
-        *out = std::ptr::null_mut();
-        // The daemon's JSON text is handed out as it came (checked, not decoded).
-        let text = match call(docker, op, params, body).and_then(|c| c.send_text()) {
-            Ok(Ok(text)) => text,
-            Ok(Err(output)) => {
-                set_last_error(format!(
-                    "{op} answers {}: read it with docker_client_invoke_stream",
-                    output.kind()
-                ));
-                return docker_result::WrongOutputKind;
-            }
-            Err(e) => return fail(e),
-        };
-        set_out(out as *mut *mut c_char, to_c_string(text));
-        docker_result::Ok
     }
 }

@@ -1,7 +1,9 @@
-//! Result codes and error messages. Codes are stable: daemon answers keep their
-//! HTTP status (404, 409, …) and client-side failures the numbers of
-//! `libdocker::ErrorKind`; codes of the C layer itself are below 100. The message
-//! of the last failure on a thread is kept for `docker_error_message`.
+//! Result codes and error messages. Codes are stable: every kind of
+//! `libdocker::Error` has the number and name `libdocker::ErrorKind` declares
+//! (daemon answers keep their HTTP status: 404, 409, …); the C layer's own codes
+//! are below 100. The enum is written out for cbindgen, and a test holds it to
+//! the core's list. The message of the last failure on a thread is kept for
+//! `docker_error_message`.
 
 use std::cell::RefCell;
 use std::ffi::c_char;
@@ -19,8 +21,8 @@ pub enum docker_result {
     InvalidUtf8 = 2,
     /// libdocker panicked (a bug); the call had no effect it could report.
     Panic = 3,
-    /// The output of the operation is of another kind than the function reads
-    /// (e.g. a stream passed to `docker_client_invoke`).
+    /// The operation answers another way than the function reads (e.g. a stream
+    /// passed to `docker_client_invoke`); refused before anything was sent.
     WrongOutputKind = 4,
     /// A buffer given to fill was too small; the size needed was reported.
     BufferTooSmall = 5,
@@ -78,6 +80,7 @@ impl From<ErrorKind> for docker_result {
             ErrorKind::ContainerFailed => docker_result::ContainerFailed,
             ErrorKind::Config => docker_result::Config,
             ErrorKind::Io => docker_result::Io,
+            ErrorKind::WrongOutputKind => docker_result::WrongOutputKind,
             _ => docker_result::Other,
         }
     }
@@ -107,40 +110,9 @@ pub(crate) fn result(r: Result<(), Error>) -> docker_result {
     }
 }
 
-/// Copies `text` (without NUL) into `buf` of `len` bytes, NUL-terminated, and sets
-/// `*out_n` to its length; `BufferTooSmall` if it does not fit (`*out_n` then says
-/// how much room the text needs, without the NUL).
-pub(crate) fn copy_out(
-    text: &str,
-    buf: *mut c_char,
-    len: usize,
-    out_n: *mut usize,
-) -> docker_result {
-    crate::ffi::set_out(out_n, text.len());
-    if buf.is_null() || len <= text.len() {
-        return docker_result::BufferTooSmall;
-    }
-    // SAFETY: the caller gives `len` writable bytes at `buf`, and len > text.len().
-    unsafe {
-        std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
-        *buf.add(text.len()) = 0;
-    }
-    docker_result::Ok
-}
-
-/// Copies the message of the last failure on the calling thread into `buf`
-/// (`len` bytes, NUL-terminated) and sets `*out_n` (may be NULL) to its length.
-/// Returns `DOCKER_RESULT_BUFFER_TOO_SMALL` when it does not fit; `*out_n` then
-/// says how long it is. The message stays until the thread's next failure.
-#[no_mangle]
-pub extern "C" fn docker_error_message(
-    buf: *mut c_char,
-    len: usize,
-    out_n: *mut usize,
-) -> docker_result {
-    ffi_boundary! {
-        LAST_ERROR.with(|m| copy_out(&m.borrow(), buf, len, out_n))
-    }
+/// Runs `f` on the message of the last failure on the calling thread.
+pub(crate) fn with_last_error<R>(f: impl FnOnce(&str) -> R) -> R {
+    LAST_ERROR.with(|m| f(&m.borrow()))
 }
 
 /// A static name for a result code, e.g. "not found" for DOCKER_RESULT_NOT_FOUND.
@@ -152,36 +124,96 @@ pub extern "C" fn docker_result_name(result: docker_result) -> *const c_char {
     }
 }
 
-fn result_name(result: docker_result) -> &'static str {
+impl docker_result {
+    /// Every code, the C layer's own first.
+    pub const ALL: [docker_result; 29] = [
+        docker_result::Ok,
+        docker_result::NullParameter,
+        docker_result::InvalidUtf8,
+        docker_result::Panic,
+        docker_result::WrongOutputKind,
+        docker_result::BufferTooSmall,
+        docker_result::NotModified,
+        docker_result::BadParameter,
+        docker_result::Unauthorized,
+        docker_result::Forbidden,
+        docker_result::NotFound,
+        docker_result::NotAcceptable,
+        docker_result::Conflict,
+        docker_result::ServerError,
+        docker_result::Unavailable,
+        docker_result::Status,
+        docker_result::Connect,
+        docker_result::Tls,
+        docker_result::Timeout,
+        docker_result::InvalidParams,
+        docker_result::UnsupportedApiVersion,
+        docker_result::Decode,
+        docker_result::StreamClosed,
+        docker_result::Progress,
+        docker_result::BuildFailed,
+        docker_result::ContainerFailed,
+        docker_result::Config,
+        docker_result::Io,
+        docker_result::Other,
+    ];
+}
+
+/// The core's error kind with this code, if it is one.
+fn kind_of(result: docker_result) -> Option<ErrorKind> {
+    u16::try_from(result as u32)
+        .ok()
+        .and_then(ErrorKind::from_code)
+}
+
+/// The name of a code: the core's name for its error kinds, ours for the rest.
+fn result_name(result: docker_result) -> &'static std::ffi::CStr {
+    if let Some(kind) = kind_of(result) {
+        return kind.c_name();
+    }
     match result {
-        docker_result::Ok => "ok\0",
-        docker_result::NullParameter => "null parameter\0",
-        docker_result::InvalidUtf8 => "invalid UTF-8\0",
-        docker_result::Panic => "panic\0",
-        docker_result::WrongOutputKind => "wrong output kind\0",
-        docker_result::BufferTooSmall => "buffer too small\0",
-        docker_result::NotModified => "not modified\0",
-        docker_result::BadParameter => "bad parameter\0",
-        docker_result::Unauthorized => "unauthorized\0",
-        docker_result::Forbidden => "forbidden\0",
-        docker_result::NotFound => "not found\0",
-        docker_result::NotAcceptable => "not acceptable\0",
-        docker_result::Conflict => "conflict\0",
-        docker_result::ServerError => "server error\0",
-        docker_result::Unavailable => "unavailable\0",
-        docker_result::Status => "daemon status\0",
-        docker_result::Connect => "cannot connect\0",
-        docker_result::Tls => "TLS failure\0",
-        docker_result::Timeout => "timeout\0",
-        docker_result::InvalidParams => "invalid parameters\0",
-        docker_result::UnsupportedApiVersion => "unsupported API version\0",
-        docker_result::Decode => "decode error\0",
-        docker_result::StreamClosed => "stream closed\0",
-        docker_result::Progress => "progress error\0",
-        docker_result::BuildFailed => "build failed\0",
-        docker_result::ContainerFailed => "container failed\0",
-        docker_result::Config => "configuration error\0",
-        docker_result::Io => "I/O error\0",
-        docker_result::Other => "other error\0",
+        docker_result::Ok => c"ok",
+        docker_result::NullParameter => c"null parameter",
+        docker_result::InvalidUtf8 => c"invalid UTF-8",
+        docker_result::Panic => c"panic",
+        docker_result::BufferTooSmall => c"buffer too small",
+        _ => c"other error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails when an error kind is added to the core's list and not here, or
+    /// here and not there: every kind has its own code, with its number and name.
+    #[test]
+    fn the_result_codes_are_the_cores_error_kinds_and_the_c_layers_own() {
+        for &kind in ErrorKind::ALL {
+            let code = docker_result::from(kind);
+            assert_ne!(code, docker_result::Other, "{kind:?} has no docker_result");
+            assert_eq!(code as u32, u32::from(kind.code()), "{kind:?}");
+            assert_eq!(result_name(code), kind.c_name(), "{kind:?}");
+        }
+        let own = [
+            docker_result::Ok,
+            docker_result::NullParameter,
+            docker_result::InvalidUtf8,
+            docker_result::Panic,
+            docker_result::BufferTooSmall,
+            docker_result::Other,
+        ];
+        for code in docker_result::ALL {
+            let kind = kind_of(code);
+            assert!(
+                kind.is_some() != own.contains(&code),
+                "{code:?} is neither an error kind of the core nor the C layer's own"
+            );
+        }
+        assert_eq!(
+            docker_result::ALL.len(),
+            ErrorKind::ALL.len() + own.len(),
+            "docker_result::ALL lists every code once"
+        );
     }
 }

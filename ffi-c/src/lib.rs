@@ -7,8 +7,10 @@
 //! and catches panics (`panic.rs`, `ffi.rs`); failures are stable numbered
 //! `docker_result` codes with a message (`error.rs`).
 //!
-//! Map: `client.rs` (builder, client, calls), `stream.rs` (streams to callbacks),
-//! `attach.rs` (hijacked attach/exec connections), `string.rs` (strings we hand out).
+//! Map: `client.rs` (builder, client, whole answers), `call.rs` (calls with every
+//! option: raw requests, streamed bodies, time limits, headers), `stream.rs`
+//! (streams to callbacks), `attach.rs` (hijacked attach/exec connections),
+//! `operations.rs` (the operation table as JSON), `string.rs` (strings we hand out).
 
 #![allow(non_camel_case_types)]
 // Entry points take raw pointers from C, checked for null by the macros of `ffi.rs`:
@@ -20,13 +22,17 @@ mod ffi;
 #[macro_use]
 mod panic;
 mod attach;
+mod call;
 mod client;
 mod error;
+mod operations;
 mod stream;
 mod string;
 
 pub use attach::*;
+pub use call::*;
 pub use client::*;
 pub use error::*;
+pub use operations::*;
 pub use stream::*;
 pub use string::*;

@@ -67,7 +67,7 @@ mod tests {
         assert_eq!(r, docker_result::Panic);
         let mut buf = [0 as std::ffi::c_char; 128];
         let mut n = 0;
-        let got = crate::error::docker_error_message(buf.as_mut_ptr(), buf.len(), &mut n);
+        let got = crate::string::docker_error_message(buf.as_mut_ptr(), buf.len(), &mut n);
         assert_eq!(got, docker_result::Ok);
         let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
             .to_str()

@@ -1,15 +1,11 @@
-//! Streams to callbacks: `docker_client_invoke_stream` reads any answer (log
-//! frames, JSON progress and events, tar bytes, or a whole document) and hands it to
-//! a C callback piece by piece, on the calling thread, until it ends or the
-//! callback asks to stop.
+//! Streams to callbacks: any answer (log frames, JSON progress and events, tar
+//! bytes, or a whole document) handed to a C callback piece by piece, on the
+//! calling thread, until it ends or the callback asks to stop.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::c_void;
 
-use libdocker::blocking::{Content, Docker};
+use libdocker::blocking::{Content, Output};
 use libdocker::{Error, StdStream};
-
-use crate::client::{docker_client, send};
-use crate::error::{docker_result, fail, set_last_error};
 
 /// What a piece handed to a `docker_chunk_callback` is.
 #[repr(u32)]
@@ -55,6 +51,40 @@ pub(crate) struct Sink {
     pub userdata: *mut c_void,
 }
 
+impl Sink {
+    pub fn deliver(&self, stream: docker_stream, data: &[u8]) -> bool {
+        // SAFETY: the caller promised a callable callback; `data` lives for the call.
+        unsafe { (self.callback)(self.userdata, stream, data.as_ptr(), data.len()) == 0 }
+    }
+}
+
+/// Hands an answer to `sink`: a whole one in one piece, a stream item by item
+/// until it ends, fails, or the sink asks to stop.
+pub(crate) fn deliver_output(output: Output, sink: &Sink) -> Result<(), Error> {
+    match output.into_content() {
+        Content::Json(v) => {
+            sink.deliver(docker_stream::Json, v.to_string().as_bytes());
+            Ok(())
+        }
+        Content::Text(t) => {
+            sink.deliver(docker_stream::Bytes, t.as_bytes());
+            Ok(())
+        }
+        Content::Empty => Ok(()),
+        Content::Logs(logs) => pump(logs, |c| sink.deliver(c.stream.into(), &c.bytes)),
+        Content::JsonStream(values) => pump(values, |v| {
+            sink.deliver(docker_stream::Json, v.to_string().as_bytes())
+        }),
+        Content::Bytes(pieces) => pump(pieces, |p| sink.deliver(docker_stream::Bytes, &p)),
+        _ => Err(Error::WrongOutputKind {
+            operation: "the call".into(),
+            answers: "a hijacked connection".into(),
+            wanted: "a stream".into(),
+            hint: " (use docker_client_attach)".into(),
+        }),
+    }
+}
+
 /// Hands every item of `items` to `deliver` until the end, an error, or `deliver`
 /// returning false.
 fn pump<T>(
@@ -67,66 +97,4 @@ fn pump<T>(
         }
     }
     Ok(())
-}
-
-impl Sink {
-    pub fn deliver(&self, stream: docker_stream, data: &[u8]) -> bool {
-        // SAFETY: the caller promised a callable callback; `data` lives for the call.
-        unsafe { (self.callback)(self.userdata, stream, data.as_ptr(), data.len()) == 0 }
-    }
-}
-
-/// Calls operation `op` like `docker_client_invoke` and hands its answer to
-/// `callback` (with `userdata` first) as it arrives: stdout/stderr chunks of
-/// logs and exec output, each JSON document of a progress or event stream, the
-/// bytes of a tar archive, or the whole answer of a plain call in one piece.
-/// Blocks until the answer ends, fails, or the callback returns non-zero.
-/// Hijacked connections (attach, exec start) are refused with
-/// `DOCKER_RESULT_WRONG_OUTPUT_KIND`: use `docker_client_attach`.
-#[no_mangle]
-pub extern "C" fn docker_client_invoke_stream(
-    client: *const docker_client,
-    op: *const c_char,
-    params_json: *const c_char,
-    body: *const u8,
-    body_len: usize,
-    callback: docker_chunk_callback,
-    userdata: *mut c_void,
-) -> docker_result {
-    ffi_boundary! {
-        let docker = try_ref!(client as Docker);
-        let op = try_str!(op);
-        let params = try_opt_str!(params_json);
-        let body = try_slice!(body, body_len);
-        let Some(callback) = callback else {
-            return crate::ffi::null_parameter("callback");
-        };
-        let sink = Sink { callback, userdata };
-        let output = match send(docker, op, params, body) {
-            Ok(o) => o,
-            Err(e) => return fail(e),
-        };
-        let kind = output.kind();
-        let delivered = match output.into_content() {
-            Content::Json(v) => {
-                sink.deliver(docker_stream::Json, v.to_string().as_bytes());
-                Ok(())
-            }
-            Content::Text(t) => {
-                sink.deliver(docker_stream::Bytes, t.as_bytes());
-                Ok(())
-            }
-            Content::Empty => Ok(()),
-            Content::Logs(logs) => pump(logs, |c| sink.deliver(c.stream.into(), &c.bytes)),
-            Content::JsonStream(values) => pump(values, |v| {
-                sink.deliver(docker_stream::Json, v.to_string().as_bytes())
-            }),
-            Content::Bytes(pieces) => pump(pieces, |p| sink.deliver(docker_stream::Bytes, &p)),
-            _ => {
-                set_last_error(format!("{op} answers {kind}: use docker_client_attach"));
-                return docker_result::WrongOutputKind;
-            }
-        };
-        crate::error::result(delivered)
-    }
 }

@@ -37,7 +37,7 @@ pub struct ParamDoc {
 }
 
 impl Doc {
-    pub(crate) fn of(op: &Operation) -> Doc {
+    pub fn of(op: &Operation) -> Doc {
         Doc {
             id: op.id,
             category: op.category.as_str(),

@@ -34,6 +34,11 @@ impl Output {
         self.inner.kind()
     }
 
+    /// How it is delivered: whole, as a stream, or as a hijacked connection.
+    pub fn delivery(&self) -> crate::Delivery {
+        self.inner.delivery()
+    }
+
     /// The JSON document (`Empty` gives `null`).
     pub fn into_json(self) -> Result<Value, Error> {
         self.inner.into_json()

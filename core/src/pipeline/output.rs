@@ -43,6 +43,16 @@ impl Output {
         }
     }
 
+    /// How it is delivered: whole, as a stream, or as a hijacked connection.
+    pub fn delivery(&self) -> crate::pipeline::Delivery {
+        use crate::pipeline::Delivery;
+        match self {
+            Output::Json(_) | Output::Empty | Output::Text(_) => Delivery::Whole,
+            Output::JsonStream(_) | Output::Logs(_) | Output::Bytes(_) => Delivery::Stream,
+            Output::Attached(_) | Output::Upgraded(_) => Delivery::Connection,
+        }
+    }
+
     fn mismatch(self, wanted: &str) -> Error {
         Error::decode(
             "the response",

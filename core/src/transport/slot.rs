@@ -45,10 +45,12 @@ impl Gauge {
             if open >= self.cap {
                 return None;
             }
-            match self
-                .open
-                .compare_exchange_weak(open, open + 1, Ordering::AcqRel, Ordering::Acquire)
-            {
+            match self.open.compare_exchange_weak(
+                open,
+                open + 1,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
                 Ok(_) => {
                     return Some(Slot {
                         gauge: Arc::clone(self),
