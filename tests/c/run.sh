@@ -20,15 +20,20 @@ LIB=$PWD/target/debug
 # The test image, made by our own client if absent.
 cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 
-CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -Iinclude)
-cc "${CFLAGS[@]}" tests/c/test_client.c -L"$LIB" -ldocker -lpthread -o "$OUT/test_client"
-cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_client.c "$LIB/libdocker.a" \
-    -lpthread -ldl -lm -o "$OUT/test_client_asan"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -Iinclude -Itests/c)
+TESTS=(test_client test_pipeline)
+for t in "${TESTS[@]}"; do
+    cc "${CFLAGS[@]}" "tests/c/$t.c" -L"$LIB" -ldocker -lpthread -o "$OUT/$t"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined "tests/c/$t.c" "$LIB/libdocker.a" \
+        -lpthread -ldl -lm -o "$OUT/${t}_asan"
+done
 
-echo "-- plain"
-LD_LIBRARY_PATH=$LIB "$OUT/test_client"
-echo "-- valgrind"
-LD_LIBRARY_PATH=$LIB valgrind -q --error-exitcode=99 --leak-check=full \
-    --errors-for-leak-kinds=definite --show-leak-kinds=definite "$OUT/test_client"
-echo "-- AddressSanitizer"
-ASAN_OPTIONS=detect_leaks=1 "$OUT/test_client_asan"
+for t in "${TESTS[@]}"; do
+    echo "-- $t: plain"
+    LD_LIBRARY_PATH=$LIB "$OUT/$t"
+    echo "-- $t: valgrind"
+    LD_LIBRARY_PATH=$LIB valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite --show-leak-kinds=definite "$OUT/$t"
+    echo "-- $t: AddressSanitizer"
+    ASAN_OPTIONS=detect_leaks=1 "$OUT/${t}_asan"
+done

@@ -5,118 +5,8 @@
  * valgrind, and with AddressSanitizer).
  */
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "docker.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                   \
-            failures++;                                                       \
-        }                                                                     \
-    } while (0)
-
-/* Checks that a call gave `expected`, printing the error message otherwise. */
-#define EXPECT(call, expected)                                                  \
-    do {                                                                        \
-        docker_result r_ = (call);                                              \
-        if (r_ != (expected)) {                                                 \
-            fprintf(stderr, "%s:%d: %s gave %u (%s): %s\n", __FILE__, __LINE__, \
-                    #call, (unsigned)r_, docker_result_name(r_), last_error()); \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
-
-static const char *last_error(void) {
-    static char buf[4096];
-    size_t n = 0;
-    if (docker_error_message(buf, sizeof buf, &n) != DOCKER_RESULT_OK) {
-        return "(message too long)";
-    }
-    return buf;
-}
-
-static const char *TEST_IMAGE = "libdocker-test/busybox:latest";
-
-/* Output gathered by the callbacks. */
-struct output {
-    char out[4096];
-    size_t out_len;
-    char err[4096];
-    size_t err_len;
-    int calls;
-    int stop_after; /* 0: never */
-};
-
-static int32_t gather(void *userdata, docker_stream stream, const uint8_t *data, size_t len) {
-    struct output *o = userdata;
-    o->calls++;
-    char *dst = stream == DOCKER_STREAM_STDERR ? o->err : o->out;
-    size_t *n = stream == DOCKER_STREAM_STDERR ? &o->err_len : &o->out_len;
-    size_t room = sizeof o->out - 1 - *n;
-    size_t take = len < room ? len : room;
-    memcpy(dst + *n, data, take);
-    *n += take;
-    dst[*n] = 0;
-    return o->stop_after != 0 && o->calls >= o->stop_after;
-}
-
-static docker_client *connect_test_daemon(void) {
-    const char *host = getenv("LIBDOCKER_TEST_MAIN_HOST");
-    if (host == NULL) {
-        fprintf(stderr, "LIBDOCKER_TEST_MAIN_HOST is not set: run tests/run.sh\n");
-        exit(2);
-    }
-    docker_client_builder *b = docker_client_builder_new();
-    EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
-    docker_client *c = NULL;
-    EXPECT(docker_client_builder_build(b, &c), DOCKER_RESULT_OK);
-    if (c == NULL) {
-        exit(1);
-    }
-    return c;
-}
-
-/* Creates and starts a labelled container running `sh -c script`; returns its id. */
-static char *run_container(docker_client *c, const char *script) {
-    char params[1024];
-    snprintf(params, sizeof params,
-             "{\"body\": {\"Image\": \"%s\", \"Cmd\": [\"sh\", \"-c\", \"%s\"],"
-             " \"Labels\": {\"libdocker-test\": \"1\"}}}",
-             TEST_IMAGE, script);
-    char *created = NULL;
-    EXPECT(docker_client_invoke(c, "ContainerCreate", params, NULL, 0, &created), DOCKER_RESULT_OK);
-    if (created == NULL) {
-        exit(1);
-    }
-    /* {"Id":"<64 hex>",...} */
-    const char *at = strstr(created, "\"Id\":\"");
-    CHECK(at != NULL);
-    char *id = calloc(1, 65);
-    memcpy(id, at + 6, 64);
-    docker_string_free(created);
-    snprintf(params, sizeof params, "{\"id\": \"%s\"}", id);
-    char *started = NULL;
-    EXPECT(docker_client_invoke(c, "ContainerStart", params, NULL, 0, &started), DOCKER_RESULT_OK);
-    CHECK(started != NULL && strcmp(started, "") == 0);
-    docker_string_free(started);
-    return id;
-}
-
-static void remove_container(docker_client *c, char *id) {
-    char params[256];
-    snprintf(params, sizeof params, "{\"id\": \"%s\", \"force\": true}", id);
-    char *out = NULL;
-    EXPECT(docker_client_invoke(c, "ContainerDelete", params, NULL, 0, &out), DOCKER_RESULT_OK);
-    docker_string_free(out);
-    free(id);
-}
+#include "check.h"
 
 static void test_ping_version_and_whole_answers(docker_client *c) {
     EXPECT(docker_client_ping(c), DOCKER_RESULT_OK);
@@ -290,10 +180,5 @@ int main(void) {
     test_exec_with_stdin(c);
     test_threads_share_a_client(c);
     docker_client_free(c);
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("C ABI: all checks passed\n");
-    return 0;
+    return finish("C ABI");
 }

@@ -34,6 +34,9 @@ pub(crate) struct Reading {
     pub stream_errors: StreamErrors,
     /// For an upgraded connection: the protocol.
     pub upgrade: &'static str,
+    /// The caller reads whole answers only: an answer of unknown kind that is
+    /// JSON is one document, even when it comes chunked.
+    pub whole_only: bool,
 }
 
 /// A successful answer, not yet read as the caller wants it.
@@ -72,7 +75,7 @@ impl Reply {
             Answer::Stream { head, body } => {
                 let kind = match reading.kind {
                     Some(kind) => kind,
-                    None => kind_by_content_type(&head),
+                    None => kind_by_content_type(&head, reading.whole_only),
                 };
                 if is_whole(kind) {
                     // A raw request whose answer turned out to be a document.
@@ -207,11 +210,13 @@ fn attached(head: &http::response::Parts, upgraded: Upgraded, reading: &Reading)
     }
 }
 
-/// The kind of an answer to a raw request, by its content type.
-fn kind_by_content_type(head: &http::response::Parts) -> ResponseKind {
+/// The kind of an answer to a raw request, by its content type. JSON with a
+/// length is one document; chunked, a stream of them, unless the caller reads
+/// whole answers only.
+fn kind_by_content_type(head: &http::response::Parts, whole_only: bool) -> ResponseKind {
     let ct = content_type(&head.headers);
     if ct.starts_with("application/json") {
-        if head.headers.contains_key(http::header::CONTENT_LENGTH) {
+        if whole_only || head.headers.contains_key(http::header::CONTENT_LENGTH) {
             ResponseKind::Json
         } else {
             ResponseKind::JsonStream

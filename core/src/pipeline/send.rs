@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::credentials;
-use super::plan::{Planned, Target};
+use super::plan::{Delivery, Planned, Target};
 use super::reply::{is_whole, Reading, Reply};
 use super::request::{self, Parts};
 use super::tty;
@@ -43,6 +43,7 @@ impl Planned {
             kind,
             options,
         } = self;
+        let accept = options.accept;
         // The caller's own headers first: a credential header given there is kept.
         let mut headers: Vec<(String, String)> = options.headers;
         let (method, path, query, version, op) = match target {
@@ -137,6 +138,9 @@ impl Planned {
             None if slow => None,
             None => docker.inner.request_timeout,
         };
+        let whole_only = accept
+            .as_ref()
+            .is_some_and(|(accepted, _)| accepted == &[Delivery::Whole]);
         let reading = Reading {
             kind,
             what,
@@ -144,6 +148,7 @@ impl Planned {
             version,
             stream_errors,
             upgrade,
+            whole_only,
         };
         let answer = docker
             .inner
