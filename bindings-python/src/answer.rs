@@ -6,8 +6,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use serde_json::Value;
 
-use crate::async_client::{AsyncAttached, AsyncStream};
-use crate::errors::DockerError;
+use crate::async_stream::{AsyncAttached, AsyncStream};
+use crate::errors::docker_error;
 use crate::stream::Source;
 use crate::{convert, json_text};
 
@@ -32,17 +32,20 @@ impl Answer {
             Output::Json(v) => Answer::Json(v),
             Output::Empty => Answer::Empty,
             Output::Text(t) => Answer::Text(t),
-            Output::Logs(s) => Answer::Stream(Source::Logs(s)),
-            Output::JsonStream(s) => Answer::Stream(Source::Json(s)),
-            Output::Bytes(s) => Answer::Stream(Source::Bytes(s)),
             Output::Attached(a) => Answer::Attached(a),
-            other => return Err(not_exposed(op, other.kind())),
+            other => {
+                let kind = other.kind();
+                match Source::of(other) {
+                    Some(source) => Answer::Stream(source),
+                    None => return Err(not_exposed(op, kind)),
+                }
+            }
         })
     }
 }
 
 pub fn not_exposed(op: &str, kind: &str) -> PyErr {
-    DockerError::new_err(format!(
+    docker_error(format!(
         "{op} answers {kind}, which the Python binding does not expose; use the Rust or C API"
     ))
 }

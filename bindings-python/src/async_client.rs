@@ -3,22 +3,17 @@
 //! runtime (see `runtime`). Streams are async iterators that fetch a batch per
 //! trip to the runtime, not a frame.
 
-use std::sync::Arc;
-
-use libdocker::AttachInput;
-use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::PyBytes;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
-use crate::answer::{not_exposed, Answer};
+use crate::answer::Answer;
+use crate::async_stream::AsyncStream;
 use crate::awaitable::Call;
 use crate::convert;
-use crate::errors::{to_py, IntoPyResult};
+use crate::errors::IntoPyResult;
 use crate::runtime::on_runtime;
 use crate::settings::{build_async, Settings};
-use crate::stream::{Item, Reader, Source};
 use crate::ExecAnswer;
 
 /// An asyncio Docker client; share one between tasks (and event loops).
@@ -31,7 +26,8 @@ pub struct AsyncDocker {
 impl AsyncDocker {
     #[new]
     #[pyo3(signature = (host=None, *, api_version=None, timeout=None, connect_timeout=None,
-                        tls_ca=None, tls_cert=None, tls_key=None, tls_verify=true))]
+                        tls_ca=None, tls_cert=None, tls_key=None, tls_verify=None,
+                        max_connections=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: Option<String>,
@@ -41,7 +37,8 @@ impl AsyncDocker {
         tls_ca: Option<String>,
         tls_cert: Option<String>,
         tls_key: Option<String>,
-        tls_verify: bool,
+        tls_verify: Option<bool>,
+        max_connections: Option<usize>,
     ) -> PyResult<Self> {
         let settings = Settings {
             host,
@@ -52,6 +49,7 @@ impl AsyncDocker {
             tls_cert,
             tls_key,
             tls_verify,
+            max_connections,
         };
         Ok(AsyncDocker {
             inner: build_async(settings)?,
@@ -99,12 +97,40 @@ impl AsyncDocker {
         &self,
         op: &str,
         params: Option<&Bound<'_, PyAny>>,
-        body: Option<&Bound<'_, PyBytes>>,
+        body: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<Call> {
         let params = convert::params(params)?;
-        let body = body.map(|b| b.as_bytes().to_vec());
+        let body = crate::body::from_py(body, "body")?;
         self.call(op, params, body, timeout)
+    }
+
+    /// A request outside the operation table, as `Docker.request`.
+    #[pyo3(signature = (method, path, *, body=None, headers=None, timeout=None, stream=false))]
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Bound<'_, PyAny>>,
+        headers: Option<std::collections::HashMap<String, String>>,
+        timeout: Option<f64>,
+        stream: bool,
+    ) -> PyResult<Call> {
+        let options = crate::call_options(headers, timeout, stream)?;
+        let mut call = self
+            .inner
+            .request(crate::http_method(method)?, path)
+            .options(options);
+        if let Some(body) = crate::body::from_py(body, "body")? {
+            call = call.body(body);
+        }
+        let what = path.to_owned();
+        Ok(Call::new(on_runtime(async move {
+            match call.send_json_text().await.py()? {
+                Ok(text) => Ok(Answer::JsonText { text, op: what }),
+                Err(output) => Answer::from_output(&what, output),
+            }
+        })))
     }
 
     /// A container's output as an async iterator of `(stream, data)` tuples; the
@@ -180,7 +206,7 @@ impl AsyncDocker {
         &self,
         op: &str,
         params: Value,
-        body: Option<Vec<u8>>,
+        body: Option<libdocker::Body>,
         timeout: Option<f64>,
     ) -> PyResult<Call> {
         let mut call = self.inner.invoke(op, params);
@@ -197,199 +223,5 @@ impl AsyncDocker {
                 Err(output) => Answer::from_output(&op, output),
             }
         })))
-    }
-}
-
-/// What an `AsyncStream` reads: a call not sent yet, or the open stream.
-struct StreamState {
-    pending: Option<(libdocker::Docker, &'static str, Value)>,
-    reader: Option<Reader>,
-}
-
-impl StreamState {
-    /// Sends the pending call if there is one, then reads a batch if none is ready.
-    async fn fill(&mut self) -> PyResult<()> {
-        if self.reader.is_none() {
-            let Some((docker, op, params)) = self.pending.take() else {
-                return Ok(());
-            };
-            let output = docker.invoke(op, params).send().await.py()?;
-            let kind = output.kind();
-            let Answer::Stream(source) = Answer::from_output(op, output)? else {
-                return Err(not_exposed(op, kind));
-            };
-            self.reader = Some(Reader::new(source));
-        }
-        if let Some(reader) = self.reader.as_mut() {
-            reader.fill().await;
-        }
-        Ok(())
-    }
-}
-
-/// An async stream of the daemon (logs, JSON events or progress, tar bytes).
-/// Iterate it with `async for`; `aclose()` hangs up early.
-#[pyclass(module = "libdocker._native", name = "AsyncStream", frozen)]
-pub struct AsyncStream {
-    kind: &'static str,
-    state: Arc<Mutex<StreamState>>,
-}
-
-impl AsyncStream {
-    pub fn new(source: Source) -> Self {
-        AsyncStream {
-            kind: source.kind(),
-            state: Arc::new(Mutex::new(StreamState {
-                pending: None,
-                reader: Some(Reader::new(source)),
-            })),
-        }
-    }
-
-    fn pending(
-        docker: libdocker::Docker,
-        op: &'static str,
-        kind: &'static str,
-        params: Value,
-    ) -> Self {
-        AsyncStream {
-            kind,
-            state: Arc::new(Mutex::new(StreamState {
-                pending: Some((docker, op, params)),
-                reader: None,
-            })),
-        }
-    }
-
-    /// An item read with an earlier batch, without a trip to the runtime.
-    fn pop_ready(&self) -> Option<Item> {
-        let mut state = self.state.try_lock().ok()?;
-        state.reader.as_mut().and_then(Reader::pop_ready)
-    }
-}
-
-#[pymethods]
-impl AsyncStream {
-    /// `logs`, `json` or `bytes`: what the items are.
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.kind
-    }
-
-    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(item) = self.pop_ready() {
-            // Read with an earlier batch: an awaitable that is already done.
-            return Ok(Bound::new(py, Ready(Some(item.into_py(py)?)))?.into_any());
-        }
-        // The batch lands in the shared state, so a cancelled wait loses nothing.
-        let state = self.state.clone();
-        let next = async move {
-            let filler = state.clone();
-            on_runtime(async move { filler.lock().await.fill().await }).await?;
-            let mut state = state.lock().await;
-            match state.reader.as_mut().and_then(Reader::pop_ready) {
-                Some(item) => Ok(item),
-                None => Err(PyStopAsyncIteration::new_err(())),
-            }
-        };
-        Ok(Bound::new(py, Call::new(next))?.into_any())
-    }
-
-    /// Hangs up: the connection is closed and iteration ends.
-    fn aclose(&self) -> Call {
-        let state = self.state.clone();
-        Call::new(async move {
-            let mut state = state.lock().await;
-            state.pending = None;
-            state.reader = None;
-            Ok(())
-        })
-    }
-
-    fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        // `async with stream` gives the stream itself; asyncio wants an awaitable.
-        let asyncio = slf.py().import("asyncio")?;
-        let done = asyncio
-            .call_method0("get_running_loop")?
-            .call_method0("create_future")?;
-        done.call_method1("set_result", (slf,))?;
-        Ok(done)
-    }
-
-    #[pyo3(signature = (*_args))]
-    fn __aexit__(&self, _args: &Bound<'_, PyTuple>) -> Call {
-        self.aclose()
-    }
-}
-
-/// An awaitable that is already done: what `__anext__` returns for an item
-/// read with an earlier batch.
-#[pyclass(module = "libdocker._native", name = "Ready")]
-pub struct Ready(Option<Py<PyAny>>);
-
-#[pymethods]
-impl Ready {
-    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __next__(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let value = self.0.take().unwrap_or_else(|| py.None());
-        Err(pyo3::exceptions::PyStopIteration::new_err((value,)))
-    }
-}
-
-/// An attached process for asyncio: `async for` over its output;
-/// `await write(data)` to its stdin, `await close_stdin()` for EOF.
-#[pyclass(module = "libdocker._native", name = "AsyncAttached", frozen)]
-pub struct AsyncAttached {
-    output: Py<AsyncStream>,
-    input: Arc<Mutex<AttachInput>>,
-}
-
-impl AsyncAttached {
-    pub fn new(py: Python<'_>, a: libdocker::Attached) -> PyResult<Self> {
-        Ok(AsyncAttached {
-            output: Py::new(py, AsyncStream::new(Source::Logs(a.output)))?,
-            input: Arc::new(Mutex::new(a.input)),
-        })
-    }
-}
-
-#[pymethods]
-impl AsyncAttached {
-    /// The output stream.
-    #[getter]
-    fn output(&self, py: Python<'_>) -> Py<AsyncStream> {
-        self.output.clone_ref(py)
-    }
-
-    fn __aiter__(&self, py: Python<'_>) -> Py<AsyncStream> {
-        self.output.clone_ref(py)
-    }
-
-    /// Writes `data` to the process's stdin.
-    fn write(&self, data: &Bound<'_, PyBytes>) -> Call {
-        let data = data.as_bytes().to_vec();
-        let input = self.input.clone();
-        Call::new(on_runtime(async move {
-            input.lock().await.write(&data).await.map_err(to_py)
-        }))
-    }
-
-    /// Closes stdin: the process reads end of file.
-    fn close_stdin(&self) -> Call {
-        let input = self.input.clone();
-        Call::new(on_runtime(async move {
-            input.lock().await.close().await.map_err(to_py)
-        }))
     }
 }

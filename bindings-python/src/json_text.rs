@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::errors::DecodeError;
+use crate::errors::decode_error;
 
 /// Python objects for the JSON document `text`; `what` names it in errors. A
 /// Python error on the way (`MemoryError`, …) is raised as itself.
@@ -28,7 +28,7 @@ pub fn to_py<'py>(py: Python<'py>, text: &str, what: &str) -> PyResult<Bound<'py
     match (parsed, failed.into_inner()) {
         (Ok(value), _) => Ok(value),
         (Err(_), Some(err)) => Err(err),
-        (Err(e), None) => Err(DecodeError::new_err(format!("the answer to {what}: {e}"))),
+        (Err(e), None) => Err(decode_error(format!("the answer to {what}: {e}"))),
     }
 }
 

@@ -5,7 +5,9 @@
 
 mod answer;
 mod async_client;
+mod async_stream;
 mod awaitable;
+mod body;
 mod convert;
 mod errors;
 mod gil;
@@ -153,6 +155,29 @@ async fn exec_run(
     session.finish().await
 }
 
+/// Per-call settings of a request outside the table from Python arguments:
+/// extra headers, a time limit, and whether a JSON answer is a stream.
+fn call_options(
+    headers: Option<std::collections::HashMap<String, String>>,
+    timeout: Option<f64>,
+    stream: bool,
+) -> PyResult<libdocker::CallOptions> {
+    use libdocker::Delivery;
+    let accept = (!stream).then(|| (vec![Delivery::Whole], "pass stream=True".to_string()));
+    Ok(libdocker::CallOptions {
+        timeout: settings::limit("timeout", timeout)?.map(Some),
+        headers: headers.unwrap_or_default().into_iter().collect(),
+        accept,
+        ..Default::default()
+    })
+}
+
+/// An HTTP method by name (`GET`, `post`, ...).
+fn http_method(method: &str) -> PyResult<libdocker::http::Method> {
+    libdocker::http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| PyValueError::new_err(format!("method: `{method}` is not an HTTP method")))
+}
+
 /// The ids of every operation, or of one category's.
 #[pyfunction]
 #[pyo3(signature = (category=None))]
@@ -192,9 +217,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sync_client::Stream>()?;
     m.add_class::<sync_client::Attached>()?;
     m.add_class::<async_client::AsyncDocker>()?;
-    m.add_class::<async_client::AsyncStream>()?;
-    m.add_class::<async_client::AsyncAttached>()?;
-    m.add_class::<async_client::Ready>()?;
+    m.add_class::<async_stream::AsyncStream>()?;
+    m.add_class::<async_stream::AsyncAttached>()?;
+    m.add_class::<async_stream::Ready>()?;
     m.add_class::<awaitable::Call>()?;
     m.add_class::<ExecResult>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;

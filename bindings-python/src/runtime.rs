@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use pyo3::PyResult;
 use tokio::runtime::Runtime;
 
-use crate::errors::DockerError;
+use crate::errors::docker_error;
 
 /// One worker thread: the daemon's answers are read there and handed to the
 /// event loop; more workers would only contend for the GIL.
@@ -33,8 +33,6 @@ where
 {
     match runtime().spawn(work).await {
         Ok(result) => result,
-        Err(e) => Err(DockerError::new_err(format!(
-            "libdocker's task failed: {e}"
-        ))),
+        Err(e) => Err(docker_error(format!("libdocker's task failed: {e}"))),
     }
 }

@@ -20,7 +20,10 @@ pub struct Settings {
     pub tls_ca: Option<String>,
     pub tls_cert: Option<String>,
     pub tls_key: Option<String>,
-    pub tls_verify: bool,
+    /// `Some(true)`: TLS, verifying the daemon; `Some(false)`: TLS without
+    /// verifying it (the CLI's `--tls`); `None`: as the files and environment say.
+    pub tls_verify: Option<bool>,
+    pub max_connections: Option<usize>,
 }
 
 /// A time limit in seconds (`name` for the error), or None for none.
@@ -50,13 +53,22 @@ impl Settings {
         if let Some(t) = limit("connect_timeout", self.connect_timeout)? {
             b = b.connect_timeout(Some(t));
         }
-        let tls_wanted = self.tls_ca.is_some() || self.tls_cert.is_some() || self.tls_key.is_some();
+        if let Some(max) = self.max_connections {
+            if max == 0 {
+                return Err(PyValueError::new_err("max_connections must be at least 1"));
+            }
+            b = b.max_connections(max);
+        }
+        let tls_wanted = self.tls_ca.is_some()
+            || self.tls_cert.is_some()
+            || self.tls_key.is_some()
+            || self.tls_verify.is_some();
         if tls_wanted {
             let mut tls = TlsOptions {
                 ca: self.tls_ca.map(Into::into),
                 cert: None,
                 key: None,
-                verify: self.tls_verify,
+                verify: self.tls_verify.unwrap_or(true),
             };
             match (self.tls_cert, self.tls_key) {
                 (Some(cert), Some(key)) => tls = tls.client_auth(cert, key),

@@ -25,6 +25,18 @@ pub enum Source {
     Bytes(ByteStream),
 }
 
+impl Source {
+    /// The stream an output is, if it is one.
+    pub fn of(output: libdocker::Output) -> Option<Source> {
+        match output {
+            libdocker::Output::Logs(s) => Some(Source::Logs(s)),
+            libdocker::Output::JsonStream(s) => Some(Source::Json(s)),
+            libdocker::Output::Bytes(s) => Some(Source::Bytes(s)),
+            _ => None,
+        }
+    }
+}
+
 /// One item of a stream, converted to Python when handed out.
 pub enum Item {
     /// `(stream, data)`: 0 stdin, 1 stdout, 2 stderr, as in Docker's frame header.

@@ -28,7 +28,8 @@ pub struct Docker {
 impl Docker {
     #[new]
     #[pyo3(signature = (host=None, *, api_version=None, timeout=None, connect_timeout=None,
-                        tls_ca=None, tls_cert=None, tls_key=None, tls_verify=true))]
+                        tls_ca=None, tls_cert=None, tls_key=None, tls_verify=None,
+                        max_connections=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: Option<String>,
@@ -38,7 +39,8 @@ impl Docker {
         tls_ca: Option<String>,
         tls_cert: Option<String>,
         tls_key: Option<String>,
-        tls_verify: bool,
+        tls_verify: Option<bool>,
+        max_connections: Option<usize>,
     ) -> PyResult<Self> {
         let settings = Settings {
             host,
@@ -49,6 +51,7 @@ impl Docker {
             tls_cert,
             tls_key,
             tls_verify,
+            max_connections,
         };
         let inner = settings.builder()?.build_blocking().py()?;
         Ok(Docker { inner })
@@ -96,12 +99,41 @@ impl Docker {
         py: Python<'_>,
         op: &str,
         params: Option<&Bound<'_, PyAny>>,
-        body: Option<&Bound<'_, PyBytes>>,
+        body: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<Py<PyAny>> {
         let params = convert::params(params)?;
-        let body = body.map(|b| b.as_bytes().to_vec());
+        let body = crate::body::from_py(body, "body")?;
         self.call(py, op, params, body, timeout)
+    }
+
+    /// A request outside the operation table: `method` and `path` (query
+    /// included, e.g. `/containers/web/checkpoints?dir=x`), prefixed with the API
+    /// version. The answer is read by its content type: JSON as one document
+    /// unless `stream` (then a `Stream` of documents, as events come), a
+    /// multiplexed or byte answer as a `Stream`.
+    #[pyo3(signature = (method, path, *, body=None, headers=None, timeout=None, stream=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        body: Option<&Bound<'_, PyAny>>,
+        headers: Option<std::collections::HashMap<String, String>>,
+        timeout: Option<f64>,
+        stream: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let options = crate::call_options(headers, timeout, stream)?;
+        let mut call = self
+            .inner
+            .request(crate::http_method(method)?, path)
+            .options(options);
+        if let Some(body) = crate::body::from_py(body, "body")? {
+            call = call.body(body);
+        }
+        let answer = unlocked(py, || call.send_json_text()).py()?;
+        self.answer(py, path, answer)
     }
 
     /// A container's output as `(stream, data)` tuples, stream 1 for stdout and 2
@@ -172,7 +204,7 @@ impl Docker {
         py: Python<'_>,
         op: &str,
         params: Value,
-        body: Option<Vec<u8>>,
+        body: Option<libdocker::Body>,
         timeout: Option<f64>,
     ) -> PyResult<Py<PyAny>> {
         let mut call = self.inner.invoke(op, params);
@@ -182,7 +214,18 @@ impl Docker {
         if let Some(t) = crate::settings::limit("timeout", timeout)? {
             call = call.timeout(t);
         }
-        let content = match unlocked(py, || call.send_json_text()).py()? {
+        let answer = unlocked(py, || call.send_json_text()).py()?;
+        self.answer(py, op, answer)
+    }
+
+    /// A call's answer in Python: JSON text as objects, anything else by kind.
+    fn answer(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        answer: Result<String, blocking::Output>,
+    ) -> PyResult<Py<PyAny>> {
+        let content = match answer {
             Ok(text) => return Ok(json_text::to_py(py, &text, op)?.unbind()),
             Err(output) => output.into_content(),
         };
@@ -315,7 +358,7 @@ impl Attached {
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let _ = self.close_stdin(py);
         let output = self.output.bind(py).try_borrow_mut().map_err(|_| {
-            crate::errors::DockerError::new_err("the output is being read in another thread")
+            crate::errors::docker_error("the output is being read in another thread")
         })?;
         Stream::close(output);
         Ok(())

@@ -4,6 +4,8 @@ that inject faults (a daemon that hangs, answers garbage or dies mid-stream)."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import socket
 import tempfile
@@ -18,6 +20,16 @@ import libdocker
 
 TEST_IMAGE = "libdocker-test/busybox:latest"
 TEST_LABEL = "libdocker-test"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Runs `async def` tests in a fresh event loop (asyncio.run)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**args))
+    return True
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +159,74 @@ def http(status: str, body: bytes, content_type: str = "application/json", extra
 
 def now() -> int:
     return int(time.time())
+
+
+class CountingProxy:
+    """A unix-socket proxy in front of the real daemon that counts the
+    connections open at once: only the bytes are observed."""
+
+    def __init__(self, daemon: str) -> None:
+        self.daemon = daemon.removeprefix("unix://")
+        self.dir = tempfile.mkdtemp(prefix="libdocker-proxy-")
+        self.path = os.path.join(self.dir, "proxy.sock")
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(self.path)
+        self.server.listen(1024)
+        self.lock = threading.Lock()
+        self.open = 0
+        self.most_open = 0
+        self.accepted = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    @property
+    def host(self) -> str:
+        return f"unix://{self.path}"
+
+    def serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.accepted += 1
+                self.open += 1
+                self.most_open = max(self.most_open, self.open)
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            upstream.connect(self.daemon)
+            done = threading.Event()
+            threading.Thread(target=self.pump, args=(client, upstream, done), daemon=True).start()
+            threading.Thread(target=self.pump, args=(upstream, client, done), daemon=True).start()
+
+    def pump(self, src: socket.socket, dst: socket.socket, done: threading.Event) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        try:
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        if done.is_set():
+            src.close()
+            dst.close()
+            with self.lock:
+                self.open -= 1
+        else:
+            done.set()
+
+    def close(self) -> None:
+        self.server.close()
+        try:
+            os.unlink(self.path)
+            os.rmdir(self.dir)
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def counting_proxy(host: str) -> Iterator[CountingProxy]:
+    proxy = CountingProxy(host)
+    yield proxy
+    proxy.close()

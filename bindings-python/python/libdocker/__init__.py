@@ -46,9 +46,11 @@ from libdocker._native import (
     Unauthorized,
     Unavailable,
     UnsupportedApiVersion,
+    WrongOutputKind,
     __version__,
     categories,
     doc,
+    error_kinds,
     operations,
 )
 
@@ -86,8 +88,10 @@ __all__ = [
     "Unauthorized",
     "Unavailable",
     "UnsupportedApiVersion",
+    "WrongOutputKind",
     "__version__",
     "categories",
     "doc",
+    "error_kinds",
     "operations",
 ]

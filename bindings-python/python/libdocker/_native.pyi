@@ -1,8 +1,12 @@
 """Type stubs of libdocker's native module (kept true by mypy's stubtest)."""
 
-from collections.abc import Awaitable, Generator
+from collections.abc import Awaitable, Generator, Iterable
 from types import TracebackType
-from typing import Any, final
+from typing import IO, Any, final
+
+# What a request body may be: bytes, sent as they are; a binary file or any
+# iterable of bytes, streamed.
+_Body = bytes | bytearray | memoryview | IO[bytes] | Iterable[bytes]
 
 __all__ = [
     "ApiError",
@@ -40,9 +44,11 @@ __all__ = [
     "Unauthorized",
     "Unavailable",
     "UnsupportedApiVersion",
+    "WrongOutputKind",
     "__version__",
     "categories",
     "doc",
+    "error_kinds",
     "operations",
 ]
 __version__: str
@@ -65,7 +71,8 @@ class Docker:
         tls_ca: str | None = None,
         tls_cert: str | None = None,
         tls_key: str | None = None,
-        tls_verify: bool = True,
+        tls_verify: bool | None = None,
+        max_connections: int | None = None,
     ) -> Docker: ...
     @property
     def host(self) -> str: ...
@@ -78,8 +85,18 @@ class Docker:
         op: str,
         params: dict[str, Any] | None = None,
         *,
-        body: bytes | None = None,
+        body: _Body | None = None,
         timeout: float | None = None,
+    ) -> Any: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: _Body | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+        stream: bool = False,
     ) -> Any: ...
     def logs(
         self,
@@ -152,7 +169,8 @@ class AsyncDocker:
         tls_ca: str | None = None,
         tls_cert: str | None = None,
         tls_key: str | None = None,
-        tls_verify: bool = True,
+        tls_verify: bool | None = None,
+        max_connections: int | None = None,
     ) -> AsyncDocker: ...
     @property
     def host(self) -> str: ...
@@ -165,8 +183,18 @@ class AsyncDocker:
         op: str,
         params: dict[str, Any] | None = None,
         *,
-        body: bytes | None = None,
+        body: _Body | None = None,
         timeout: float | None = None,
+    ) -> Any: ...
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: _Body | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+        stream: bool = False,
     ) -> Any: ...
     def logs(
         self,
@@ -257,6 +285,7 @@ class ExecResult:
 def operations(category: str | None = None) -> list[str]: ...
 def categories() -> list[str]: ...
 def doc(op: str) -> str: ...
+def error_kinds() -> list[tuple[str, int, str, str, str]]: ...
 
 class DockerError(Exception):
     """Any error of libdocker."""
@@ -284,7 +313,10 @@ class UnsupportedApiVersion(DockerError): ...
 class DecodeError(DockerError): ...
 class StreamClosed(DockerError): ...
 class ProgressError(DockerError): ...
-class BuildFailed(DockerError): ...
+class BuildFailed(DockerError):
+    output: str
+
 class ContainerFailed(DockerError): ...
 class ConfigError(DockerError): ...
 class IoError(DockerError): ...
+class WrongOutputKind(DockerError): ...

@@ -162,14 +162,22 @@ impl RawRequest {
         Ok(Output::new(reply.into_output()?, self.docker))
     }
 
+    /// Sends the request; a JSON document comes back as the daemon's text,
+    /// checked but not decoded; any other answer as the [`Output`] `send` gives.
+    pub fn send_json_text(self) -> Result<Result<String, Output>, Error> {
+        let docker = self.docker.clone();
+        let reply = send(&self.docker, self.call.plan()?)?;
+        Ok(reply
+            .into_json_text()?
+            .map_err(|output| Output::new(output, docker)))
+    }
+
     /// Sends the request; whole answers come back as text (JSON as the daemon
     /// wrote it, `""` for none), any other answer as its [`Output`].
     pub fn send_text(self) -> Result<Result<String, Output>, Error> {
-        let docker = self.docker.clone();
-        let reply = send(&self.docker, self.call.plan()?)?;
-        Ok(match reply.into_json_text()? {
+        Ok(match self.send_json_text()? {
             Ok(text) => Ok(text),
-            Err(output) => Output::new(output, docker).into_whole_text(),
+            Err(output) => output.into_whole_text(),
         })
     }
 }

@@ -114,6 +114,12 @@ impl RawRequest {
         self.plan()?.send(Mode::Async).await?.into_output()
     }
 
+    /// Sends the request; a JSON document comes back as the daemon's text,
+    /// checked but not decoded; any other answer as the [`Output`] `send` gives.
+    pub async fn send_json_text(self) -> Result<Result<String, Output>, Error> {
+        self.plan()?.send(Mode::Async).await?.into_json_text()
+    }
+
     /// Checks the request: everything that needs no answer from the daemon.
     pub(crate) fn plan(self) -> Result<Planned, Error> {
         if !self.path.starts_with('/') {
