@@ -56,6 +56,8 @@ enum docker_result
   DOCKER_RESULT_CONTAINER_FAILED = 1010,
   DOCKER_RESULT_CONFIG = 1011,
   DOCKER_RESULT_IO = 1012,
+  // The call was cancelled (a fired `docker_cancel`); its connection was closed.
+  DOCKER_RESULT_CANCELLED = 1013,
   // A failure this version of the header has no code for.
   DOCKER_RESULT_OTHER = 9999,
 };
@@ -93,14 +95,21 @@ typedef uint32_t docker_stream;
 #endif // __cplusplus
 
 // An attached process, made by `docker_client_attach`: read its output with
-// `docker_attach_read`, write its stdin with `docker_attach_write`. Not
-// thread-safe; release it with `docker_attach_free`.
+// `docker_attach_read`, write its stdin with `docker_attach_write`. One thread
+// may read while another writes, and any thread may cancel
+// (`docker_attach_cancel`); two reads (or two writes) at once wait for each
+// other. Release it with `docker_attach_free`, once no call on it runs.
 typedef struct docker_attach docker_attach;
 
 // A call being prepared, made by `docker_call_new` or `docker_call_new_raw`.
 // Not thread-safe. Sending it (`docker_client_call`, `docker_client_call_stream`)
 // consumes it; otherwise release it with `docker_call_free`.
 typedef struct docker_call docker_call;
+
+// A cancel handle, made by `docker_cancel_new`. Thread-safe: fire it from any
+// thread. Calls given it keep what they need, so it may be freed at any time
+// (with `docker_cancel_free`); firing it afterwards is impossible, of course.
+typedef struct docker_cancel docker_cancel;
 
 // A client of one Docker daemon, made by `docker_client_new` or
 // `docker_client_builder_build`. Thread-safe: calls may come from many threads
@@ -125,7 +134,7 @@ typedef int32_t (*docker_chunk_callback)(void *userdata,
 typedef ptrdiff_t (*docker_read_callback)(void *userdata, uint8_t *buf, size_t len);
 
 // Every code, the C layer's own first.
-#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Other, }
+#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Cancelled, docker_result_Other, }
 
 #ifdef __cplusplus
 extern "C" {
@@ -140,20 +149,32 @@ docker_result docker_client_attach(const struct docker_client *client,
                                    const char *params_json,
                                    struct docker_attach **out);
 
-// Sends `len` bytes at `data` to the process's stdin.
-docker_result docker_attach_write(struct docker_attach *attach, const uint8_t *data, size_t len);
+// Sends `len` bytes at `data` to the process's stdin, waiting while the
+// process does not take them (its output must be read meanwhile, on another
+// thread, if it echoes).
+docker_result docker_attach_write(const struct docker_attach *attach,
+                                  const uint8_t *data,
+                                  size_t len);
 
 // Closes the process's stdin (it reads EOF); its output keeps arriving.
-docker_result docker_attach_close_stdin(struct docker_attach *attach);
+// Closing again does nothing.
+docker_result docker_attach_close_stdin(const struct docker_attach *attach);
 
 // Hands the process's output to `callback` (stdout/stderr chunks) until it
-// ends or the callback returns non-zero; may be called again to go on after
-// a stop.
-docker_result docker_attach_read(struct docker_attach *attach,
+// ends (`DOCKER_RESULT_OK`), the callback returns non-zero (`DOCKER_RESULT_OK`;
+// call again to go on), or `docker_attach_cancel` is called
+// (`DOCKER_RESULT_CANCELLED`; the connection is closed).
+docker_result docker_attach_read(const struct docker_attach *attach,
                                  docker_chunk_callback callback,
                                  void *userdata);
 
+// Ends a read waiting on the process (from any thread, or from the read's own
+// callback) with `DOCKER_RESULT_CANCELLED`, and hangs up. Later reads and writes
+// fail; cancelling again does nothing. The handle must still be freed.
+docker_result docker_attach_cancel(const struct docker_attach *attach);
+
 // Closes the connection and releases the attached process. NULL does nothing.
+// No call on it may be running (cancel a waiting read first).
 void docker_attach_free(struct docker_attach *attach);
 
 // Calls operation `op` (an operationId of the Engine API, e.g.
@@ -224,6 +245,11 @@ docker_result docker_call_set_body_reader(struct docker_call *call,
 // operations the client's default limit applies to.
 docker_result docker_call_set_timeout(struct docker_call *call, uint64_t timeout_ms);
 
+// Ends the call, and the stream it answers, with `DOCKER_RESULT_CANCELLED` when
+// `cancel` fires (from any thread). The call keeps its own reference: `cancel`
+// may be freed before the call is sent.
+docker_result docker_call_set_cancel(struct docker_call *call, const struct docker_cancel *cancel);
+
 // Adds a header to the request (`name` and `value` copied), e.g. an explicit
 // `X-Registry-Auth`.
 docker_result docker_call_add_header(struct docker_call *call, const char *name, const char *value);
@@ -245,6 +271,20 @@ docker_result docker_client_call_stream(const struct docker_client *client,
                                         struct docker_call *call,
                                         docker_chunk_callback callback,
                                         void *userdata);
+
+// A new cancel handle, not fired. Never NULL; release it with `docker_cancel_free`.
+struct docker_cancel *docker_cancel_new(void);
+
+// Fires the handle: every call and stream given it ends now with
+// `DOCKER_RESULT_CANCELLED`, on whatever thread it runs. Firing again does
+// nothing. Safe from any thread, and from inside a stream's callback.
+docker_result docker_cancel_fire(const struct docker_cancel *cancel);
+
+// Whether the handle has fired (false for NULL).
+bool docker_cancel_is_fired(const struct docker_cancel *cancel);
+
+// Releases a cancel handle. NULL does nothing. Calls given it are unaffected.
+void docker_cancel_free(struct docker_cancel *cancel);
 
 // A builder with the settings the docker CLI would use (DOCKER_HOST,
 // DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION, contexts), each

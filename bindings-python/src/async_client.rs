@@ -145,8 +145,8 @@ impl AsyncDocker {
         stderr: bool,
         follow: bool,
         tail: Option<&Bound<'_, PyAny>>,
-        since: Option<i64>,
-        until: Option<i64>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
         timestamps: bool,
     ) -> PyResult<AsyncStream> {
         let params = crate::logs_params(
@@ -165,8 +165,8 @@ impl AsyncDocker {
     #[pyo3(signature = (*, since=None, until=None, filters=None))]
     fn events(
         &self,
-        since: Option<i64>,
-        until: Option<i64>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
         filters: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<AsyncStream> {
         let params = crate::events_params(since, until, filters)?;
@@ -184,20 +184,20 @@ impl AsyncDocker {
     fn exec_run(
         &self,
         container: String,
-        cmd: Vec<String>,
+        cmd: &Bound<'_, PyAny>,
         stdin: Option<&Bound<'_, PyBytes>>,
         env: Option<Vec<String>>,
         user: Option<String>,
         workdir: Option<String>,
         tty: bool,
-    ) -> Call {
+    ) -> PyResult<Call> {
         let stdin = stdin.map(|b| b.as_bytes().to_vec());
-        let config = crate::exec_config(cmd, stdin.is_some(), env, user, workdir, tty);
+        let config = crate::exec_config(cmd, stdin.is_some(), env, user, workdir, tty)?;
         let d = self.inner.clone();
-        Call::new(on_runtime(async move {
+        Ok(Call::new(on_runtime(async move {
             let out = crate::exec_run(&d, &container, config, stdin).await.py()?;
             Ok(ExecAnswer(out))
-        }))
+        })))
     }
 }
 

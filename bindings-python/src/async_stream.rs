@@ -11,6 +11,8 @@ use pyo3::types::{PyBytes, PyTuple};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use libdocker::Cancel;
+
 use crate::awaitable::Call;
 use crate::errors::{docker_error, to_py, IntoPyResult};
 use crate::runtime::on_runtime;
@@ -48,6 +50,8 @@ impl StreamState {
 pub struct AsyncStream {
     kind: &'static str,
     state: Arc<Mutex<StreamState>>,
+    /// Fired by `aclose()`: a read waiting in another task ends at once.
+    closed: Cancel,
 }
 
 impl AsyncStream {
@@ -58,6 +62,7 @@ impl AsyncStream {
                 pending: None,
                 reader: Some(Reader::new(source)),
             })),
+            closed: Cancel::new(),
         }
     }
 
@@ -73,6 +78,7 @@ impl AsyncStream {
                 pending: Some((docker, op, params)),
                 reader: None,
             })),
+            closed: Cancel::new(),
         }
     }
 
@@ -100,11 +106,22 @@ impl AsyncStream {
             // Read with an earlier batch: an awaitable that is already done.
             return Ok(Bound::new(py, Ready(Some(item.into_py(py)?)))?.into_any());
         }
-        // The batch lands in the shared state, so a cancelled wait loses nothing.
+        if self.closed.is_cancelled() {
+            return Err(PyStopAsyncIteration::new_err(()));
+        }
+        // The batch lands in the shared state, so a cancelled wait loses nothing;
+        // `aclose()` in another task ends the wait at once.
         let state = self.state.clone();
+        let closed = self.closed.clone();
         let next = async move {
             let filler = state.clone();
-            on_runtime(async move { filler.lock().await.fill().await }).await?;
+            on_runtime(async move {
+                tokio::select! {
+                    filled = async { filler.lock().await.fill().await } => filled,
+                    () = closed.cancelled() => Ok(()),
+                }
+            })
+            .await?;
             let mut state = state.lock().await;
             match state.reader.as_mut().and_then(Reader::pop_ready) {
                 Some(item) => Ok(item),
@@ -114,8 +131,10 @@ impl AsyncStream {
         Ok(Bound::new(py, Call::new(next))?.into_any())
     }
 
-    /// Hangs up: the connection is closed and iteration ends.
+    /// Hangs up: the connection is closed, a read waiting in another task ends
+    /// (with StopAsyncIteration), and iteration ends. Closing again does nothing.
     fn aclose(&self) -> Call {
+        self.closed.cancel();
         let state = self.state.clone();
         Call::new(async move {
             let mut state = state.lock().await;

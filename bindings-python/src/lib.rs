@@ -4,6 +4,7 @@
 //! The Python package `libdocker` (python/libdocker) re-exports all of it.
 
 mod answer;
+mod args;
 mod async_client;
 mod async_stream;
 mod awaitable;
@@ -76,8 +77,8 @@ fn logs_params(
     stderr: bool,
     follow: bool,
     tail: Option<&Bound<'_, PyAny>>,
-    since: Option<i64>,
-    until: Option<i64>,
+    since: Option<&Bound<'_, PyAny>>,
+    until: Option<&Bound<'_, PyAny>>,
     timestamps: bool,
 ) -> PyResult<Value> {
     let mut p = json!({"id": container, "stdout": stdout, "stderr": stderr,
@@ -93,10 +94,10 @@ fn logs_params(
             ));
         }
     }
-    if let Some(s) = since {
+    if let Some(s) = args::time(since, "since")? {
         p["since"] = json!(s);
     }
-    if let Some(u) = until {
+    if let Some(u) = args::time(until, "until")? {
         p["until"] = json!(u);
     }
     Ok(p)
@@ -104,16 +105,16 @@ fn logs_params(
 
 /// `SystemEvents` parameters.
 fn events_params(
-    since: Option<i64>,
-    until: Option<i64>,
+    since: Option<&Bound<'_, PyAny>>,
+    until: Option<&Bound<'_, PyAny>>,
     filters: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Value> {
     let mut p = json!({});
-    if let Some(s) = since {
-        p["since"] = json!(s.to_string());
+    if let Some(s) = args::time(since, "since")? {
+        p["since"] = json!(s);
     }
-    if let Some(u) = until {
-        p["until"] = json!(u.to_string());
+    if let Some(u) = args::time(until, "until")? {
+        p["until"] = json!(u);
     }
     if let Some(f) = filters {
         if !f.is_none() {
@@ -124,35 +125,34 @@ fn events_params(
 }
 
 fn exec_config(
-    cmd: Vec<String>,
+    cmd: &Bound<'_, PyAny>,
     stdin: bool,
     env: Option<Vec<String>>,
     user: Option<String>,
     workdir: Option<String>,
     tty: bool,
-) -> ExecConfig {
-    let mut config = ExecConfig::new(cmd);
+) -> PyResult<ExecConfig> {
+    let mut config = ExecConfig::new(args::command(cmd, "cmd")?);
     config.attach_stdin = stdin;
     config.tty = tty;
     config.env = env.unwrap_or_default();
     config.user = user;
     config.working_dir = workdir;
-    config
+    Ok(config)
 }
 
-/// Runs an exec to its end, writing `stdin` first.
+/// Runs an exec to its end, writing `stdin` while its output is read.
 async fn exec_run(
     docker: &libdocker::Docker,
     container: &str,
     config: ExecConfig,
     stdin: Option<Vec<u8>>,
 ) -> Result<ExecOutput, Error> {
-    let mut session = docker.execs().spawn(container, &config).await?;
-    if let Some(data) = stdin {
-        session.input.write(&data).await?;
-        session.input.close().await?;
+    let session = docker.execs().spawn(container, &config).await?;
+    match stdin {
+        Some(data) => session.communicate(&data).await,
+        None => session.finish().await,
     }
-    session.finish().await
 }
 
 /// Per-call settings of a request outside the table from Python arguments:

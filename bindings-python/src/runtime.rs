@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use pyo3::PyResult;
 use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
 
 use crate::errors::docker_error;
 
@@ -24,15 +25,28 @@ fn runtime() -> &'static Runtime {
     })
 }
 
-/// Runs `work` on the runtime and waits for it. Dropping the wait (a cancelled
-/// task) lets `work` finish on its own, so a half-done read loses nothing.
+/// Runs `work` on the runtime and waits for it. Dropping the wait (an asyncio
+/// task cancelled, a `wait_for` that timed out) aborts `work` at once: its
+/// connection is closed, and nothing is left running. The streams' reads are
+/// cancel-safe: what a read had taken stays with its stream.
 pub async fn on_runtime<F, T>(work: F) -> PyResult<T>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: Send + 'static,
 {
-    match runtime().spawn(work).await {
+    let mut task = AbortOnDrop(runtime().spawn(work));
+    match (&mut task.0).await {
         Ok(result) => result,
         Err(e) => Err(docker_error(format!("libdocker's task failed: {e}"))),
+    }
+}
+
+/// A task on the runtime that is aborted when its waiter goes away.
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        // Nothing happens to a task that is done.
+        self.0.abort();
     }
 }

@@ -176,21 +176,31 @@ impl Reader {
         }
     }
 
-    /// `next` for the sync client: waits with the GIL released.
+    /// `next` for the sync client: waits with the GIL released, until an item
+    /// arrives, the stream ends, `closed` fires (from another thread), or a
+    /// signal's exception (Ctrl-C) stops the wait, which hangs up too.
     pub fn next_blocking(
         &mut self,
         py: Python<'_>,
         docker: &libdocker::blocking::Docker,
+        closed: &libdocker::Cancel,
     ) -> PyResult<Option<Py<PyAny>>> {
-        let item = match self.ready.pop_front() {
-            Some(item) => Some(item),
-            None if self.source.is_none() => None,
-            None => crate::gil::unlocked(py, || {
-                docker.block_on(self.fill());
-                self.ready.pop_front()
-            }),
-        };
-        item.map(|i| i.into_py(py)).transpose()
+        if self.ready.is_empty() && self.source.is_some() {
+            let waited = crate::gil::unlocked(py, || {
+                docker.wait(async {
+                    tokio::select! {
+                        () = self.fill() => {}
+                        () = closed.cancelled() => {}
+                    }
+                })
+            });
+            if waited.is_err() || closed.is_cancelled() {
+                self.close();
+            }
+            // Ctrl-C's KeyboardInterrupt; a stopped wait has no other cause.
+            waited?.map_err(crate::errors::to_py)?;
+        }
+        self.ready.pop_front().map(|i| i.into_py(py)).transpose()
     }
 }
 

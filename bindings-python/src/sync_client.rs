@@ -5,6 +5,7 @@
 use std::sync::Mutex;
 
 use libdocker::blocking::{self, Content};
+use libdocker::Cancel;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde_json::Value;
@@ -70,13 +71,15 @@ impl Docker {
     /// The API version in use: the pinned one, or the one negotiated with the daemon.
     fn api_version(&self, py: Python<'_>) -> PyResult<String> {
         let d = &self.inner;
-        unlocked(py, || d.api_version()).py().map(|v| v.to_string())
+        unlocked(py, || d.api_version())?
+            .py()
+            .map(|v| v.to_string())
     }
 
     /// `GET /_ping`: True when the daemon answers.
     fn ping(&self, py: Python<'_>) -> PyResult<bool> {
         let d = &self.inner;
-        unlocked(py, || d.ping()).py().map(|_| true)
+        unlocked(py, || d.ping())?.py().map(|_| true)
     }
 
     /// `SystemVersion` as a dict.
@@ -132,7 +135,7 @@ impl Docker {
         if let Some(body) = crate::body::from_py(body, "body")? {
             call = call.body(body);
         }
-        let answer = unlocked(py, || call.send_json_text()).py()?;
+        let answer = unlocked(py, || call.send_json_text())?.py()?;
         self.answer(py, path, answer)
     }
 
@@ -149,8 +152,8 @@ impl Docker {
         stderr: bool,
         follow: bool,
         tail: Option<&Bound<'_, PyAny>>,
-        since: Option<i64>,
-        until: Option<i64>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
         timestamps: bool,
     ) -> PyResult<Py<PyAny>> {
         let params = crate::logs_params(
@@ -165,8 +168,8 @@ impl Docker {
     fn events(
         &self,
         py: Python<'_>,
-        since: Option<i64>,
-        until: Option<i64>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
         filters: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let params = crate::events_params(since, until, filters)?;
@@ -181,20 +184,20 @@ impl Docker {
         &self,
         py: Python<'_>,
         container: &str,
-        cmd: Vec<String>,
+        cmd: &Bound<'_, PyAny>,
         stdin: Option<&Bound<'_, PyBytes>>,
         env: Option<Vec<String>>,
         user: Option<String>,
         workdir: Option<String>,
         tty: bool,
     ) -> PyResult<ExecResult> {
-        let config = crate::exec_config(cmd, stdin.is_some(), env, user, workdir, tty);
+        let config = crate::exec_config(cmd, stdin.is_some(), env, user, workdir, tty)?;
         let stdin = stdin.map(|b| b.as_bytes().to_vec());
         let d = &self.inner;
         let out = unlocked(py, || {
-            d.block_on(crate::exec_run(d.client(), container, config, stdin))
-        });
-        ExecResult::from_output(py, out.py()?)
+            d.wait(crate::exec_run(d.client(), container, config, stdin))
+        })?;
+        ExecResult::from_output(py, out.and_then(|out| out).py()?)
     }
 }
 
@@ -214,7 +217,7 @@ impl Docker {
         if let Some(t) = crate::settings::limit("timeout", timeout)? {
             call = call.timeout(t);
         }
-        let answer = unlocked(py, || call.send_json_text()).py()?;
+        let answer = unlocked(py, || call.send_json_text())?.py()?;
         self.answer(py, op, answer)
     }
 
@@ -246,12 +249,15 @@ impl Docker {
 }
 
 /// A stream of the daemon (logs, JSON progress or events, tar bytes), read as
-/// it arrives. Iterate it; `close()` (or leaving a `with` block) hangs up early.
-#[pyclass(module = "libdocker._native", name = "Stream")]
+/// it arrives. Iterate it; `close()` (from any thread, or leaving a `with`
+/// block) hangs up early and ends a read waiting in another thread.
+#[pyclass(module = "libdocker._native", name = "Stream", frozen)]
 pub struct Stream {
     docker: blocking::Docker,
     kind: &'static str,
     reader: Mutex<Reader>,
+    /// Fired by `close()`: a read waiting in another thread ends at once.
+    closed: Cancel,
 }
 
 impl Stream {
@@ -260,6 +266,7 @@ impl Stream {
             docker,
             kind: source.kind(),
             reader: Mutex::new(Reader::new(source)),
+            closed: Cancel::new(),
         }
     }
 
@@ -280,19 +287,24 @@ impl Stream {
         slf
     }
 
-    fn __next__(mut slf: PyRefMut<'_, Self>) -> PyResult<Option<Py<PyAny>>> {
-        let py = slf.py();
-        let this = &mut *slf;
-        let reader = this.reader.get_mut().unwrap_or_else(|p| p.into_inner());
-        reader.next_blocking(py, &this.docker)
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        if self.closed.is_cancelled() {
+            return Ok(None);
+        }
+        let mut reader = self.reader.try_lock().map_err(|_| {
+            crate::errors::docker_error("the stream is being read in another thread")
+        })?;
+        reader.next_blocking(py, &self.docker, &self.closed)
     }
 
-    /// Hangs up: the connection is closed and iteration ends.
-    fn close(mut slf: PyRefMut<'_, Self>) {
-        slf.reader
-            .get_mut()
-            .unwrap_or_else(|p| p.into_inner())
-            .close();
+    /// Hangs up: the connection is closed and iteration ends; a read waiting in
+    /// another thread ends too. Closing again does nothing.
+    fn close(&self) {
+        self.closed.cancel();
+        // A reader busy in another thread closes it when it wakes.
+        if let Ok(mut reader) = self.reader.try_lock() {
+            reader.close();
+        }
     }
 
     fn __enter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -300,8 +312,8 @@ impl Stream {
     }
 
     #[pyo3(signature = (*_args))]
-    fn __exit__(slf: PyRefMut<'_, Self>, _args: &Bound<'_, pyo3::types::PyTuple>) {
-        Stream::close(slf)
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) {
+        self.close()
     }
 }
 
@@ -341,7 +353,7 @@ impl Attached {
         let input = &self.input;
         unlocked(py, || {
             input.lock().unwrap_or_else(|p| p.into_inner()).write(&data)
-        })
+        })?
         .map_err(to_py)
     }
 
@@ -350,17 +362,19 @@ impl Attached {
         let input = &self.input;
         unlocked(py, || {
             input.lock().unwrap_or_else(|p| p.into_inner()).close()
-        })
+        })?
         .map_err(to_py)
     }
 
-    /// Hangs up both directions.
-    fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let _ = self.close_stdin(py);
-        let output = self.output.bind(py).try_borrow_mut().map_err(|_| {
-            crate::errors::docker_error("the output is being read in another thread")
-        })?;
-        Stream::close(output);
-        Ok(())
+    /// Hangs up both directions (safe from any thread; closing again does nothing).
+    fn close(&self, py: Python<'_>) {
+        self.output.get().close();
+        let input = &self.input;
+        let _ = unlocked(py, || {
+            // A write in another thread keeps its stdin: closing the output hangs up.
+            if let Ok(mut input) = input.try_lock() {
+                let _ = input.close();
+            }
+        });
     }
 }

@@ -102,6 +102,10 @@ pub enum Error {
         /// What to call instead (may be empty).
         hint: String,
     },
+    /// The call was cancelled by its caller (a fired [`crate::Cancel`], an
+    /// interrupted blocking call); its connection was closed.
+    #[error("{what} was cancelled")]
+    Cancelled { what: String },
     /// Configuration (environment, context, certificates) could not be used.
     #[error("configuration error: {0}")]
     Config(String),
@@ -232,6 +236,7 @@ impl Error {
             Error::BuildFailed { .. } => ErrorKind::BuildFailed,
             Error::ContainerFailed { .. } => ErrorKind::ContainerFailed,
             Error::WrongOutputKind { .. } => ErrorKind::WrongOutputKind,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::Config(_) => ErrorKind::Config,
             Error::Io { .. } => ErrorKind::Io,
         }
@@ -358,6 +363,7 @@ error_kinds! {
     Io = 1012, "I/O error", "IoError" < "DockerError";
     /// A call that reads the answer another way than the operation answers.
     WrongOutputKind = 4, "wrong output kind", "WrongOutputKind" < "DockerError";
+    Cancelled = 1013, "cancelled", "Cancelled" < "DockerError";
 }
 
 #[cfg(test)]

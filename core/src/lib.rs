@@ -76,7 +76,7 @@ pub use stream::{
     ProgressStream, ProgressSummary, StdStream,
 };
 pub use transport::Upgraded;
-pub use transport::DEFAULT_MAX_CONNECTIONS;
+pub use transport::{interruptible, Cancel, CHECK_EVERY, DEFAULT_MAX_CONNECTIONS};
 pub use version::{ApiVersion, InvalidApiVersion};
 
 /// The README's examples, compiled as doctests.

@@ -141,8 +141,21 @@ fn with_config_json_credentials(registry: &AuthRegistry) -> (libdocker::Docker, 
     )
 }
 
-async fn drain(stream: libdocker::JsonStream) -> Result<Vec<Value>, Error> {
+/// The items of an operation's JSON stream, up to its end or its error.
+async fn items_of(d: &libdocker::Docker, op: &str, params: Value) -> Result<Vec<Value>, Error> {
+    let stream = d.invoke(op, params).await?.into_json_stream()?;
     stream.collect::<Vec<_>>().await.into_iter().collect()
+}
+
+/// Pings `n` times at once.
+async fn pings_at_once(d: &libdocker::Docker, n: usize) {
+    let calls = (0..n).map(|_| {
+        let d = d.clone();
+        tokio::spawn(async move { d.invoke("SystemPing", Value::Null).await.map(drop) })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.unwrap().unwrap();
+    }
 }
 
 #[tokio::test]
@@ -154,30 +167,18 @@ async fn invoke_pushes_and_pulls_with_only_config_json_credentials() {
     d.images().tag(TEST_IMAGE, &repo, Some("a")).await.unwrap();
 
     // No X-Registry-Auth given: the pipeline takes it from config.json.
-    let pushed = drain(
-        d.invoke("ImagePush", json!({"name": repo, "tag": "a"}))
-            .await
-            .unwrap()
-            .into_json_stream()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    let pushed = items_of(&d, "ImagePush", json!({"name": repo, "tag": "a"}))
+        .await
+        .unwrap();
     assert!(
         pushed.iter().any(|m| m.get("aux").is_some()),
         "the push reported its digest: {pushed:?}"
     );
     let reference = format!("{repo}:a");
     d.images().remove(&reference, false, false).await.unwrap();
-    drain(
-        d.invoke("ImageCreate", json!({"fromImage": repo, "tag": "a"}))
-            .await
-            .unwrap()
-            .into_json_stream()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    items_of(&d, "ImageCreate", json!({"fromImage": repo, "tag": "a"}))
+        .await
+        .unwrap();
     d.images().inspect(&reference).await.unwrap();
 
     // The blocking client, the same way.
@@ -215,13 +216,13 @@ async fn invoke_pushes_and_pulls_with_only_config_json_credentials() {
 
     // Without the configuration the registry refuses: the credentials came from it.
     let (anonymous, _empty) = docker_with_cli_config(&json!({}), None);
-    let err = match anonymous
-        .invoke("ImageCreate", json!({"fromImage": repo, "tag": "a"}))
-        .await
-    {
-        Err(e) => e,
-        Ok(out) => drain(out.into_json_stream().unwrap()).await.unwrap_err(),
-    };
+    let err = items_of(
+        &anonymous,
+        "ImageCreate",
+        json!({"fromImage": repo, "tag": "a"}),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
 }
 
@@ -343,13 +344,7 @@ async fn concurrent_calls_never_open_more_connections_than_the_cap() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
     let capped = isolated(&rec.address).max_connections(8).build().unwrap();
     assert_eq!(capped.max_connections(), 8);
-    let calls = (0..1000).map(|_| {
-        let d = capped.clone();
-        tokio::spawn(async move { d.invoke("SystemPing", Value::Null).await.map(drop) })
-    });
-    for call in futures_util::future::join_all(calls).await {
-        call.unwrap().unwrap();
-    }
+    pings_at_once(&capped, 1000).await;
     assert!(
         rec.most_open() <= 8,
         "at most 8 open at once, saw {}",
@@ -361,13 +356,7 @@ async fn concurrent_calls_never_open_more_connections_than_the_cap() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
     let d = isolated(&rec.address).build().unwrap();
     assert_eq!(d.max_connections(), libdocker::DEFAULT_MAX_CONNECTIONS);
-    let calls = (0..1000).map(|_| {
-        let d = d.clone();
-        tokio::spawn(async move { d.invoke("SystemPing", Value::Null).await.map(drop) })
-    });
-    for call in futures_util::future::join_all(calls).await {
-        call.unwrap().unwrap();
-    }
+    pings_at_once(&d, 1000).await;
     assert!(rec.most_open() <= libdocker::DEFAULT_MAX_CONNECTIONS);
 
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;

@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use libdocker::blocking::{Docker, Output};
-use libdocker::{Body, CallOptions, Delivery, Error};
+use libdocker::{Body, CallOptions, Cancel, Delivery, Error};
 use serde_json::Value;
 
+use crate::cancel::docker_cancel;
 use crate::client::docker_client;
 use crate::error::{docker_result, fail, set_last_error};
 use crate::ffi::{from_raw, into_raw};
@@ -40,6 +41,7 @@ pub(crate) struct Call {
     body: CallBody,
     timeout: Option<Option<Duration>>,
     headers: Vec<(String, String)>,
+    cancel: Option<Cancel>,
 }
 
 enum Target {
@@ -106,7 +108,14 @@ impl Call {
             },
             timeout: None,
             headers: Vec::new(),
+            cancel: None,
         }
+    }
+
+    /// The same call, ended when `cancel` fires.
+    pub fn cancelled_by(mut self, cancel: &Cancel) -> Call {
+        self.cancel = Some(cancel.clone());
+        self
     }
 
     /// The call for the blocking client; an operation not delivered in one of
@@ -122,6 +131,7 @@ impl Call {
             timeout: self.timeout,
             headers: self.headers,
             accept: Some((accept.to_vec(), hint.to_string())),
+            cancel: self.cancel,
             ..Default::default()
         };
         Ok(match self.target {
@@ -317,6 +327,7 @@ pub extern "C" fn docker_call_new_raw(
             body: CallBody::None,
             timeout: None,
             headers: Vec::new(),
+            cancel: None,
         };
         *out = into_raw::<Call, _>(call);
         docker_result::Ok
@@ -397,6 +408,22 @@ pub extern "C" fn docker_call_set_timeout(
     }
 }
 
+/// Ends the call, and the stream it answers, with `DOCKER_RESULT_CANCELLED` when
+/// `cancel` fires (from any thread). The call keeps its own reference: `cancel`
+/// may be freed before the call is sent.
+#[no_mangle]
+pub extern "C" fn docker_call_set_cancel(
+    call: *mut docker_call,
+    cancel: *const docker_cancel,
+) -> docker_result {
+    ffi_boundary! {
+        let call = try_mut!(call as Call);
+        let cancel = try_ref!(cancel as Cancel);
+        call.cancel = Some(cancel.clone());
+        docker_result::Ok
+    }
+}
+
 /// Adds a header to the request (`name` and `value` copied), e.g. an explicit
 /// `X-Registry-Auth`.
 #[no_mangle]
@@ -426,10 +453,7 @@ pub extern "C" fn docker_client_call(
     out_text: *mut *mut c_char,
 ) -> docker_result {
     ffi_boundary! {
-        // SAFETY: from docker_call_new(_raw); taken (freed) here once.
-        let Some(call) = (unsafe { from_raw::<Call, _>(call) }) else {
-            return crate::ffi::null_parameter("call");
-        };
+        let call = try_take!(call as Call);
         let docker = try_ref!(client as Docker);
         let out = try_mut!(out_text);
         *out = std::ptr::null_mut();
@@ -455,10 +479,7 @@ pub extern "C" fn docker_client_call_stream(
     userdata: *mut c_void,
 ) -> docker_result {
     ffi_boundary! {
-        // SAFETY: from docker_call_new(_raw); taken (freed) here once.
-        let Some(call) = (unsafe { from_raw::<Call, _>(call) }) else {
-            return crate::ffi::null_parameter("call");
-        };
+        let call = try_take!(call as Call);
         let docker = try_ref!(client as Docker);
         let Some(callback) = callback else {
             return crate::ffi::null_parameter("callback");

@@ -135,10 +135,7 @@ pub extern "C" fn docker_client_builder_build(
     out: *mut *mut docker_client,
 ) -> docker_result {
     ffi_boundary! {
-        // SAFETY: from docker_client_builder_new; taken (freed) here once.
-        let Some(b) = (unsafe { from_raw::<DockerBuilder, _>(builder) }) else {
-            return crate::ffi::null_parameter("builder");
-        };
+        let b = try_take!(builder as DockerBuilder);
         let out = try_mut!(out);
         *out = std::ptr::null_mut();
         match b.build_blocking() {

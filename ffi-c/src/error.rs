@@ -51,6 +51,8 @@ pub enum docker_result {
     ContainerFailed = 1010,
     Config = 1011,
     Io = 1012,
+    /// The call was cancelled (a fired `docker_cancel`); its connection was closed.
+    Cancelled = 1013,
     /// A failure this version of the header has no code for.
     Other = 9999,
 }
@@ -81,6 +83,7 @@ impl From<ErrorKind> for docker_result {
             ErrorKind::Config => docker_result::Config,
             ErrorKind::Io => docker_result::Io,
             ErrorKind::WrongOutputKind => docker_result::WrongOutputKind,
+            ErrorKind::Cancelled => docker_result::Cancelled,
             _ => docker_result::Other,
         }
     }
@@ -126,7 +129,7 @@ pub extern "C" fn docker_result_name(result: docker_result) -> *const c_char {
 
 impl docker_result {
     /// Every code, the C layer's own first.
-    pub const ALL: [docker_result; 29] = [
+    pub const ALL: [docker_result; 30] = [
         docker_result::Ok,
         docker_result::NullParameter,
         docker_result::InvalidUtf8,
@@ -155,6 +158,7 @@ impl docker_result {
         docker_result::ContainerFailed,
         docker_result::Config,
         docker_result::Io,
+        docker_result::Cancelled,
         docker_result::Other,
     ];
 }

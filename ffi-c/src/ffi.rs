@@ -35,6 +35,19 @@ macro_rules! try_ref {
     }};
 }
 
+/// The value behind an opaque handle made by `into_raw::<T, _>`, taken back (the
+/// handle is consumed: freed when the value is dropped): `NullParameter` if null.
+macro_rules! try_take {
+    ($ptr:ident as $ty:ty) => {{
+        // SAFETY: a non-null handle of this type came from `into_raw::<$ty, _>`
+        // and is taken (freed) here once, as the entry point's contract says.
+        match unsafe { $crate::ffi::from_raw::<$ty, _>($ptr) } {
+            Some(b) => b,
+            None => return $crate::ffi::null_parameter(stringify!($ptr)),
+        }
+    }};
+}
+
 /// `&str` from a NUL-terminated C string: `NullParameter` or `InvalidUtf8`.
 macro_rules! try_str {
     ($ptr:ident) => {{

@@ -23,6 +23,7 @@ mod ffi;
 mod panic;
 mod attach;
 mod call;
+mod cancel;
 mod client;
 mod error;
 mod operations;
@@ -31,6 +32,7 @@ mod string;
 
 pub use attach::*;
 pub use call::*;
+pub use cancel::*;
 pub use client::*;
 pub use error::*;
 pub use operations::*;

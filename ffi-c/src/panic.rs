@@ -18,6 +18,12 @@ impl PanicValue for docker_result {
     }
 }
 
+impl PanicValue for bool {
+    fn panicked() -> Self {
+        false
+    }
+}
+
 impl PanicValue for () {
     fn panicked() -> Self {}
 }

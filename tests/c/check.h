@@ -85,6 +85,21 @@ static inline docker_client *connect_test_daemon(void) {
     return c;
 }
 
+/* Invokes an operation that answers {"Id":"<64 hex>",...}; returns the id (free it). */
+static inline char *invoke_for_id(docker_client *c, const char *op, const char *params) {
+    char *answer = NULL;
+    EXPECT(docker_client_invoke(c, op, params, NULL, 0, &answer), DOCKER_RESULT_OK);
+    const char *at = answer == NULL ? NULL : strstr(answer, "\"Id\":\"");
+    if (at == NULL) {
+        fprintf(stderr, "%s answered no Id: %s\n", op, answer ? answer : "(nothing)");
+        exit(1);
+    }
+    char *id = calloc(1, 65);
+    memcpy(id, at + 6, 64);
+    docker_string_free(answer);
+    return id;
+}
+
 /* Creates and starts a labelled container running `sh -c script`; returns its id. */
 static inline char *run_container(docker_client *c, const char *script) {
     char params[1024];
@@ -92,17 +107,7 @@ static inline char *run_container(docker_client *c, const char *script) {
              "{\"body\": {\"Image\": \"%s\", \"Cmd\": [\"sh\", \"-c\", \"%s\"],"
              " \"Labels\": {\"libdocker-test\": \"1\"}}}",
              TEST_IMAGE, script);
-    char *created = NULL;
-    EXPECT(docker_client_invoke(c, "ContainerCreate", params, NULL, 0, &created), DOCKER_RESULT_OK);
-    if (created == NULL) {
-        exit(1);
-    }
-    /* {"Id":"<64 hex>",...} */
-    const char *at = strstr(created, "\"Id\":\"");
-    CHECK(at != NULL);
-    char *id = calloc(1, 65);
-    memcpy(id, at + 6, 64);
-    docker_string_free(created);
+    char *id = invoke_for_id(c, "ContainerCreate", params);
     snprintf(params, sizeof params, "{\"id\": \"%s\"}", id);
     char *started = NULL;
     EXPECT(docker_client_invoke(c, "ContainerStart", params, NULL, 0, &started), DOCKER_RESULT_OK);

@@ -123,15 +123,11 @@ static void test_exec_with_stdin(docker_client *c) {
              "{\"id\": \"%s\", \"execConfig\": {\"Cmd\": [\"tr\", \"a-z\", \"A-Z\"],"
              " \"AttachStdin\": true, \"AttachStdout\": true, \"AttachStderr\": true}}",
              id);
-    char *exec = NULL;
-    EXPECT(docker_client_invoke(c, "ContainerExec", params, NULL, 0, &exec), DOCKER_RESULT_OK);
-    CHECK(exec != NULL);
-    char exec_id[65] = {0};
-    memcpy(exec_id, strstr(exec, "\"Id\":\"") + 6, 64);
-    docker_string_free(exec);
+    char *exec_id = invoke_for_id(c, "ContainerExec", params);
 
     snprintf(params, sizeof params, "{\"id\": \"%s\", \"execStartConfig\": {\"Detach\": false}}",
              exec_id);
+    free(exec_id);
     docker_attach *a = NULL;
     EXPECT(docker_client_attach(c, "ExecStart", params, &a), DOCKER_RESULT_OK);
     CHECK(a != NULL);

@@ -129,11 +129,7 @@ class FakeDaemon:
         self.server.close()
         for c in self.open:
             c.close()
-        try:
-            os.unlink(self.path)
-            os.rmdir(self.dir)
-        except OSError:
-            pass
+        remove_socket(self.path)
 
 
 @pytest.fixture
@@ -148,6 +144,15 @@ def fake_daemon() -> Iterator[Callable[[Callable[[bytes], bytes | None]], FakeDa
     yield start
     for d in made:
         d.close()
+
+
+def remove_socket(path: str) -> None:
+    """Removes a socket and the temporary directory it was made in."""
+    try:
+        os.unlink(path)
+        os.rmdir(os.path.dirname(path))
+    except OSError:
+        pass
 
 
 def http(status: str, body: bytes, content_type: str = "application/json", extra: str = "") -> bytes:
@@ -218,11 +223,7 @@ class CountingProxy:
 
     def close(self) -> None:
         self.server.close()
-        try:
-            os.unlink(self.path)
-            os.rmdir(self.dir)
-        except OSError:
-            pass
+        remove_socket(self.path)
 
 
 @pytest.fixture

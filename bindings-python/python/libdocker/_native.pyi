@@ -1,12 +1,15 @@
 """Type stubs of libdocker's native module (kept true by mypy's stubtest)."""
 
 from collections.abc import Awaitable, Generator, Iterable
+from datetime import datetime
 from types import TracebackType
 from typing import IO, Any, final
 
 # What a request body may be: bytes, sent as they are; a binary file or any
 # iterable of bytes, streamed.
 _Body = bytes | bytearray | memoryview | IO[bytes] | Iterable[bytes]
+# A point in time: a datetime, Unix seconds, or the daemon's text ("10m").
+_Time = datetime | int | float | str
 
 __all__ = [
     "ApiError",
@@ -17,6 +20,7 @@ __all__ = [
     "BadParameter",
     "BuildFailed",
     "Call",
+    "Cancelled",
     "ConfigError",
     "Conflict",
     "ConnectError",
@@ -106,21 +110,21 @@ class Docker:
         stderr: bool = True,
         follow: bool = False,
         tail: int | str | None = None,
-        since: int | None = None,
-        until: int | None = None,
+        since: _Time | None = None,
+        until: _Time | None = None,
         timestamps: bool = False,
     ) -> Stream: ...
     def events(
         self,
         *,
-        since: int | None = None,
-        until: int | None = None,
+        since: _Time | None = None,
+        until: _Time | None = None,
         filters: dict[str, list[str]] | None = None,
     ) -> Stream: ...
     def exec_run(
         self,
         container: str,
-        cmd: list[str],
+        cmd: str | list[str],
         *,
         stdin: bytes | None = None,
         env: list[str] | None = None,
@@ -204,21 +208,21 @@ class AsyncDocker:
         stderr: bool = True,
         follow: bool = False,
         tail: int | str | None = None,
-        since: int | None = None,
-        until: int | None = None,
+        since: _Time | None = None,
+        until: _Time | None = None,
         timestamps: bool = False,
     ) -> AsyncStream: ...
     def events(
         self,
         *,
-        since: int | None = None,
-        until: int | None = None,
+        since: _Time | None = None,
+        until: _Time | None = None,
         filters: dict[str, list[str]] | None = None,
     ) -> AsyncStream: ...
     async def exec_run(
         self,
         container: str,
-        cmd: list[str],
+        cmd: str | list[str],
         *,
         stdin: bytes | None = None,
         env: list[str] | None = None,
@@ -319,4 +323,5 @@ class BuildFailed(DockerError):
 class ContainerFailed(DockerError): ...
 class ConfigError(DockerError): ...
 class IoError(DockerError): ...
+class Cancelled(DockerError): ...
 class WrongOutputKind(DockerError): ...

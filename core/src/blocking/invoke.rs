@@ -93,10 +93,7 @@ impl Invoke {
     /// not decoded (for callers that hand the text on, like the C ABI), other whole
     /// answers as text (`""` for none), and any other answer as its [`Output`].
     pub fn send_text(self) -> Result<Result<String, Output>, Error> {
-        Ok(match self.send_json_text()? {
-            Ok(text) => Ok(text),
-            Err(output) => output.into_whole_text(),
-        })
+        self.send_json_text().map(whole_text)
     }
 
     /// Sends the call and decodes its JSON answer straight into `T`.
@@ -175,11 +172,15 @@ impl RawRequest {
     /// Sends the request; whole answers come back as text (JSON as the daemon
     /// wrote it, `""` for none), any other answer as its [`Output`].
     pub fn send_text(self) -> Result<Result<String, Output>, Error> {
-        Ok(match self.send_json_text()? {
-            Ok(text) => Ok(text),
-            Err(output) => output.into_whole_text(),
-        })
+        self.send_json_text().map(whole_text)
     }
+}
+
+/// A whole answer as text: JSON as the daemon wrote it, other text as is, `""`
+/// for none; any other answer handed back.
+#[allow(clippy::result_large_err)] // moved back once, not propagated with `?`
+fn whole_text(answer: Result<String, Output>) -> Result<String, Output> {
+    answer.or_else(Output::into_whole_text)
 }
 
 /// Sends a planned call: on blocking sockets when it can go so, else on the

@@ -39,7 +39,8 @@ use serde_json::Value;
 
 use crate::config::Endpoint;
 use crate::error::Error;
-use crate::transport::{block_on::block_on, Mode};
+use crate::transport::block_on::{block_on, Stopped};
+use crate::transport::{checking, should_stop, Mode};
 use crate::{ApiVersion, DockerBuilder, Ping};
 
 /// A blocking client of one Docker daemon; cheap to clone, shareable across threads.
@@ -69,6 +70,13 @@ impl std::fmt::Debug for Docker {
         f.debug_tuple("blocking::Docker")
             .field(&self.inner.client)
             .finish()
+    }
+}
+
+/// The error of a blocking call its caller's check stopped.
+pub(crate) fn interrupted() -> Error {
+    Error::Cancelled {
+        what: "the blocking call".into(),
     }
 }
 
@@ -121,17 +129,44 @@ impl Docker {
 
     /// Runs a step of the pipeline to its end: on blocking sockets when `blocking`
     /// (the call's answer is read whole and the daemon is not behind TLS), else
-    /// on this client's runtime.
-    pub(crate) fn drive<F: Future>(
+    /// on this client's runtime. A check installed with
+    /// [`interruptible`](crate::interruptible) can stop it: `Error::Cancelled`.
+    pub(crate) fn drive<F, T>(
         &self,
         blocking: bool,
         step: impl FnOnce(Mode) -> F,
-    ) -> F::Output {
+    ) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>>,
+    {
         if blocking {
-            block_on(step(Mode::Blocking))
-        } else {
-            self.block_on(step(Mode::Async))
+            return block_on(step(Mode::Blocking)).unwrap_or_else(|Stopped| Err(interrupted()));
         }
+        self.wait(step(Mode::Async))?
+    }
+
+    /// Runs `future` on this client's runtime, as [`block_on`](Self::block_on)
+    /// does, except that a check installed with [`crate::interruptible`] runs
+    /// every [`CHECK_EVERY`](crate::CHECK_EVERY) meanwhile and can stop the wait:
+    /// the future is dropped and the answer is `Error::Cancelled`.
+    pub fn wait<F: Future>(&self, future: F) -> Result<F::Output, Error> {
+        if !checking() {
+            return Ok(self.block_on(future));
+        }
+        self.block_on(async {
+            let stop = async {
+                loop {
+                    tokio::time::sleep(crate::CHECK_EVERY).await;
+                    if should_stop() {
+                        return;
+                    }
+                }
+            };
+            tokio::select! {
+                out = future => Ok(out),
+                () = stop => Err(interrupted()),
+            }
+        })
     }
 
     /// Whether whole answers go over blocking sockets (not over TLS).

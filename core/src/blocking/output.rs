@@ -174,11 +174,18 @@ impl<S: fmt::Debug> fmt::Debug for Iter<S> {
     }
 }
 
-impl<S: futures_core::Stream + Unpin> Iterator for Iter<S> {
-    type Item = S::Item;
+impl<S, T> Iterator for Iter<S>
+where
+    S: futures_core::Stream<Item = Result<T, Error>> + Unpin,
+{
+    type Item = Result<T, Error>;
 
-    fn next(&mut self) -> Option<S::Item> {
-        self.docker.block_on(self.stream.next())
+    /// The next item; a check installed with [`crate::interruptible`] that says
+    /// stop ends the wait with `Error::Cancelled` (the stream stays usable).
+    fn next(&mut self) -> Option<Result<T, Error>> {
+        self.docker
+            .wait(self.stream.next())
+            .unwrap_or_else(|e| Some(Err(e)))
     }
 }
 
@@ -204,12 +211,12 @@ impl fmt::Debug for AttachInput {
 impl AttachInput {
     /// Sends `data` to the process's stdin.
     pub fn write(&mut self, data: &[u8]) -> Result<(), Error> {
-        self.docker.block_on(self.inner.write(data))
+        self.docker.wait(self.inner.write(data))?
     }
 
     /// Closes stdin (the process reads EOF); output keeps arriving.
     pub fn close(&mut self) -> Result<(), Error> {
-        self.docker.block_on(self.inner.close())
+        self.docker.wait(self.inner.close())?
     }
 }
 

@@ -23,7 +23,7 @@ use crate::api;
 use crate::body::Body;
 use crate::client::Docker;
 use crate::error::Error;
-use crate::transport::Mode;
+use crate::transport::{Cancel, Mode};
 
 /// A call being prepared; `.await` it (or call [`send`](Invoke::send)).
 #[must_use = "an Invoke does nothing until it is awaited"]
@@ -84,6 +84,13 @@ impl Invoke {
     /// in one of these ways; `hint` says what to call instead.
     pub fn accept(mut self, deliveries: &[Delivery], hint: impl Into<String>) -> Self {
         self.options.accept = Some((deliveries.to_vec(), hint.into()));
+        self
+    }
+
+    /// Ends the call, and the stream it answers, with `Error::Cancelled` when
+    /// `cancel` fires (from any thread); its connection is closed.
+    pub fn cancel(mut self, cancel: &Cancel) -> Self {
+        self.options.cancel = Some(cancel.clone());
         self
     }
 

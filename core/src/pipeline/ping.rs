@@ -55,14 +55,18 @@ impl Docker {
     }
 
     pub(crate) async fn ping_in(&self, mode: Mode) -> Result<Ping, Error> {
-        let call = Planned::operation(
-            self.clone(),
-            api::find("SystemPing")?,
-            Value::Null,
-            None,
-            CallOptions::default(),
-        )?;
-        let reply = call.send(mode).await?;
+        static SYSTEM_PING: std::sync::OnceLock<&'static api::Operation> =
+            std::sync::OnceLock::new();
+        let op = match SYSTEM_PING.get() {
+            Some(op) => op,
+            None => SYSTEM_PING.get_or_init(|| api::find("SystemPing").expect("in the table")),
+        };
+        // Prepared with what is known: the ping is how the version is learnt.
+        let call = Planned::operation(self.clone(), op, Value::Null, None, CallOptions::default())?;
+        let reply = call
+            .prepare(self.known_api_version(), false)?
+            .exchange(mode)
+            .await?;
         let (head, body) = reply
             .head()
             .ok_or_else(|| Error::decode("the ping", "it answered a stream"))?;

@@ -13,6 +13,7 @@ use crate::api::{BodyKind, Flag, Operation, ResponseKind};
 use crate::body::Body;
 use crate::client::Docker;
 use crate::error::Error;
+use crate::transport::Cancel;
 
 /// How a caller reads an answer, for refusing a call it cannot read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,9 @@ pub struct CallOptions {
     /// How the caller will read the answer, if only some ways: a call that
     /// answers otherwise is refused before it is sent, with this hint.
     pub accept: Option<(Vec<Delivery>, String)>,
+    /// Ends the call (and the stream it answers) with `Error::Cancelled` when
+    /// fired, from any thread.
+    pub cancel: Option<Cancel>,
 }
 
 /// What a call asks for.

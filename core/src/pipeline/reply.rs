@@ -4,6 +4,8 @@
 //! a hijacked connection as an attached process. Every way of reading is written
 //! here once, for the async and the blocking client alike.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use bytes::Bytes;
 use serde_json::Value;
@@ -13,7 +15,7 @@ use super::output::Output;
 use crate::api::{ResponseKind, StreamErrors};
 use crate::error::Error;
 use crate::stream::{Attached, ByteStream, JsonStream, LogStream};
-use crate::transport::{Answer, ResponseBody, Upgraded};
+use crate::transport::{Answer, Cancel, ResponseBody, Upgraded};
 use crate::version::ApiVersion;
 
 const MULTIPLEXED: &str = "application/vnd.docker.multiplexed-stream";
@@ -25,7 +27,7 @@ pub(crate) struct Reading {
     /// The answer's kind; `None`: judged by its content type (raw requests).
     pub kind: Option<ResponseKind>,
     /// Names what was asked for in messages (the operation id or the path).
-    pub what: String,
+    pub what: Cow<'static, str>,
     /// Whether raw-stream output is a TTY's, as known from the container, exec,
     /// service or task.
     pub tty: bool,
@@ -37,6 +39,8 @@ pub(crate) struct Reading {
     /// The caller reads whole answers only: an answer of unknown kind that is
     /// JSON is one document, even when it comes chunked.
     pub whole_only: bool,
+    /// Ends a stream the answer opens when fired.
+    pub cancel: Option<Cancel>,
 }
 
 /// A successful answer, not yet read as the caller wants it.
@@ -79,7 +83,7 @@ impl Reply {
                 };
                 if is_whole(kind) {
                     // A raw request whose answer turned out to be a document.
-                    let body = ByteStream::new(body).collect().await?;
+                    let body = ByteStream::new(*body).collect().await?;
                     let reading = Reading {
                         kind: Some(kind),
                         ..reading
@@ -90,7 +94,7 @@ impl Reply {
                         reading,
                     });
                 }
-                Ok(Reply::Open(open_stream(&head, body, kind, &reading)))
+                Ok(Reply::Open(open_stream(&head, *body, kind, &reading)))
             }
             Answer::Upgraded { head, io } => Ok(Reply::Open(attached(&head, io, &reading))),
         }
@@ -184,7 +188,7 @@ fn open_stream(
     kind: ResponseKind,
     reading: &Reading,
 ) -> Output {
-    let bytes = ByteStream::new(body);
+    let bytes = ByteStream::new(body).until_cancelled(reading.cancel.as_ref());
     match kind {
         ResponseKind::JsonStream => Output::JsonStream(
             JsonStream::new(bytes, "the JSON stream").with_failures(reading.stream_errors),
@@ -203,9 +207,9 @@ fn attached(head: &http::response::Parts, upgraded: Upgraded, reading: &Reading)
     match reading.upgrade {
         "tcp" => {
             let tty = is_tty(&content_type(&head.headers), reading.version, reading.tty);
-            Output::Attached(Attached::new(upgraded, tty))
+            Output::Attached(Attached::open(upgraded, tty, reading.cancel.as_ref()))
         }
-        "websocket" => Output::Attached(Attached::websocket(upgraded)),
+        "websocket" => Output::Attached(Attached::websocket(upgraded, reading.cancel.as_ref())),
         _ => Output::Upgraded(upgraded),
     }
 }

@@ -1,23 +1,38 @@
-//! Sending a planned call: the API version (negotiated once), the parameters an
-//! older daemon does without left out, registry credentials and the TTY setting
-//! filled in where the table says, the request built, and then the transport's one
-//! entry, expecting the answer whole, streamed or upgraded as its kind says.
-//! Written once for both clients: a blocking call runs the same steps on blocking
-//! sockets (`Mode::Blocking`), including the look-ups it makes on the way.
+//! Sending a planned call: the API version (negotiated once), registry
+//! credentials and the TTY setting looked up where the table says (`send`); the
+//! parameters an older daemon does without left out and the request built
+//! (`prepare`); then the transport's one entry, expecting the answer whole,
+//! streamed or upgraded as its kind says (`Prepared::exchange`). Written once for
+//! both clients: a blocking call runs the same steps on blocking sockets
+//! (`Mode::Blocking`), including the look-ups it makes on the way, which are
+//! calls prepared with what is known already (they look nothing up themselves).
 
-use std::future::Future;
-use std::pin::Pin;
+use std::borrow::Cow;
 
 use super::credentials;
-use super::plan::{Delivery, Planned, Target};
+use super::plan::{CallOptions, Delivery, Planned, Target};
 use super::reply::{is_whole, Reading, Reply};
 use super::request::{self, Parts};
 use super::tty;
 use crate::api::params;
-use crate::api::{ResponseKind, StreamErrors};
+use crate::api::{Credentials, Operation, ResponseKind, StreamErrors};
+use crate::client::Docker;
 use crate::error::Error;
 use crate::stream::failures::classify;
 use crate::transport::{Expect, Mode};
+use crate::version::ApiVersion;
+
+/// A call with everything it needs from the daemon known: ready to go out.
+pub(crate) struct Prepared {
+    docker: Docker,
+    request: http::Request<crate::body::Body>,
+    /// The operation, unless this is a raw request.
+    op: Option<&'static Operation>,
+    kind: Option<ResponseKind>,
+    tty: bool,
+    version: Option<ApiVersion>,
+    options: CallOptions,
+}
 
 impl Planned {
     /// Whether the blocking transport can carry this call: its answer is read
@@ -29,77 +44,70 @@ impl Planned {
     }
 
     /// Sends the call, driven as `mode` says, and returns its answer.
-    pub fn send(self, mode: Mode) -> Pin<Box<dyn Future<Output = Result<Reply, Error>> + Send>> {
-        // Boxed: a call may make calls of its own on the way (negotiation, look-ups).
-        Box::pin(self.send_now(mode))
+    pub async fn send(mut self, mode: Mode) -> Result<Reply, Error> {
+        let version = match &self.target {
+            // The ping learns the version: it goes out before one is known.
+            Target::Op { op, .. } if op.unversioned => self.docker.known_api_version(),
+            Target::Raw {
+                versioned: false, ..
+            } => None,
+            _ => Some(self.docker.api_version_in(mode).await?),
+        };
+        let mut tty = self.options.tty.unwrap_or(false);
+        if let Target::Op { op, params, .. } = &self.target {
+            if op.credentials != Credentials::None {
+                let given = &self.options.headers;
+                if let Some(header) =
+                    credentials::header_for(&self.docker, op, params, given, mode).await?
+                {
+                    self.options.headers.push(header);
+                }
+            }
+            if let (None, Some(version)) = (self.options.tty, version) {
+                if tty::asks(op, self.kind) {
+                    tty = tty::lookup(&self.docker, op, params, version, mode).await?;
+                }
+            }
+        }
+        self.prepare(version, tty)?.exchange(mode).await
     }
 
-    async fn send_now(self, mode: Mode) -> Result<Reply, Error> {
+    /// Builds the request for a daemon of `version` (`None`: unversioned), its
+    /// output a TTY's or not: a parameter newer than `version` is refused, or left
+    /// out at its default.
+    pub(crate) fn prepare(self, version: Option<ApiVersion>, tty: bool) -> Result<Prepared, Error> {
         let Planned {
             docker,
             target,
             body,
             content_type,
             kind,
-            options,
+            mut options,
         } = self;
-        let accept = options.accept;
         // The caller's own headers first: a credential header given there is kept.
-        let mut headers: Vec<(String, String)> = options.headers;
-        let (method, path, query, version, op) = match target {
+        let mut headers = std::mem::take(&mut options.headers);
+        let (method, path, query, op) = match target {
             Target::Op {
                 op,
                 params,
                 encoded,
             } => {
-                // The ping learns the version: it goes out before one is known.
-                let version = if op.unversioned {
-                    docker.known_api_version()
-                } else {
-                    Some(docker.api_version_in(mode).await?)
-                };
                 let mut query = encoded.query;
                 if let Some(version) = version {
                     let left_out = params::check_version(op, &params, version)?;
                     query.retain(|(name, _)| !left_out.iter().any(|l| l == name));
                 }
                 headers.extend(encoded.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
-                if let Some(header) =
-                    credentials::header_for(&docker, op, &params, &headers, mode).await?
-                {
-                    headers.push(header);
-                }
-                let tty = match (options.tty, version) {
-                    (Some(tty), _) => tty,
-                    (None, Some(version)) => {
-                        tty::lookup(&docker, op, &params, kind, version, mode).await?
-                    }
-                    (None, None) => false,
-                };
-                let prefix = version;
-                (
-                    op.method.to_http(),
-                    encoded.path,
-                    query,
-                    prefix,
-                    Some((op, tty)),
-                )
+                (op.method.to_http(), encoded.path, query, Some(op))
             }
             Target::Raw {
                 method,
                 path,
                 query,
-                versioned,
-            } => {
-                let version = if versioned {
-                    Some(docker.api_version_in(mode).await?)
-                } else {
-                    None
-                };
-                (method, path, query, version, None)
-            }
+                ..
+            } => (method, path, query, None),
         };
-        let req = request::build(
+        let request = request::build(
             &docker.inner.host_header,
             Parts {
                 method,
@@ -111,20 +119,38 @@ impl Planned {
                 version,
             },
         )?;
-        let (upgrade, slow, stream_errors, tty, what) = match op {
-            Some((op, tty)) => (
-                op.upgrade,
-                op.slow,
-                op.stream_errors,
-                tty,
-                op.id.to_string(),
-            ),
+        Ok(Prepared {
+            docker,
+            request,
+            op,
+            kind,
+            tty,
+            version,
+            options,
+        })
+    }
+}
+
+impl Prepared {
+    /// Sends the request through the transport's one entry and reads the answer's
+    /// head (a whole answer: all of it).
+    pub async fn exchange(self, mode: Mode) -> Result<Reply, Error> {
+        let Prepared {
+            docker,
+            request,
+            op,
+            kind,
+            tty,
+            version,
+            options,
+        } = self;
+        let (upgrade, slow, stream_errors, what) = match op {
+            Some(op) => (op.upgrade, op.slow, op.stream_errors, Cow::Borrowed(op.id)),
             None => (
                 "tcp",
                 false,
                 StreamErrors::None,
-                options.tty.unwrap_or(false),
-                req.uri().path().to_string(),
+                Cow::Owned(request.uri().path().to_string()),
             ),
         };
         let expect = match kind {
@@ -138,9 +164,16 @@ impl Planned {
             None if slow => None,
             None => docker.inner.request_timeout,
         };
-        let whole_only = accept
+        let whole_only = options
+            .accept
             .as_ref()
             .is_some_and(|(accepted, _)| accepted == &[Delivery::Whole]);
+        let cancel = options.cancel;
+        let answer = docker
+            .inner
+            .transport
+            .send(request, expect, mode, limit, cancel.as_ref())
+            .await;
         let reading = Reading {
             kind,
             what,
@@ -149,18 +182,15 @@ impl Planned {
             stream_errors,
             upgrade,
             whole_only,
+            cancel,
         };
-        let answer = docker
-            .inner
-            .transport
-            .send(req, expect, mode, limit)
-            .await?;
-        let reply = Reply::new(answer, reading).await;
+        let reply = match answer {
+            Ok(answer) => Reply::new(answer, reading).await,
+            Err(e) => Err(e),
+        };
         // Registry failures come back as 500s whose message says what happened.
         match (reply, op) {
-            (Err(e), Some((op, _))) if op.credentials != crate::api::Credentials::None => {
-                Err(classify(e))
-            }
+            (Err(e), Some(op)) if op.credentials != Credentials::None => Err(classify(e)),
             (reply, _) => reply,
         }
     }

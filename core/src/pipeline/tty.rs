@@ -12,21 +12,24 @@ use crate::error::Error;
 use crate::transport::Mode;
 use crate::version::ApiVersion;
 
-/// The TTY setting for `op`'s output, when its answer is a process's output.
+/// Whether `op`'s answer of `kind` is a process's output framed by a TTY setting
+/// that may need looking up.
+pub(crate) fn asks(op: &Operation, kind: Option<ResponseKind>) -> bool {
+    op.tty != Tty::None
+        && matches!(
+            kind,
+            Some(ResponseKind::Multiplexed | ResponseKind::Upgrade)
+        )
+}
+
+/// The TTY setting for `op`'s output (see [`asks`]).
 pub(crate) async fn lookup(
     docker: &Docker,
     op: &Operation,
     params: &Map<String, Value>,
-    kind: Option<ResponseKind>,
     version: ApiVersion,
     mode: Mode,
 ) -> Result<bool, Error> {
-    if !matches!(
-        kind,
-        Some(ResponseKind::Multiplexed | ResponseKind::Upgrade)
-    ) {
-        return Ok(false);
-    }
     let (inspect, param, pointer) = match op.tty {
         Tty::None => return Ok(false),
         Tty::ExecBody => {
@@ -55,7 +58,12 @@ pub(crate) async fn lookup(
         None,
         CallOptions::default(),
     )?;
-    let info: Value = call.send(mode).await?.into_typed()?;
+    // Prepared with what is known: a look-up looks nothing up itself.
+    let info: Value = call
+        .prepare(Some(version), false)?
+        .exchange(mode)
+        .await?
+        .into_typed()?;
     Ok(info
         .pointer(pointer)
         .and_then(Value::as_bool)

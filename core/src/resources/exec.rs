@@ -168,6 +168,53 @@ impl ExecSession {
             exit_code,
         })
     }
+
+    /// Writes `stdin` to the process and closes it, while reading the output,
+    /// then returns the output with the exit code. Both directions flow at once,
+    /// with backpressure, so any amount of input goes through a process that
+    /// echoes it (`cat`): written first and read after, the pipes would fill and
+    /// both sides wait forever.
+    pub async fn communicate(self, stdin: &[u8]) -> Result<ExecOutput, Error> {
+        let ExecSession {
+            id,
+            output,
+            mut input,
+            docker,
+        } = self;
+        let tty = output.is_tty();
+        let write = async {
+            // Pieces, so that a huge input is not one write the daemon must take whole.
+            for piece in stdin.chunks(256 * 1024) {
+                input.write(piece).await?;
+            }
+            if !tty {
+                input.close().await?;
+            }
+            Ok::<_, Error>(input)
+        };
+        let read = output.collect();
+        tokio::pin!(read, write);
+        let mut written = None;
+        // Both at once until the output ends; then a write still waiting is
+        // dropped: the process is done with its input (`head -c 10` exited), and
+        // the daemon reads no more of it.
+        let read = loop {
+            tokio::select! {
+                read = &mut read => break read,
+                w = &mut write, if written.is_none() => written = Some(w),
+            }
+        };
+        let (stdout, stderr) = read?;
+        if let (true, Some(Ok(mut input))) = (tty, written) {
+            let _ = input.close().await;
+        }
+        let exit_code = exit_code(&docker, &id).await?;
+        Ok(ExecOutput {
+            stdout,
+            stderr,
+            exit_code,
+        })
+    }
 }
 
 /// Polls `ExecInspect` until the daemon records the exit: it may lag the end of

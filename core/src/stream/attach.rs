@@ -15,7 +15,7 @@ use super::bytes::ByteStream;
 use super::frames::LogStream;
 use super::websocket;
 use crate::error::Error;
-use crate::transport::Upgraded;
+use crate::transport::{Cancel, Upgraded};
 
 /// Output and input of an attached process.
 pub struct Attached {
@@ -26,9 +26,15 @@ pub struct Attached {
 impl Attached {
     /// Splits an upgraded connection; `tty` says whether output is framed.
     pub fn new(upgraded: Upgraded, tty: bool) -> Self {
+        Attached::open(upgraded, tty, None)
+    }
+
+    /// As [`new`](Self::new); the output ends once `cancel` fires.
+    pub(crate) fn open(upgraded: Upgraded, tty: bool, cancel: Option<&Cancel>) -> Self {
         let (read, write) = tokio::io::split(upgraded);
+        let output = ByteStream::from_reader(read, "the attached output").until_cancelled(cancel);
         Attached {
-            output: LogStream::new(ByteStream::from_reader(read, "the attached output"), tty),
+            output: LogStream::new(output, tty),
             input: AttachInput {
                 write,
                 websocket: None,
@@ -39,10 +45,10 @@ impl Attached {
 
     /// Splits a WebSocket attach connection: output arrives unframed in WebSocket
     /// messages, stdin goes out as binary messages.
-    pub fn websocket(upgraded: Upgraded) -> Self {
+    pub fn websocket(upgraded: Upgraded, cancel: Option<&Cancel>) -> Self {
         let (read, write) = tokio::io::split(upgraded);
         Attached {
-            output: LogStream::new(websocket::payloads(read), true),
+            output: LogStream::new(websocket::payloads(read).until_cancelled(cancel), true),
             input: AttachInput {
                 write,
                 websocket: Some(BytesMut::new()),

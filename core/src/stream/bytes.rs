@@ -1,6 +1,7 @@
 //! A stream of byte chunks as they arrive (an export, a tar archive, a raw body).
 
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -12,6 +13,7 @@ use sync_wrapper::SyncWrapper;
 use tokio::io::AsyncRead;
 
 use crate::error::Error;
+use crate::transport::Cancel;
 
 type Source = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send + 'static>>;
 
@@ -40,6 +42,28 @@ impl ByteStream {
         let s = tokio_util::io::ReaderStream::with_capacity(reader, 64 * 1024)
             .map(move |r| r.map_err(|e| Error::closed(format!("reading {what} failed: {e}"))));
         ByteStream::new(s)
+    }
+
+    /// The same bytes, ending with `Error::Cancelled` once `cancel` fires (the
+    /// source, and so its connection, is dropped then).
+    pub(crate) fn until_cancelled(self, cancel: Option<&Cancel>) -> ByteStream {
+        let Some(cancel) = cancel else {
+            return self;
+        };
+        let mut source = Some(self);
+        let mut fired = Box::pin(cancel.cancelled());
+        ByteStream::new(futures_util::stream::poll_fn(move |cx| {
+            let Some(s) = source.as_mut() else {
+                return Poll::Ready(None);
+            };
+            if fired.as_mut().poll(cx).is_ready() {
+                source = None;
+                return Poll::Ready(Some(Err(Error::Cancelled {
+                    what: "the stream".into(),
+                })));
+            }
+            Pin::new(s).poll_next(cx)
+        }))
     }
 
     /// Reads everything into memory. Use only for small bodies.

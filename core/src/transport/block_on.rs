@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::Thread;
 
+use super::cancel::{self, CHECK_EVERY};
+
 struct Unpark(Thread);
 
 impl Wake for Unpark {
@@ -25,16 +27,30 @@ thread_local! {
     static WAKER: Waker = Waker::from(Arc::new(Unpark(std::thread::current())));
 }
 
-/// Polls `future` to completion, parking the thread while it waits.
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+/// Polls `future` to completion, parking the thread while it waits. While a
+/// check is installed on the thread (`cancel::interruptible`), it runs every
+/// [`CHECK_EVERY`] of waiting; if it says stop, the future is dropped (its
+/// connection closed) and `Err(Stopped)` returned.
+pub(crate) fn block_on<F: Future>(future: F) -> Result<F::Output, Stopped> {
     let mut future = pin!(future);
     WAKER.with(|waker| {
         let mut cx = Context::from_waker(waker);
         loop {
             if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-                return out;
+                return Ok(out);
             }
-            std::thread::park();
+            if cancel::checking() {
+                std::thread::park_timeout(CHECK_EVERY);
+                if cancel::should_stop() {
+                    return Err(Stopped);
+                }
+            } else {
+                std::thread::park();
+            }
         }
     })
 }
+
+/// The caller's check said stop.
+#[derive(Debug)]
+pub(crate) struct Stopped;

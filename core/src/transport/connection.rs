@@ -5,11 +5,12 @@
 use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::cancel::{self, CHECK_EVERY};
 use super::connect::Dialer;
 use super::io::{Io, StdSocket};
 use super::slot::Slot;
@@ -40,6 +41,8 @@ pub(crate) struct Conn {
     pub buf: BytesMut,
     /// Taken from the pool rather than freshly opened.
     pub reused: bool,
+    /// How long one blocking read or write may wait (the caller's limit).
+    wait_limit: Option<Duration>,
     slot: Slot,
 }
 
@@ -58,6 +61,7 @@ impl Conn {
             socket,
             buf: BytesMut::new(),
             reused: false,
+            wait_limit: None,
             slot,
         })
     }
@@ -68,7 +72,8 @@ impl Conn {
         self
     }
 
-    fn fd(&self) -> i32 {
+    /// The socket's descriptor (-1 once lost).
+    pub fn fd(&self) -> i32 {
         match &self.socket {
             Socket::InLoop(io) => io.as_raw_fd(),
             Socket::Std(s, _) => s.as_raw_fd(),
@@ -88,6 +93,7 @@ impl Conn {
             socket,
             buf,
             reused,
+            wait_limit,
             slot,
         } = self;
         let socket = match (socket, mode) {
@@ -111,17 +117,26 @@ impl Conn {
             socket,
             buf,
             reused,
+            wait_limit,
             slot,
         })
     }
 
     /// Limits each read and write of a blocking connection (async calls are
-    /// limited by a timer around them instead).
+    /// limited by a timer around them instead). While a check is installed on
+    /// the thread (`cancel::interruptible`), the socket waits in slices of
+    /// [`CHECK_EVERY`] and the check runs between them.
     pub fn set_limit(&mut self, limit: Option<Duration>) -> io::Result<()> {
+        self.wait_limit = limit;
+        let slice = if cancel::checking() {
+            Some(limit.map_or(CHECK_EVERY, |l| l.min(CHECK_EVERY)))
+        } else {
+            limit
+        };
         if let Socket::Std(s, current) = &mut self.socket {
-            if *current != limit {
-                s.set_limit(limit)?;
-                *current = limit;
+            if *current != slice {
+                s.set_limit(slice)?;
+                *current = slice;
             }
         }
         Ok(())
@@ -129,20 +144,45 @@ impl Conn {
 
     /// The limit a blocking connection's reads and writes have.
     pub fn limit(&self) -> Option<Duration> {
-        match &self.socket {
-            Socket::Std(_, limit) => *limit,
-            _ => None,
+        self.wait_limit
+    }
+
+    /// After a blocking read or write waited a slice in vain: whether to go on
+    /// waiting (the check did not say stop, the caller's limit has not passed).
+    fn wait_on(wait_limit: Option<Duration>, since: Instant, waited: io::Error) -> io::Result<()> {
+        if !is_wait(&waited) {
+            return Err(waited);
+        }
+        if cancel::checking() && cancel::should_stop() {
+            return Err(cancel::stopped());
+        }
+        match wait_limit {
+            Some(limit) if since.elapsed() >= limit => Err(waited),
+            _ if cancel::checking() => Ok(()),
+            _ => Err(waited),
         }
     }
 
     /// Writes all of `bytes`.
-    pub async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub async fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
         match &mut self.socket {
             Socket::InLoop(io) => {
                 io.write_all(bytes).await?;
                 io.flush().await
             }
-            Socket::Std(s, _) => s.write_all(bytes),
+            Socket::Std(s, _) => {
+                let mut since = Instant::now();
+                while !bytes.is_empty() {
+                    match s.write_some(bytes) {
+                        Ok(n) => {
+                            bytes = &bytes[n..];
+                            since = Instant::now();
+                        }
+                        Err(e) => Self::wait_on(self.wait_limit, since, e)?,
+                    }
+                }
+                Ok(())
+            }
             Socket::Closed => Err(closed()),
         }
     }
@@ -189,7 +229,15 @@ impl Conn {
         self.buf.reserve(want);
         match &mut self.socket {
             Socket::InLoop(io) => io.read_buf(&mut self.buf).await,
-            Socket::Std(s, _) => s.read_buf(&mut self.buf, want),
+            Socket::Std(s, _) => {
+                let since = Instant::now();
+                loop {
+                    match s.read_buf(&mut self.buf, want) {
+                        Err(e) => Self::wait_on(self.wait_limit, since, e)?,
+                        read => return read,
+                    }
+                }
+            }
             Socket::Closed => Err(closed()),
         }
     }
@@ -253,6 +301,14 @@ impl Conn {
             _ => Err(closed()),
         }
     }
+}
+
+/// A blocking socket's wait ran out (its limit, or a slice of it).
+fn is_wait(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 fn closed() -> io::Error {

@@ -11,6 +11,7 @@
 
 use bytes::Bytes;
 
+use super::cancel::{self, Cancel};
 use super::connect::tls_or_closed;
 use super::connection::{Conn, Mode};
 use super::http1::{
@@ -38,14 +39,19 @@ impl Transport {
         out: &mut Outgoing,
         mode: Mode,
         limit: Option<std::time::Duration>,
+        cancel: Option<&Cancel>,
     ) -> Result<(Conn, http::response::Parts), Error> {
         for attempt in 0..2 {
             let mut conn = self
                 .pool
-                .checkout(&self.dialer, mode, !out.repeatable())
+                .checkout(&self.dialer, mode, !out.repeatable(), cancel)
                 .await?;
             conn.set_limit(limit)
                 .map_err(|e| Error::io("cannot set the socket's time limit", e))?;
+            // A blocking call waits in `recv`: firing the handle shuts the socket.
+            let _watch = cancel
+                .filter(|_| mode == Mode::Blocking)
+                .map(|c| c.watch(conn.fd()));
             match self.attempt(&mut conn, out).await {
                 Ok(head) => return Ok((conn, head)),
                 Err(Failure::Unanswered(_)) if conn.reused && out.repeatable() && attempt == 0 => {
@@ -83,9 +89,12 @@ impl Transport {
         let address = &*self.address;
         let limit = conn.limit();
         let failed = |e: std::io::Error| {
+            if cancel::is_stopped(&e) {
+                return Failure::Other(self.cancelled());
+            }
             if is_time_limit(&e) {
                 // Fields, not `out`: the body is being written meanwhile.
-                return Failure::Other(self.timed_out(limit, (&out.method, &out.path)));
+                return Failure::Other(self.timed_out(limit, (&out.method, out.uri.path())));
             }
             Failure::Unanswered(tls_or_closed(
                 e,
@@ -170,12 +179,20 @@ impl Transport {
                 Whole::More(want) => match conn.read_more(want.clamp(MIN_READ, MAX_READ)).await {
                     Ok(0) => return decoder.at_eof(&mut conn.buf, &self.address),
                     Ok(_) => {}
+                    Err(e) if cancel::is_stopped(&e) => return Err(self.cancelled()),
                     Err(e) if is_time_limit(&e) => {
                         return Err(self.timed_out(conn.limit(), out_target(out)))
                     }
                     Err(e) => return Err(tls_or_closed(e, &self.address, "failed while we read")),
                 },
             }
+        }
+    }
+
+    /// The error for a call stopped by its caller.
+    pub(super) fn cancelled(&self) -> Error {
+        Error::Cancelled {
+            what: format!("a call to {}", self.address),
         }
     }
 
@@ -197,7 +214,7 @@ impl Transport {
 
 /// Method and path of a request, for messages.
 fn out_target(out: &Outgoing) -> (&http::Method, &str) {
-    (&out.method, &out.path)
+    (&out.method, out.uri.path())
 }
 
 /// A blocking socket's read or write limit passed.

@@ -82,18 +82,17 @@ impl StdSocket {
         Ok(n)
     }
 
-    /// Writes all of `bytes` (a blocking socket).
-    pub fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+    /// Writes what the socket takes of `bytes` in one `send` (waiting for room
+    /// if it is blocking, at most its limit); how much it took.
+    pub fn write_some(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let fd = self.as_raw_fd();
-        while !bytes.is_empty() {
+        loop {
             match send(fd, bytes) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => bytes = &bytes[n..],
+                Ok(0) if !bytes.is_empty() => return Err(io::ErrorKind::WriteZero.into()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                other => return other,
             }
         }
-        Ok(())
     }
 
     pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {

@@ -12,6 +12,7 @@
 //! `pause.rs`), and hijacked connections (`upgrade.rs`).
 
 pub(crate) mod block_on;
+mod cancel;
 mod connect;
 mod connection;
 mod exchange;
@@ -25,6 +26,8 @@ mod sys;
 mod unix;
 mod upgrade;
 
+pub(crate) use cancel::{checking, should_stop};
+pub use cancel::{interruptible, Cancel, CHECK_EVERY};
 pub(crate) use connect::Dialer;
 pub(crate) use connection::Mode;
 pub use pool::DEFAULT_MAX_CONNECTIONS;
@@ -63,7 +66,8 @@ pub(crate) enum Answer {
     },
     Stream {
         head: http::response::Parts,
-        body: ResponseBody,
+        /// Boxed: a stream lives long, and the whole answers stay small to move.
+        body: Box<ResponseBody>,
     },
     Upgraded {
         head: http::response::Parts,
@@ -122,25 +126,48 @@ impl Transport {
         expect: Expect,
         mode: Mode,
         limit: Option<Duration>,
+        cancel: Option<&Cancel>,
     ) -> Result<Answer, Error> {
+        if cancel.is_some_and(Cancel::is_cancelled) {
+            return Err(self.cancelled());
+        }
         if mode == Mode::Blocking {
             debug_assert_eq!(expect, Expect::Whole);
-            return self.send_in(req, Expect::Whole, mode, limit).await;
+            let answer = self.send_in(req, Expect::Whole, mode, limit, cancel).await;
+            // A fired handle shut the socket: say so, not that it closed.
+            return match answer {
+                Err(_) if cancel.is_some_and(Cancel::is_cancelled) => Err(self.cancelled()),
+                other => other,
+            };
         }
-        let what = (req.method().clone(), req.uri().path().to_string());
-        let work = self.send_in(req, expect, mode, None);
-        let Some(limit) = limit else {
-            return work.await;
+        // Cheap clones (the path shares the request's bytes), for a timeout's message.
+        let what = (req.method().clone(), req.uri().clone());
+        let work = async {
+            let work = self.send_in(req, expect, mode, None, cancel);
+            let Some(limit) = limit else {
+                return work.await;
+            };
+            tokio::time::timeout(limit, work)
+                .await
+                .map_err(|_| Error::Timeout {
+                    during: format!(
+                        "waiting for the answer to {} {} from {}",
+                        what.0,
+                        what.1.path(),
+                        self.address
+                    ),
+                    after: limit,
+                })?
         };
-        tokio::time::timeout(limit, work)
-            .await
-            .map_err(|_| Error::Timeout {
-                during: format!(
-                    "waiting for the answer to {} {} from {}",
-                    what.0, what.1, self.address
-                ),
-                after: limit,
-            })?
+        match cancel {
+            None => work.await,
+            // Dropping the work closes its connection.
+            Some(cancel) => tokio::select! {
+                biased;
+                _ = cancel.cancelled() => Err(self.cancelled()),
+                answer = work => answer,
+            },
+        }
     }
 
     async fn send_in(
@@ -149,6 +176,7 @@ impl Transport {
         expect: Expect,
         mode: Mode,
         socket_limit: Option<Duration>,
+        cancel: Option<&Cancel>,
     ) -> Result<Answer, Error> {
         let asking = match expect {
             Expect::Upgrade(protocol) => Some(Asking::new(
@@ -162,10 +190,13 @@ impl Transport {
             .flat_map(|a| a.headers.iter().map(|(n, v)| (*n, v.as_str())))
             .collect();
         let mut out = Outgoing::new(req, &extra);
-        let (mut conn, head) = self.exchange(&mut out, mode, socket_limit).await?;
+        let (mut conn, head) = self.exchange(&mut out, mode, socket_limit, cancel).await?;
         let mut decoder = BodyDecoder::new(&head, out.head_only);
         let upgraded = asking.is_some() && is_upgraded(head.status);
         if matches!(expect, Expect::Whole) || (!upgraded && !head.status.is_success()) {
+            let _watch = cancel
+                .filter(|_| mode == Mode::Blocking)
+                .map(|c| c.watch(conn.fd()));
             let body = self.read_whole(&mut conn, &mut decoder, &out).await?;
             if decoder.reusable(&conn.buf) {
                 self.pool.put(conn);
@@ -185,13 +216,13 @@ impl Transport {
             }
             (Expect::Stream { paced }, _) => Ok(Answer::Stream {
                 head,
-                body: ResponseBody::new(
+                body: Box::new(ResponseBody::new(
                     conn,
                     decoder,
                     paced,
                     Arc::clone(&self.pool),
                     Arc::clone(&self.address),
-                ),
+                )),
             }),
             _ => unreachable!("whole answers are read above"),
         }

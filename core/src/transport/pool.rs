@@ -8,6 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::cancel::Cancel;
 use super::connect::Dialer;
 use super::connection::{Conn, Mode};
 use super::slot::Gauge;
@@ -44,11 +45,19 @@ impl Pool {
         dialer: &Dialer,
         mode: Mode,
         fresh_only: bool,
+        cancel: Option<&Cancel>,
     ) -> Result<Conn, Error> {
+        // Most calls find a connection at once: no waiter is registered for them.
+        if let Some(conn) = self.take_idle(mode, fresh_only) {
+            return Ok(conn);
+        }
         loop {
+            if let Some(slot) = self.gauge.reserve() {
+                return Conn::open(dialer, mode, slot).await;
+            }
             let freed = self.gauge.freed();
             tokio::pin!(freed);
-            // Registered before looking, so a connection freed meanwhile wakes us.
+            // Registered before looking again, so a connection freed meanwhile wakes us.
             freed.as_mut().enable();
             if let Some(conn) = self.take_idle(mode, fresh_only) {
                 return Ok(conn);
@@ -56,7 +65,15 @@ impl Pool {
             if let Some(slot) = self.gauge.reserve() {
                 return Conn::open(dialer, mode, slot).await;
             }
-            freed.await;
+            match cancel {
+                None => freed.await,
+                Some(cancel) => tokio::select! {
+                    () = freed => {}
+                    () = cancel.cancelled() => return Err(Error::Cancelled {
+                        what: "the wait for a connection".into(),
+                    }),
+                },
+            }
         }
     }
 

@@ -10,7 +10,7 @@ use std::io::{self, IoSlice, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
@@ -23,6 +23,10 @@ pub(crate) struct UnixConn {
     fd: Option<AsyncFd<UnixStream>>,
     /// Whether the registration covers writability.
     watches_writes: bool,
+    /// Who waits to read. Registering again drops the old registration and the
+    /// wakers it held: a read waiting in another task (the output of an attached
+    /// process, while stdin is written) must be told to look again.
+    reader: Option<Waker>,
 }
 
 impl UnixConn {
@@ -32,6 +36,7 @@ impl UnixConn {
         Ok(UnixConn {
             fd: Some(register(socket, Interest::READABLE)?),
             watches_writes: false,
+            reader: None,
         })
     }
 
@@ -63,8 +68,18 @@ impl UnixConn {
         let fd = self.registered()?;
         loop {
             let mut guard = ready!(fd.poll_write_ready(cx))?;
-            if let Ok(result) = guard.try_io(|fd| write(fd.get_ref())) {
-                return Poll::Ready(result);
+            // A hang-up is never cleared: once the peer is gone, a write that
+            // would block waits for nothing (and the loop would spin).
+            let closed = guard.ready().is_write_closed();
+            match guard.try_io(|fd| write(fd.get_ref())) {
+                Ok(result) => return Poll::Ready(result),
+                Err(_would_block) if closed => {
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::BrokenPipe,
+                        "the daemon hung up",
+                    )))
+                }
+                Err(_would_block) => {}
             }
         }
     }
@@ -75,6 +90,9 @@ impl UnixConn {
         let socket = self.fd.take().ok_or_else(lost)?.into_inner();
         self.fd = Some(register(socket, Interest::READABLE | Interest::WRITABLE)?);
         self.watches_writes = true;
+        if let Some(reader) = self.reader.take() {
+            reader.wake();
+        }
         Ok(())
     }
 }
@@ -115,9 +133,22 @@ impl AsyncRead for UnixConn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let fd = self.get_mut().registered()?;
+        let this = self.get_mut();
+        let fd = this.fd.as_ref().ok_or_else(lost)?;
         loop {
-            let mut guard = ready!(fd.poll_read_ready(cx))?;
+            let mut guard = match fd.poll_read_ready(cx) {
+                Poll::Ready(guard) => guard?,
+                Poll::Pending => {
+                    if !this
+                        .reader
+                        .as_ref()
+                        .is_some_and(|w| w.will_wake(cx.waker()))
+                    {
+                        this.reader = Some(cx.waker().clone());
+                    }
+                    return Poll::Pending;
+                }
+            };
             // SAFETY: `receive` only writes, and we mark as filled what it wrote.
             let unfilled = unsafe { buf.unfilled_mut() };
             let room = unfilled.len();

@@ -237,6 +237,11 @@ impl Recorder {
         self.connections.load(Ordering::SeqCst)
     }
 
+    /// Connections open now.
+    pub fn open_now(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+
     /// The most connections that were open at once so far.
     pub fn most_open(&self) -> usize {
         self.most_open.load(Ordering::SeqCst)

@@ -27,9 +27,9 @@ pub(crate) struct Outgoing {
     pub idempotent: bool,
     /// HEAD: the answer has no body whatever its headers say.
     pub head_only: bool,
-    /// Method and path, for messages (a timeout names the request).
+    /// Method and target, for messages (a timeout names the request).
     pub method: http::Method,
-    pub path: String,
+    pub uri: http::Uri,
 }
 
 impl Outgoing {
@@ -57,7 +57,7 @@ impl Outgoing {
                 http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE
             ),
             head_only: parts.method == http::Method::HEAD,
-            path: parts.uri.path().to_string(),
+            uri: parts.uri,
             method: parts.method,
         }
     }
