@@ -332,6 +332,12 @@ docker_result docker_client_new(struct docker_client **out);
 // Releases a client. NULL does nothing. No call on it may be running.
 void docker_client_free(struct docker_client *client);
 
+// Closes the connections the client keeps open for reuse (as the Go SDK's
+// `Close`). Calls and streams under way go on, and the client stays usable: a
+// later call opens a new connection. Release the client with
+// `docker_client_free`.
+docker_result docker_client_close(const struct docker_client *client);
+
 // Pings the daemon (`GET /_ping`).
 docker_result docker_client_ping(const struct docker_client *client);
 
@@ -344,6 +350,24 @@ docker_result docker_client_api_version(const struct docker_client *client,
 // A static name for a result code, e.g. "not found" for DOCKER_RESULT_NOT_FOUND.
 // Never NULL; owned by the library (do not free).
 const char *docker_result_name(docker_result result);
+
+// Logs in to `registry` (e.g. "localhost:5000"; "" for Docker Hub) as
+// `username` with `password`, and sets `*accepted`. Accepted credentials are
+// remembered by this client (never written to disk) and used by every later
+// call that needs them; a refusal is `DOCKER_RESULT_OK` with `*accepted` false,
+// and remembers nothing. All strings are copied.
+docker_result docker_client_login(const struct docker_client *client,
+                                  const char *registry,
+                                  const char *username,
+                                  const char *password,
+                                  bool *accepted);
+
+// Forgets what `docker_client_login` remembered for `registry` (any spelling:
+// "localhost:5000" or "https://localhost:5000/v2/"); sets `*forgotten` to
+// whether there was anything. The string is copied.
+docker_result docker_client_logout(const struct docker_client *client,
+                                   const char *registry,
+                                   bool *forgotten);
 
 // Sets `*out_json` to the operations as a JSON array, each as
 // `docker_doc_json` describes it (id, category, method, path, parameters, body,

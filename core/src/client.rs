@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub request_timeout: Option<Duration>,
     /// Where the CLI configuration (credentials) is looked up.
     pub env: Environment,
+    /// Credentials from this client's logins, used before the CLI's.
+    pub logins: config::logins::Logins,
 }
 
 impl std::fmt::Debug for Docker {
@@ -99,6 +101,13 @@ impl Docker {
     /// [`DockerBuilder::max_connections`]).
     pub fn max_connections(&self) -> usize {
         self.inner.transport.max_connections()
+    }
+
+    /// Closes the connections kept open for reuse, as the Go SDK's `Close` and
+    /// docker-py's `close` do. Calls and streams under way go on, and the client
+    /// stays usable: a later call opens a new connection.
+    pub fn close(&self) {
+        self.inner.transport.close_idle();
     }
 }
 
@@ -233,6 +242,7 @@ impl DockerBuilder {
                 negotiated: OnceLock::new(),
                 request_timeout: self.request_timeout,
                 env: self.explicit.env.clone(),
+                logins: Default::default(),
             }),
         })
     }

@@ -227,6 +227,52 @@ async fn invoke_pushes_and_pulls_with_only_config_json_credentials() {
 }
 
 #[tokio::test]
+async fn a_login_is_remembered_for_later_pushes_and_pulls_until_logout() {
+    let registry = auth_registry();
+    let (d, _empty) = docker_with_cli_config(&json!({}), None);
+    ensure_test_image(&d).await.unwrap();
+    let repo = format!("{}/libdocker-test/{}", registry.host, unique("login"));
+    d.images().tag(TEST_IMAGE, &repo, Some("a")).await.unwrap();
+    let push = json!({"name": repo, "tag": "a"});
+
+    // Nothing configured: refused.
+    let err = items_of(&d, "ImagePush", push.clone()).await.unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    // A refused login remembers nothing.
+    let wrong = libdocker::Credentials::basic(&registry.host, &registry.user, "wrong");
+    assert!(!d.login(wrong).await.unwrap().accepted);
+    assert!(items_of(&d, "ImagePush", push.clone()).await.is_err());
+
+    let right =
+        libdocker::Credentials::basic(&registry.host, &registry.user, &registry.password);
+    assert!(d.login(right).await.unwrap().accepted);
+    let pushed = items_of(&d, "ImagePush", push.clone()).await.unwrap();
+    assert!(pushed.iter().any(|m| m.get("aux").is_some()), "{pushed:?}");
+    let reference = format!("{repo}:a");
+    d.images().remove(&reference, false, false).await.unwrap();
+    // A clone shares the login, and the blocking client over it too.
+    let b = libdocker::blocking::Docker::from_async(d.clone());
+    let name = repo.clone();
+    tokio::task::spawn_blocking(move || {
+        let pulled: Result<Vec<Value>, Error> = b
+            .invoke("ImageCreate", json!({"fromImage": name, "tag": "a"}))
+            .send()
+            .unwrap()
+            .into_json_stream()
+            .unwrap()
+            .collect();
+        pulled.unwrap();
+    })
+    .await
+    .unwrap();
+
+    assert!(d.logout(&format!("https://{}/v2/", registry.host)));
+    let err = items_of(&d, "ImagePush", push).await.unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    d.images().remove(&reference, false, false).await.unwrap();
+}
+
+#[tokio::test]
 async fn a_call_read_the_wrong_way_is_refused_before_anything_is_sent() {
     let rec = Recorder::start(&env("LIBDOCKER_TEST_MAIN_HOST")).await;
     let d = isolated(&rec.address)

@@ -174,6 +174,19 @@ pub extern "C" fn docker_client_free(client: *mut docker_client) {
     }
 }
 
+/// Closes the connections the client keeps open for reuse (as the Go SDK's
+/// `Close`). Calls and streams under way go on, and the client stays usable: a
+/// later call opens a new connection. Release the client with
+/// `docker_client_free`.
+#[no_mangle]
+pub extern "C" fn docker_client_close(client: *const docker_client) -> docker_result {
+    ffi_boundary! {
+        let docker = try_ref!(client as Docker);
+        docker.client().close();
+        docker_result::Ok
+    }
+}
+
 /// Pings the daemon (`GET /_ping`).
 #[no_mangle]
 pub extern "C" fn docker_client_ping(client: *const docker_client) -> docker_result {

@@ -26,6 +26,7 @@ mod call;
 mod cancel;
 mod client;
 mod error;
+mod login;
 mod operations;
 mod stream;
 mod string;

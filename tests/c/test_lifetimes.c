@@ -222,7 +222,22 @@ static void test_cancelled_from_another_thread(docker_client *c, const char *id)
     EXPECT(docker_attach_cancel(NULL), DOCKER_RESULT_NULL_PARAMETER);
 }
 
+static void test_close_releases_idle_connections(void) {
+    int fds = open_fds();
+    docker_client *c = connect_test_daemon();
+    EXPECT(docker_client_ping(c), DOCKER_RESULT_OK);
+    CHECK(open_fds() == fds + 1); /* the pinged connection, kept for reuse */
+    EXPECT(docker_client_close(c), DOCKER_RESULT_OK);
+    CHECK(open_fds() == fds);
+    EXPECT(docker_client_close(c), DOCKER_RESULT_OK); /* again: nothing happens */
+    EXPECT(docker_client_ping(c), DOCKER_RESULT_OK);  /* still usable */
+    docker_client_free(c);
+    CHECK(open_fds() == fds);
+    EXPECT(docker_client_close(NULL), DOCKER_RESULT_NULL_PARAMETER);
+}
+
 int main(void) {
+    test_close_releases_idle_connections();
     int fds = open_fds();
     docker_client *c = connect_test_daemon();
     char *id = run_container(c, "sleep 300");

@@ -127,8 +127,8 @@ static void test_a_failing_build_step_is_build_failed(docker_client *c) {
     /* The same through the shorthand, with the context in memory. */
     context = one_file_tar("Dockerfile", "FROM " TEST_IMAGE "\nRUN exit 7\n");
     struct items again = {0};
-    EXPECT(docker_client_invoke_stream(c, "ImageBuild", NULL, context.bytes, context.len,
-                                       gather_items, &again),
+    EXPECT(docker_client_invoke_stream(c, "ImageBuild", "{\"forcerm\": true}", context.bytes,
+                                       context.len, gather_items, &again),
            DOCKER_RESULT_BUILD_FAILED);
     CHECK(strstr(last_error(), "non-zero code: 7") != NULL);
     free(context.bytes);
@@ -219,6 +219,34 @@ static void test_pushes_and_pulls_take_config_json_credentials(docker_client *c)
            DOCKER_RESULT_OK);
     snprintf(params, sizeof params, "{\"name\": \"%s:c\"}", repo);
     invoke_ok(c, "ImageInspect", params);
+    invoke_ok(c, "ImageDelete", params);
+
+    /* A login instead: refused with a wrong password, then remembered until logout. */
+    setenv("DOCKER_CONFIG", empty, 1);
+    snprintf(params, sizeof params,
+             "{\"name\": \"" TEST_IMAGE "\", \"repo\": \"%s\", \"tag\": \"c\"}", repo);
+    invoke_ok(c, "ImageTag", params);
+    snprintf(params, sizeof params, "{\"name\": \"%s\", \"tag\": \"c\"}", repo);
+    bool accepted = true;
+    EXPECT(docker_client_login(c, registry, user, "wrong", &accepted), DOCKER_RESULT_OK);
+    CHECK(!accepted);
+    struct items refused = {0};
+    EXPECT(docker_client_invoke_stream(c, "ImagePush", params, NULL, 0, gather_items, &refused),
+           DOCKER_RESULT_UNAUTHORIZED);
+    EXPECT(docker_client_login(c, registry, user, password, &accepted), DOCKER_RESULT_OK);
+    CHECK(accepted);
+    struct items again = {0};
+    EXPECT(docker_client_invoke_stream(c, "ImagePush", params, NULL, 0, gather_items, &again),
+           DOCKER_RESULT_OK);
+    CHECK(strstr(again.text, "\"Digest\"") != NULL);
+    bool forgotten = false;
+    EXPECT(docker_client_logout(c, registry, &forgotten), DOCKER_RESULT_OK);
+    CHECK(forgotten);
+    struct items after = {0};
+    EXPECT(docker_client_invoke_stream(c, "ImagePush", params, NULL, 0, gather_items, &after),
+           DOCKER_RESULT_UNAUTHORIZED);
+    EXPECT(docker_client_login(c, NULL, user, password, &accepted), DOCKER_RESULT_NULL_PARAMETER);
+    snprintf(params, sizeof params, "{\"name\": \"%s:c\"}", repo);
     invoke_ok(c, "ImageDelete", params);
 
     unsetenv("DOCKER_CONFIG");

@@ -74,7 +74,7 @@ def test_a_failing_build_step_raises_build_failed_sync(docker: libdocker.Docker)
     check_build_failed(failed.value)
     # From an iterable of pieces.
     with pytest.raises(libdocker.BuildFailed) as failed:
-        list(docker.invoke("ImageBuild", {"rm": True}, body=pieces(ctx)))
+        list(docker.invoke("ImageBuild", {"rm": True, "forcerm": True}, body=pieces(ctx)))
     check_build_failed(failed.value)
 
 

@@ -83,12 +83,7 @@ pub(crate) fn interrupted() -> Error {
 impl DockerBuilder {
     /// Resolves the settings and creates a blocking client.
     pub fn build_blocking(self) -> Result<Docker, Error> {
-        Ok(Docker {
-            inner: Arc::new(Inner {
-                client: self.build()?,
-                runtime: OnceLock::new(),
-            }),
-        })
+        Ok(Docker::from_async(self.build()?))
     }
 }
 
@@ -97,6 +92,17 @@ impl Docker {
     /// Nothing is sent until the first call.
     pub fn connect() -> Result<Docker, Error> {
         DockerBuilder::new().build_blocking()
+    }
+
+    /// A blocking client over an async one: both share its connections, its
+    /// negotiated API version and its logins.
+    pub fn from_async(client: crate::Docker) -> Docker {
+        Docker {
+            inner: Arc::new(Inner {
+                client,
+                runtime: OnceLock::new(),
+            }),
+        }
     }
 
     /// Where this client connects.

@@ -7,6 +7,7 @@ pub mod credential_store;
 pub mod credentials;
 mod endpoint;
 pub mod env;
+pub(crate) mod logins;
 mod tls;
 
 pub use credential_store::CredentialStore;

@@ -1,7 +1,8 @@
 //! Registry credentials a call takes from the docker CLI's configuration when the
 //! caller gives none, as the operation table says (`api::Credentials`): the
 //! registry of the image being pulled, pushed or inspected, of a service's image,
-//! or every registry for a build. Reading `config.json` and running
+//! or every registry for a build. Credentials from the client's own logins come
+//! first (`config/logins.rs`). Reading `config.json` and running
 //! `docker-credential-*` helpers happens off the async threads.
 
 use serde_json::{Map, Value};
@@ -9,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::api::{Credentials as Rule, Operation};
 use crate::client::Docker;
 use crate::config::credential_store::{registry_config_header, registry_of};
-use crate::config::CredentialStore;
+use crate::config::{CredentialStore, Credentials};
 use crate::error::Error;
 use crate::transport::Mode;
 
@@ -34,8 +35,7 @@ pub(crate) async fn header_for(
             let Some(image) = params.get(param).and_then(Value::as_str) else {
                 return Ok(None);
             };
-            let registry = registry_of(image);
-            let found = lookup(docker, mode, move |store| store.get(&registry)).await?;
+            let found = remembered_or_stored(docker, mode, registry_of(image)).await?;
             // `{}` when none: the daemon wants the header on a push, as the CLI sends it.
             Some(found.unwrap_or_default().header_value())
         }
@@ -47,17 +47,29 @@ pub(crate) async fn header_for(
             else {
                 return Ok(None);
             };
-            let registry = registry_of(image);
-            let found = lookup(docker, mode, move |store| store.get(&registry)).await?;
+            let found = remembered_or_stored(docker, mode, registry_of(image)).await?;
             found.map(|c| c.header_value())
         }
         Rule::AllRegistries => {
-            let all = lookup(docker, mode, |store| store.all()).await?;
+            let mut all = lookup(docker, mode, |store| store.all()).await?;
+            all.extend(docker.inner.logins.all());
             (!all.is_empty()).then(|| registry_config_header(&all))
         }
         Rule::None | Rule::InBody => None,
     };
     Ok(value.map(|v| (name.to_string(), v)))
+}
+
+/// A registry's credentials: from the client's logins, else the CLI's configuration.
+async fn remembered_or_stored(
+    docker: &Docker,
+    mode: Mode,
+    registry: String,
+) -> Result<Option<Credentials>, Error> {
+    if let Some(found) = docker.inner.logins.get(&registry) {
+        return Ok(Some(found));
+    }
+    lookup(docker, mode, move |store| store.get(&registry)).await
 }
 
 /// Runs `lookup` on the CLI's credential configuration: on a blocking thread for

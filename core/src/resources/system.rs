@@ -206,6 +206,31 @@ impl Docker {
         }
     }
 
+    /// Logs in to a registry (as `docker login` does, checked by the daemon) and,
+    /// when the registry accepts, remembers the credentials on this client (and
+    /// its clones) for later pulls, pushes and builds, before any from the CLI's
+    /// configuration. An identity token the registry hands out replaces the
+    /// password. A refusal is `accepted: false`, not an error.
+    pub async fn login(&self, credentials: Credentials) -> Result<AuthStatus, Error> {
+        let status = self.auth(&credentials).await?;
+        if status.accepted {
+            let mut kept = credentials;
+            if let Some(token) = &status.identity_token {
+                kept.identity_token = Some(token.clone());
+                kept.password = None;
+            }
+            self.inner.logins.remember(kept);
+        }
+        Ok(status)
+    }
+
+    /// Forgets the credentials a [`login`](Self::login) remembered for `registry`
+    /// (any spelling: `localhost:5000`, `https://localhost:5000/v2/`; empty for
+    /// Docker Hub); whether there were any.
+    pub fn logout(&self, registry: &str) -> bool {
+        self.inner.logins.forget(registry)
+    }
+
     /// Events as they happen (and past ones from `since`).
     pub async fn events(&self, options: EventsOptions) -> Result<EventStream, Error> {
         let params = json!({

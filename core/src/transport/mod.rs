@@ -93,6 +93,11 @@ impl Transport {
         }
     }
 
+    /// Closes the idle connections.
+    pub fn close_idle(&self) {
+        self.pool.close_idle();
+    }
+
     /// Idle keep-alive connections right now.
     pub fn idle_connections(&self) -> usize {
         self.pool.idle_count()

@@ -99,6 +99,18 @@ impl Pool {
         self.gauge.signal_freed();
     }
 
+    /// Closes every idle connection (busy ones and streams go on; the pool
+    /// opens new connections for later calls).
+    pub fn close_idle(&self) {
+        let idle = self
+            .idle
+            .lock()
+            .map(|mut i| std::mem::take(&mut *i))
+            .unwrap_or_default();
+        // Dropped outside the lock: each closing connection signals the pool.
+        drop(idle);
+    }
+
     /// Idle connections right now.
     pub fn idle_count(&self) -> usize {
         self.idle.lock().map(|i| i.len()).unwrap_or(0)
