@@ -56,7 +56,9 @@ impl Failures {
                 if text.starts_with("Step ") {
                     self.step_output.clear();
                 }
-                self.step_output.push_str(&strip_ansi(&text));
+                if !is_bookkeeping(&text) {
+                    self.step_output.push_str(&strip_ansi(&text));
+                }
             }
             return None;
         };
@@ -73,6 +75,14 @@ impl Failures {
             StreamErrors::None => return None,
         })
     }
+}
+
+/// The daemon's own lines about a step (its intermediate container and layer),
+/// which are not what the step printed.
+fn is_bookkeeping(text: &str) -> bool {
+    let line = text.trim_end_matches('\n');
+    !line.contains('\n')
+        && (line.starts_with(" ---> ") || line.starts_with("Removing intermediate container "))
 }
 
 /// Registry failures reach us as 500s or as in-stream errors whose text says what
@@ -173,12 +183,14 @@ mod tests {
     }
 
     #[test]
-    fn a_build_failure_carries_its_step_output_without_colours() {
+    fn a_build_failure_carries_its_step_output_without_colours_or_the_daemons_bookkeeping() {
         let mut f = Failures::new(StreamErrors::Build).unwrap();
         for item in [
             r#"{"stream":"Step 1/2 : FROM x\n"}"#,
             r#"{"stream":"Step 2/2 : RUN exit 7\n"}"#,
+            r#"{"stream":" ---\u003e Running in 54bb729c163b\n"}"#,
             r#"{"stream":"\u001b[31mred\u001b[0m line\n"}"#,
+            r#"{"stream":"Removing intermediate container 54bb729c163b\n"}"#,
         ] {
             assert!(f.check(item.as_bytes()).is_none());
         }
