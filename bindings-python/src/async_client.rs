@@ -17,7 +17,7 @@ use crate::settings::{build_async, Settings};
 use crate::ExecAnswer;
 
 /// An asyncio Docker client; share one between tasks (and event loops).
-#[pyclass(module = "libdocker._native", name = "AsyncDocker", frozen)]
+#[pyclass(module = "libdocker._native", name = "AsyncDocker", frozen, subclass)]
 pub struct AsyncDocker {
     inner: libdocker::Docker,
 }
@@ -27,7 +27,7 @@ impl AsyncDocker {
     #[new]
     #[pyo3(signature = (host=None, *, api_version=None, timeout=None, connect_timeout=None,
                         tls_ca=None, tls_cert=None, tls_key=None, tls_verify=None,
-                        max_connections=None))]
+                        max_connections=None, context=None, environment=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: Option<String>,
@@ -39,6 +39,8 @@ impl AsyncDocker {
         tls_key: Option<String>,
         tls_verify: Option<bool>,
         max_connections: Option<usize>,
+        context: Option<String>,
+        environment: Option<std::collections::HashMap<String, String>>,
     ) -> PyResult<Self> {
         let settings = Settings {
             host,
@@ -50,6 +52,8 @@ impl AsyncDocker {
             tls_key,
             tls_verify,
             max_connections,
+            context,
+            environment,
         };
         Ok(AsyncDocker {
             inner: build_async(settings)?,
@@ -198,6 +202,49 @@ impl AsyncDocker {
             let out = crate::exec_run(&d, &container, config, stdin).await.py()?;
             Ok(ExecAnswer(out))
         })))
+    }
+    /// Closes the connections kept open for reuse; the client stays usable.
+    /// A coroutine, for `async with` symmetry; it does not wait for anything.
+    fn close(&self) -> Call {
+        self.inner.close();
+        Call::new(async { Ok(()) })
+    }
+
+    /// Logs in to a registry, as `Docker.login`.
+    #[pyo3(signature = (username, password, *, registry=None, email=None))]
+    fn login(
+        &self,
+        username: String,
+        password: String,
+        registry: Option<String>,
+        email: Option<String>,
+    ) -> Call {
+        let credentials = crate::credentials(username, password, registry, email);
+        let d = self.inner.clone();
+        Call::new(on_runtime(async move {
+            Ok(d.login(credentials).await.py()?.accepted)
+        }))
+    }
+
+    /// Forgets a login's credentials; whether there were any.
+    fn logout(&self, registry: &str) -> bool {
+        self.inner.logout(registry)
+    }
+
+    /// Copies a local file or directory into the container's directory `dest`.
+    fn copy_to(&self, container: String, src: std::path::PathBuf, dest: String) -> Call {
+        let d = self.inner.clone();
+        Call::new(on_runtime(async move {
+            d.containers().copy_to(&container, &src, &dest).await.py()
+        }))
+    }
+
+    /// Copies `src` from the container into the local directory `dest`.
+    fn copy_from(&self, container: String, src: String, dest: std::path::PathBuf) -> Call {
+        let d = self.inner.clone();
+        Call::new(on_runtime(async move {
+            d.containers().copy_from(&container, &src, &dest).await.py()
+        }))
     }
 }
 

@@ -22,6 +22,9 @@ pub fn from_py(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Bo
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(None);
     };
+    if let Ok(archive) = obj.cast::<crate::archive::Archive>() {
+        return archive.get().take().map(Some);
+    }
     if let Ok(bytes) = obj.cast::<PyBytes>() {
         return Ok(Some(Body::from_bytes(bytes.as_bytes().to_vec())));
     }

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::ffi::CString;
 
 use libdocker::{Error, ErrorKind};
-use pyo3::exceptions::PyException;
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyModule, PyType};
+use pyo3::types::{PyDict, PyModule, PyTuple, PyType};
 
 /// The root of the hierarchy.
 const ROOT: &str = "DockerError";
@@ -45,7 +45,13 @@ fn classes(py: Python<'_>) -> PyResult<&HashMap<&'static str, Py<PyType>>> {
                     Some(base) => {
                         let base = base.bind(py).clone();
                         let doc = format!("{} ({})", kind.name(), kind.code());
-                        made.insert(class, new_class(py, class, &doc, &base)?);
+                        let made_class = if kind == ErrorKind::InvalidParams {
+                            // Wrong arguments are also what Python code catches as ValueError.
+                            with_value_error(py, class, &doc, &base)?
+                        } else {
+                            new_class(py, class, &doc, &base)?
+                        };
+                        made.insert(class, made_class);
                     }
                     None => still.push(kind),
                 }
@@ -70,6 +76,24 @@ fn new_class(
     let qualified = CString::new(format!("libdocker.{name}"))?;
     let doc = CString::new(doc)?;
     PyErr::new_type(py, &qualified, Some(&doc), Some(base), None)
+}
+
+/// A class under both `base` and `ValueError`.
+fn with_value_error(
+    py: Python<'_>,
+    name: &str,
+    doc: &str,
+    base: &Bound<'_, PyType>,
+) -> PyResult<Py<PyType>> {
+    let bases = PyTuple::new(py, [base.clone(), py.get_type::<PyValueError>()])?;
+    let namespace = PyDict::new(py);
+    namespace.set_item("__doc__", doc)?;
+    namespace.set_item("__module__", "libdocker")?;
+    let made = py
+        .get_type::<PyType>()
+        .call1((name, bases, namespace))?
+        .cast_into::<PyType>()?;
+    Ok(made.unbind())
 }
 
 /// The class named `name` (one of the hierarchy's).

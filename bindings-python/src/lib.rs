@@ -4,6 +4,7 @@
 //! The Python package `libdocker` (python/libdocker) re-exports all of it.
 
 mod answer;
+mod archive;
 mod args;
 mod async_client;
 mod async_stream;
@@ -155,6 +156,18 @@ async fn exec_run(
     }
 }
 
+/// Registry credentials from `login`'s arguments.
+fn credentials(
+    username: String,
+    password: String,
+    registry: Option<String>,
+    email: Option<String>,
+) -> libdocker::Credentials {
+    let mut c = libdocker::Credentials::basic(registry.unwrap_or_default(), username, password);
+    c.email = email;
+    c
+}
+
 /// Per-call settings of a request outside the table from Python arguments:
 /// extra headers, a time limit, and whether a JSON answer is a stream.
 fn call_options(
@@ -222,6 +235,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<async_stream::Ready>()?;
     m.add_class::<awaitable::Call>()?;
     m.add_class::<ExecResult>()?;
+    m.add_class::<archive::Archive>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(categories, m)?)?;
     m.add_function(wrap_pyfunction!(doc, m)?)?;

@@ -25,6 +25,12 @@ fn runtime() -> &'static Runtime {
     })
 }
 
+/// Makes the runtime current on this thread while the guard lives (for work the
+/// core spawns, such as archiving a directory while it is sent).
+pub fn enter() -> tokio::runtime::EnterGuard<'static> {
+    runtime().enter()
+}
+
 /// Runs `work` on the runtime and waits for it. Dropping the wait (an asyncio
 /// task cancelled, a `wait_for` that timed out) aborts `work` at once: its
 /// connection is closed, and nothing is left running. The streams' reads are

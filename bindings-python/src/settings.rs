@@ -24,6 +24,10 @@ pub struct Settings {
     /// verifying it (the CLI's `--tls`); `None`: as the files and environment say.
     pub tls_verify: Option<bool>,
     pub max_connections: Option<usize>,
+    /// A docker CLI context by name.
+    pub context: Option<String>,
+    /// `DOCKER_*` variables (and `HOME`) to resolve from instead of the process's.
+    pub environment: Option<std::collections::HashMap<String, String>>,
 }
 
 /// A time limit in seconds (`name` for the error), or None for none.
@@ -40,6 +44,12 @@ pub fn limit(name: &str, seconds: Option<f64>) -> PyResult<Option<Duration>> {
 impl Settings {
     pub fn builder(self) -> PyResult<DockerBuilder> {
         let mut b = DockerBuilder::new();
+        if let Some(env) = self.environment {
+            b = b.environment(libdocker::Environment::Map(env));
+        }
+        if let Some(name) = self.context {
+            b = b.context(name);
+        }
         if let Some(host) = self.host {
             b = b.host(host);
         }

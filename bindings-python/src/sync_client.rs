@@ -20,7 +20,7 @@ use crate::stream::{Reader, Source};
 use crate::ExecResult;
 
 /// A synchronous Docker client; safe to share between threads.
-#[pyclass(module = "libdocker._native", name = "Docker", frozen)]
+#[pyclass(module = "libdocker._native", name = "Docker", frozen, subclass)]
 pub struct Docker {
     inner: blocking::Docker,
 }
@@ -30,7 +30,7 @@ impl Docker {
     #[new]
     #[pyo3(signature = (host=None, *, api_version=None, timeout=None, connect_timeout=None,
                         tls_ca=None, tls_cert=None, tls_key=None, tls_verify=None,
-                        max_connections=None))]
+                        max_connections=None, context=None, environment=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: Option<String>,
@@ -42,6 +42,8 @@ impl Docker {
         tls_key: Option<String>,
         tls_verify: Option<bool>,
         max_connections: Option<usize>,
+        context: Option<String>,
+        environment: Option<std::collections::HashMap<String, String>>,
     ) -> PyResult<Self> {
         let settings = Settings {
             host,
@@ -53,6 +55,8 @@ impl Docker {
             tls_key,
             tls_verify,
             max_connections,
+            context,
+            environment,
         };
         let inner = settings.builder()?.build_blocking().py()?;
         Ok(Docker { inner })
@@ -198,6 +202,65 @@ impl Docker {
             d.wait(crate::exec_run(d.client(), container, config, stdin))
         })?;
         ExecResult::from_output(py, out.and_then(|out| out).py()?)
+    }
+
+    /// Closes the connections kept open for reuse (as docker-py's `close`);
+    /// the client stays usable and opens new ones when called again.
+    fn close(&self) {
+        self.inner.client().close();
+    }
+
+    /// Logs in to a registry (Docker Hub by default); True when it accepts. The
+    /// client then uses these credentials for its pulls, pushes and builds.
+    #[pyo3(signature = (username, password, *, registry=None, email=None))]
+    fn login(
+        &self,
+        py: Python<'_>,
+        username: String,
+        password: String,
+        registry: Option<String>,
+        email: Option<String>,
+    ) -> PyResult<bool> {
+        let credentials = crate::credentials(username, password, registry, email);
+        let d = &self.inner;
+        let status = unlocked(py, || d.wait(d.client().login(credentials)))?;
+        Ok(status.and_then(|s| s).py()?.accepted)
+    }
+
+    /// Forgets a login's credentials; whether there were any.
+    fn logout(&self, registry: &str) -> bool {
+        self.inner.client().logout(registry)
+    }
+
+    /// Copies a local file or directory into the container's directory `dest`.
+    fn copy_to(
+        &self,
+        py: Python<'_>,
+        container: &str,
+        src: std::path::PathBuf,
+        dest: &str,
+    ) -> PyResult<()> {
+        let d = &self.inner;
+        let done = unlocked(py, || {
+            d.wait(d.client().containers().copy_to(container, &src, dest))
+        })?;
+        done.and_then(|r| r).py()
+    }
+
+    /// Copies `src` from the container into the local directory `dest`
+    /// (created if missing).
+    fn copy_from(
+        &self,
+        py: Python<'_>,
+        container: &str,
+        src: &str,
+        dest: std::path::PathBuf,
+    ) -> PyResult<()> {
+        let d = &self.inner;
+        let done = unlocked(py, || {
+            d.wait(d.client().containers().copy_from(container, src, &dest))
+        })?;
+        done.and_then(|r| r).py()
     }
 }
 

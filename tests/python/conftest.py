@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -231,3 +232,71 @@ def counting_proxy(host: str) -> Iterator[CountingProxy]:
     proxy = CountingProxy(host)
     yield proxy
     proxy.close()
+
+
+# ---- the high-level API, sync and asyncio alike ----
+# A scenario is written once as an `async def` test taking `api`: the sync
+# `Docker` or the `AsyncDocker`. `a(x)` awaits what the asyncio client returns
+# and passes the sync client's result through; `drain(stream)` reads either kind
+# of stream to its end.
+
+
+@pytest.fixture(params=["sync", "asyncio"])
+def api(request: pytest.FixtureRequest, host: str) -> libdocker.Docker | libdocker.AsyncDocker:
+    if request.param == "sync":
+        return libdocker.Docker(host)
+    return libdocker.AsyncDocker(host)
+
+
+async def a(value: object) -> Any:
+    """The value, awaited if the asyncio client returned an awaitable."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+async def drain(stream: Any) -> list[Any]:
+    """Every item of a sync or async stream."""
+    if hasattr(stream, "__aiter__"):
+        return [item async for item in stream]
+    return list(stream)
+
+
+async def until(stream: Any, found: Callable[[Any], bool]) -> list[Any]:
+    """Items of a stream up to the first one `found` accepts; then closes it."""
+    seen = []
+    if hasattr(stream, "__aiter__"):
+        async for item in stream:
+            seen.append(item)
+            if found(item):
+                break
+        await stream.aclose()
+    else:
+        for item in stream:
+            seen.append(item)
+            if found(item):
+                break
+        stream.close()
+    return seen
+
+
+@pytest.fixture
+def label() -> Iterator[dict[str, str]]:
+    """A label unique to the test, on everything it makes; whatever carries it
+    is removed afterwards (containers, then networks and volumes, then images)."""
+    value = uuid.uuid4().hex[:12]
+    yield {TEST_LABEL: value}
+    d = libdocker.Docker(os.environ["DOCKER_HOST"])
+    by_label = {"filters": {"label": [f"{TEST_LABEL}={value}"]}}
+    for c in d.invoke("ContainerList", {"all": True, **by_label}):
+        d.invoke("ContainerDelete", {"id": c["Id"], "force": True, "v": True})
+    for n in d.invoke("NetworkList", by_label):
+        d.invoke("NetworkDelete", {"id": n["Id"]})
+    for v in d.invoke("VolumeList", by_label).get("Volumes") or []:
+        d.invoke("VolumeDelete", {"name": v["Name"], "force": True})
+    for i in d.invoke("ImageList", by_label):
+        for name in [t for t in i.get("RepoTags") or [] if t != "<none>:<none>"] or [i["Id"]]:
+            try:
+                d.invoke("ImageDelete", {"name": name, "force": True})
+            except libdocker.NotFound:
+                pass

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Python package the way a user installs it (pip install
 # ./bindings-python) into a venv, then runs the Python tests against the test
-# daemon and checks the type stubs against the module with mypy's stubtest.
+# daemon, checks the type stubs against the module with mypy's stubtest and
+# the package with mypy --strict (the examples are checked by test_examples.py).
 # Needs the environment of tests/env/testenv.sh (tests/run.sh provides it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,5 +22,5 @@ cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 
 echo "-- pytest"
 (cd tests/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider)
-echo "-- stubtest"
-(cd "$WORK" && "$VENV/bin/python" -m mypy.stubtest libdocker)
+echo "-- stubtest, and mypy --strict over the package"
+(cd "$WORK" && "$VENV/bin/python" -m mypy.stubtest libdocker && "$VENV/bin/python" -m mypy --strict -p libdocker)

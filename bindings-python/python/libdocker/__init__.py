@@ -1,24 +1,40 @@
 """libdocker: a complete Docker Engine API client on a Rust core.
 
 ``Docker`` is the synchronous client (share one between threads), ``AsyncDocker``
-the asyncio one. Both reach every operation of the Engine API by name through
-``invoke(op, params)``; ``operations()``, ``categories()`` and ``doc(op)`` list
-and describe them. Streams (logs, events, progress, tar) are iterators; log items
-are ``(stream, data)`` tuples with ``STDOUT`` or ``STDERR`` as the stream.
+the asyncio one, with the same methods awaited. Both have the collections a
+docker-py user knows (``containers``, ``images``, ``networks``, ``volumes``)
+and reach every operation of the Engine API by name through ``invoke(op,
+params)``; ``operations()``, ``categories()`` and ``doc(op)`` list and describe
+them. Streams (logs, events, progress, tar) are iterators; log items are
+``(stream, data)`` tuples with ``STDOUT`` or ``STDERR`` as the stream.
 
-    >>> from libdocker import Docker
-    >>> docker = Docker()                          # DOCKER_HOST, contexts, TLS env
-    >>> docker.ping()
-    True
+    >>> import libdocker
+    >>> docker = libdocker.from_env()              # DOCKER_HOST, contexts, TLS env
+    >>> docker.containers.run("busybox", "echo hi", remove=True)
+    b'hi\n'
 """
 
+from libdocker._async_client import AsyncDocker
+from libdocker._client import Docker, from_env
+from libdocker._containers import (
+    AsyncContainer,
+    AsyncContainerCollection,
+    AsyncExecStream,
+    Container,
+    ContainerCollection,
+    ExecArgs,
+    ExecStream,
+    LogsArgs,
+)
+from libdocker._dockerfile import Dockerfile
+from libdocker._images import AsyncImage, AsyncImageCollection, BuildArgs, Image, ImageCollection
 from libdocker._native import (
     STDERR,
     STDIN,
     STDOUT,
     ApiError,
+    Archive,
     AsyncAttached,
-    AsyncDocker,
     AsyncStream,
     Attached,
     BadParameter,
@@ -29,7 +45,6 @@ from libdocker._native import (
     Conflict,
     ContainerFailed,
     DecodeError,
-    Docker,
     DockerError,
     ExecResult,
     Forbidden,
@@ -54,34 +69,64 @@ from libdocker._native import (
     error_kinds,
     operations,
 )
+from libdocker._networks import AsyncNetwork, AsyncNetworkCollection, Network, NetworkArgs, NetworkCollection
+from libdocker._params import ClientArgs, CreateArgs, RunArgs
+from libdocker._progress import ProgressBars
+from libdocker._volumes import AsyncVolume, AsyncVolumeCollection, Volume, VolumeCollection
 
 __all__ = [
     "STDERR",
     "STDIN",
     "STDOUT",
     "ApiError",
+    "Archive",
     "AsyncAttached",
+    "AsyncContainer",
+    "AsyncContainerCollection",
     "AsyncDocker",
+    "AsyncExecStream",
+    "AsyncImage",
+    "AsyncImageCollection",
+    "AsyncNetwork",
+    "AsyncNetworkCollection",
     "AsyncStream",
+    "AsyncVolume",
+    "AsyncVolumeCollection",
     "Attached",
     "BadParameter",
+    "BuildArgs",
     "BuildFailed",
     "Cancelled",
+    "ClientArgs",
     "ConfigError",
-    "ConnectError",
     "Conflict",
+    "ConnectError",
+    "Container",
+    "ContainerCollection",
     "ContainerFailed",
+    "CreateArgs",
     "DecodeError",
     "Docker",
     "DockerError",
+    "Dockerfile",
+    "ExecArgs",
     "ExecResult",
+    "ExecStream",
     "Forbidden",
+    "Image",
+    "ImageCollection",
     "InvalidParams",
     "IoError",
+    "LogsArgs",
+    "Network",
+    "NetworkArgs",
+    "NetworkCollection",
     "NotAcceptable",
     "NotFound",
     "NotModified",
+    "ProgressBars",
     "ProgressError",
+    "RunArgs",
     "ServerError",
     "Stream",
     "StreamClosed",
@@ -90,10 +135,13 @@ __all__ = [
     "Unauthorized",
     "Unavailable",
     "UnsupportedApiVersion",
+    "Volume",
+    "VolumeCollection",
     "WrongOutputKind",
     "__version__",
     "categories",
     "doc",
     "error_kinds",
+    "from_env",
     "operations",
 ]
