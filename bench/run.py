@@ -195,6 +195,8 @@ def clients(python):
         Client("libdocker-c", [os.path.join(target, "bench-libdocker-c")], "ours"),
         Client("libdocker-py", [python, os.path.join(HERE, "py", "client_libdocker_sync.py")], "ours"),
         Client("libdocker-py-async", [python, os.path.join(HERE, "py", "client_libdocker_async.py")], "ours"),
+        Client("libdocker-py-hl", [python, os.path.join(HERE, "py", "client_libdocker_hl.py")], "ours"),
+        Client("libdocker-py-hl-async", [python, os.path.join(HERE, "py", "client_libdocker_hl_async.py")], "ours"),
         Client("bollard-ct", [os.path.join(target, "bench-bollard"), "--runtime", "ct"], "peer"),
         Client("bollard-mt", [os.path.join(target, "bench-bollard"), "--runtime", "mt"], "peer"),
         Client("docker-py", [python, os.path.join(HERE, "py", "client_dockerpy.py")], "peer"),
@@ -337,6 +339,11 @@ def table(title, unit, rows, kinds):
             parts.append(f"{peer}: {fmt(rows[ours]['rate'] / r['rate'])}× "
                          f"{'latency' if lower_is_better else 'rate'}, {fmt(rows[ours]['cpu'] / r['cpu'])}× CPU")
         out.append(f"- **{ours}** against " + "; ".join(parts))
+    # What the Python high-level API costs over the native calls it makes.
+    for hl, base in (("libdocker-py-hl", "libdocker-py"), ("libdocker-py-hl-async", "libdocker-py-async")):
+        if hl in rows and base in rows and rows[base]["cpu"] and rows[base]["rate"]:
+            out.append(f"- **{hl}** against {base}: {fmt(rows[hl]['rate'] / rows[base]['rate'])}× "
+                       f"{'latency' if lower_is_better else 'rate'}, {fmt(rows[hl]['cpu'] / rows[base]['cpu'])}× CPU")
     out.append("")
     return "\n".join(out)
 

@@ -47,86 +47,92 @@ async def one_lifecycle(docker, image):
         await docker.invoke("ContainerDelete", {"id": cid, "force": True})
 
 
-async def w_ping_seq(docker, args, meter):
-    with meter:
-        for _ in range(args.n):
-            await docker.ping()
-    return args.n, 0
+async def list_once(docker):
+    if not isinstance(await docker.invoke("ContainerList", {"all": True}), list):
+        raise RuntimeError("ContainerList did not decode to a list")
 
 
-async def w_list_seq(docker, args, meter):
-    with meter:
-        for _ in range(args.n):
-            if not isinstance(await docker.invoke("ContainerList", {"all": True}), list):
-                raise RuntimeError("ContainerList did not decode to a list")
-    return args.n, 0
+async def log_chunks(docker, container):
+    return docker.logs(container)
 
 
-async def w_ping_par(docker, args, meter):
-    sem = asyncio.Semaphore(args.concurrency)
+def workloads(list_once, log_chunks, one_lifecycle):
+    """The workloads, over a client's list, logs (a coroutine giving the
+    stream) and lifecycle."""
 
-    async def one():
-        async with sem:
-            await docker.ping()
+    async def w_ping_seq(docker, args, meter):
+        with meter:
+            for _ in range(args.n):
+                await docker.ping()
+        return args.n, 0
 
-    with meter:
-        await asyncio.gather(*(one() for _ in range(args.n)))
-    return args.n, 0
+    async def w_list_seq(docker, args, meter):
+        with meter:
+            for _ in range(args.n):
+                await list_once(docker)
+        return args.n, 0
+
+    async def w_ping_par(docker, args, meter):
+        sem = asyncio.Semaphore(args.concurrency)
+
+        async def one():
+            async with sem:
+                await docker.ping()
+
+        with meter:
+            await asyncio.gather(*(one() for _ in range(args.n)))
+        return args.n, 0
+
+    async def w_logs(docker, args, meter):
+        total = 0
+        with meter:
+            async for _stream, data in await log_chunks(docker, args.container):
+                total += len(data)
+        return 1, total
+
+    async def w_lifecycle_seq(docker, args, meter):
+        with meter:
+            for _ in range(args.n):
+                await one_lifecycle(docker, args.image)
+        return args.n, 0
+
+    async def w_lifecycle_par(docker, args, meter):
+        sem = asyncio.Semaphore(args.concurrency)
+
+        async def one():
+            async with sem:
+                await one_lifecycle(docker, args.image)
+
+        with meter:
+            await asyncio.gather(*(one() for _ in range(args.n)))
+        return args.n, 0
+
+    return {
+        "ping-seq": w_ping_seq,
+        "list-seq": w_list_seq,
+        "ping-par": w_ping_par,
+        "logs": w_logs,
+        "lifecycle-seq": w_lifecycle_seq,
+        "lifecycle-par": w_lifecycle_par,
+    }
 
 
-async def w_logs(docker, args, meter):
-    total = 0
-    with meter:
-        async for _stream, data in docker.logs(args.container):
-            total += len(data)
-    return 1, total
-
-
-async def w_lifecycle_seq(docker, args, meter):
-    with meter:
-        for _ in range(args.n):
-            await one_lifecycle(docker, args.image)
-    return args.n, 0
-
-
-async def w_lifecycle_par(docker, args, meter):
-    sem = asyncio.Semaphore(args.concurrency)
-
-    async def one():
-        async with sem:
-            await one_lifecycle(docker, args.image)
-
-    with meter:
-        await asyncio.gather(*(one() for _ in range(args.n)))
-    return args.n, 0
-
-
-WORKLOADS = {
-    "ping-seq": w_ping_seq,
-    "list-seq": w_list_seq,
-    "ping-par": w_ping_par,
-    "logs": w_logs,
-    "lifecycle-seq": w_lifecycle_seq,
-    "lifecycle-par": w_lifecycle_par,
-}
-
-
-async def amain(args):
+async def amain(args, work):
     meter = common.Meter()
     if args.workload == "noop":
         with meter:
             await connect(args.host)
         return 1, 0, meter
     docker = await connect(args.host)
-    ops, nbytes = await WORKLOADS[args.workload](docker, args, meter)
+    ops, nbytes = await work[args.workload](docker, args, meter)
     return ops, nbytes, meter
 
 
-def main():
-    args = common.parse_args(CLIENT, supported=("noop",) + tuple(WORKLOADS))
-    ops, nbytes, meter = asyncio.run(amain(args))
-    common.emit(CLIENT, args.workload, ops, nbytes, meter.wall_s, meter.cpu_s)
+def main(client, work):
+    args = common.parse_args(client, supported=("noop",) + tuple(work))
+    ops, nbytes, meter = asyncio.run(amain(args, work))
+    common.emit(client, args.workload, ops, nbytes, meter.wall_s, meter.cpu_s)
 
 
 if __name__ == "__main__":
-    common.guard(main)
+    common.guard(lambda: main(CLIENT, workloads(list_once, log_chunks, one_lifecycle)))

@@ -47,64 +47,69 @@ def one_lifecycle(docker, image):
         docker.invoke("ContainerDelete", {"id": cid, "force": True})
 
 
-def w_ping_seq(docker, args, meter):
-    with meter:
-        for _ in range(args.n):
-            docker.ping()
-    return args.n, 0
+def list_once(docker):
+    if not isinstance(docker.invoke("ContainerList", {"all": True}), list):
+        raise RuntimeError("ContainerList did not decode to a list")
 
 
-def w_list_seq(docker, args, meter):
-    with meter:
-        for _ in range(args.n):
-            if not isinstance(docker.invoke("ContainerList", {"all": True}), list):
-                raise RuntimeError("ContainerList did not decode to a list")
-    return args.n, 0
+def log_chunks(docker, container):
+    return docker.logs(container)
 
 
-def w_ping_par(docker, args, meter):
-    with ThreadPoolExecutor(max_workers=min(args.concurrency, 16)) as ex:
+def workloads(list_once, log_chunks, one_lifecycle):
+    """The workloads, over a client's list, logs and lifecycle."""
+
+    def w_ping_seq(docker, args, meter):
         with meter:
-            for _ in ex.map(lambda _i: docker.ping(), range(args.n)):
-                pass
-    return args.n, 0
+            for _ in range(args.n):
+                docker.ping()
+        return args.n, 0
 
-
-def w_logs(docker, args, meter):
-    total = 0
-    with meter:
-        for _stream, data in docker.logs(args.container):
-            total += len(data)
-    return 1, total
-
-
-def w_lifecycle_seq(docker, args, meter):
-    with meter:
-        for _ in range(args.n):
-            one_lifecycle(docker, args.image)
-    return args.n, 0
-
-
-def w_lifecycle_par(docker, args, meter):
-    with ThreadPoolExecutor(max_workers=min(args.concurrency, 16)) as ex:
+    def w_list_seq(docker, args, meter):
         with meter:
-            for _ in ex.map(lambda _i: one_lifecycle(docker, args.image), range(args.n)):
-                pass
-    return args.n, 0
+            for _ in range(args.n):
+                list_once(docker)
+        return args.n, 0
+
+    def w_ping_par(docker, args, meter):
+        with ThreadPoolExecutor(max_workers=min(args.concurrency, 16)) as ex:
+            with meter:
+                for _ in ex.map(lambda _i: docker.ping(), range(args.n)):
+                    pass
+        return args.n, 0
+
+    def w_logs(docker, args, meter):
+        total = 0
+        with meter:
+            for _stream, data in log_chunks(docker, args.container):
+                total += len(data)
+        return 1, total
+
+    def w_lifecycle_seq(docker, args, meter):
+        with meter:
+            for _ in range(args.n):
+                one_lifecycle(docker, args.image)
+        return args.n, 0
+
+    def w_lifecycle_par(docker, args, meter):
+        with ThreadPoolExecutor(max_workers=min(args.concurrency, 16)) as ex:
+            with meter:
+                for _ in ex.map(lambda _i: one_lifecycle(docker, args.image), range(args.n)):
+                    pass
+        return args.n, 0
+
+    return {
+        "ping-seq": w_ping_seq,
+        "list-seq": w_list_seq,
+        "ping-par": w_ping_par,
+        "logs": w_logs,
+        "lifecycle-seq": w_lifecycle_seq,
+        "lifecycle-par": w_lifecycle_par,
+    }
 
 
-WORKLOADS = {
-    "ping-seq": w_ping_seq,
-    "list-seq": w_list_seq,
-    "ping-par": w_ping_par,
-    "logs": w_logs,
-    "lifecycle-seq": w_lifecycle_seq,
-    "lifecycle-par": w_lifecycle_par,
-}
-
-
-def main():
-    args = common.parse_args(CLIENT, supported=("noop",) + tuple(WORKLOADS))
+def main(client, work):
+    args = common.parse_args(client, supported=("noop",) + tuple(work))
     meter = common.Meter()
     if args.workload == "noop":
         with meter:
@@ -112,9 +117,9 @@ def main():
         ops, nbytes = 1, 0
     else:
         docker = connect(args.host)
-        ops, nbytes = WORKLOADS[args.workload](docker, args, meter)
-    common.emit(CLIENT, args.workload, ops, nbytes, meter.wall_s, meter.cpu_s)
+        ops, nbytes = work[args.workload](docker, args, meter)
+    common.emit(client, args.workload, ops, nbytes, meter.wall_s, meter.cpu_s)
 
 
 if __name__ == "__main__":
-    common.guard(main)
+    common.guard(lambda: main(CLIENT, workloads(list_once, log_chunks, one_lifecycle)))
