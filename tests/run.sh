@@ -36,6 +36,9 @@ tests/c/run.sh
 step "Python: pip install ./bindings-python, pytest (sync, asyncio, faults), stubtest (tests/python/run.sh)"
 tests/python/run.sh
 
+step "Kotlin through UniFFI: generated bindings compiled with Kotlin 2, run with JNA (tests/kotlin/run.sh)"
+tests/kotlin/run.sh
+
 step "the operation table matches the spec (cargo run --example ops)"
 cargo run -q --example ops >"$WORK/ops.tsv"
 SPEC_OPS=$ROOT/../shared/docker-api/ops-v1.55.tsv

@@ -74,16 +74,19 @@ impl Archive {
                 .to_string_lossy()
                 .into_owned(),
         };
-        std::fs::symlink_metadata(&path).map_err(|e| {
-            libdocker::Error::Io {
+        std::fs::symlink_metadata(&path)
+            .map_err(|e| libdocker::Error::Io {
                 context: format!("cannot archive {}", path.display()),
                 source: e,
-            }
-        })
-        .py()?;
+            })
+            .py()?;
         let what = format!("the archive of {}", path.display());
         let _runtime = crate::runtime::enter();
-        Ok(Archive::new(TarSource::new(path, name).into_body(), None, what))
+        Ok(Archive::new(
+            TarSource::new(path, name).into_body(),
+            None,
+            what,
+        ))
     }
 
     /// Files held in memory, by path in the archive (mode 0644); `dockerfile`
@@ -96,7 +99,11 @@ impl Archive {
             context = context.file(path, 0o644, contents);
         }
         let (body, dockerfile) = context.into_body(dockerfile.as_deref()).py()?;
-        Ok(Archive::new(body, dockerfile, "the archive of files".to_string()))
+        Ok(Archive::new(
+            body,
+            dockerfile,
+            "the archive of files".to_string(),
+        ))
     }
 
     /// The Dockerfile's path inside the archive, for a build's `dockerfile`.

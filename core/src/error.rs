@@ -337,34 +337,46 @@ macro_rules! error_kinds {
     };
 }
 
-error_kinds! {
-    NotModified = 304, "not modified", "NotModified" < "ApiError";
-    BadParameter = 400, "bad parameter", "BadParameter" < "ApiError";
-    Unauthorized = 401, "unauthorized", "Unauthorized" < "ApiError";
-    Forbidden = 403, "forbidden", "Forbidden" < "ApiError";
-    NotFound = 404, "not found", "NotFound" < "ApiError";
-    NotAcceptable = 406, "not acceptable", "NotAcceptable" < "ApiError";
-    Conflict = 409, "conflict", "Conflict" < "ApiError";
-    ServerError = 500, "server error", "ServerError" < "ApiError";
-    Unavailable = 503, "unavailable", "Unavailable" < "ApiError";
-    /// Any other status of the daemon (the message has it).
-    Status = 599, "daemon status", "ApiError" < "DockerError";
-    Connect = 1001, "cannot connect", "ConnectError" < "DockerError";
-    Tls = 1002, "TLS failure", "TlsError" < "ConnectError";
-    Timeout = 1003, "timeout", "Timeout" < "DockerError";
-    InvalidParams = 1004, "invalid parameters", "InvalidParams" < "DockerError";
-    UnsupportedApiVersion = 1005, "unsupported API version", "UnsupportedApiVersion" < "DockerError";
-    Decode = 1006, "decode error", "DecodeError" < "DockerError";
-    StreamClosed = 1007, "stream closed", "StreamClosed" < "DockerError";
-    Progress = 1008, "progress error", "ProgressError" < "DockerError";
-    BuildFailed = 1009, "build failed", "BuildFailed" < "DockerError";
-    ContainerFailed = 1010, "container failed", "ContainerFailed" < "DockerError";
-    Config = 1011, "configuration error", "ConfigError" < "DockerError";
-    Io = 1012, "I/O error", "IoError" < "DockerError";
-    /// A call that reads the answer another way than the operation answers.
-    WrongOutputKind = 4, "wrong output kind", "WrongOutputKind" < "DockerError";
-    Cancelled = 1013, "cancelled", "Cancelled" < "DockerError";
+/// The single list of error kinds: number, name for people, Python class and
+/// its parent. It hands the list to the macro `$callback`, so the core's
+/// [`ErrorKind`] and the bindings' enums (UniFFI's `DockerError`) are made
+/// from it rather than written again.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_error_kind {
+    ($callback:path) => {
+        $callback! {
+            NotModified = 304, "not modified", "NotModified" < "ApiError";
+            BadParameter = 400, "bad parameter", "BadParameter" < "ApiError";
+            Unauthorized = 401, "unauthorized", "Unauthorized" < "ApiError";
+            Forbidden = 403, "forbidden", "Forbidden" < "ApiError";
+            NotFound = 404, "not found", "NotFound" < "ApiError";
+            NotAcceptable = 406, "not acceptable", "NotAcceptable" < "ApiError";
+            Conflict = 409, "conflict", "Conflict" < "ApiError";
+            ServerError = 500, "server error", "ServerError" < "ApiError";
+            Unavailable = 503, "unavailable", "Unavailable" < "ApiError";
+            /// Any other status of the daemon (the message has it).
+            Status = 599, "daemon status", "ApiError" < "DockerError";
+            Connect = 1001, "cannot connect", "ConnectError" < "DockerError";
+            Tls = 1002, "TLS failure", "TlsError" < "ConnectError";
+            Timeout = 1003, "timeout", "Timeout" < "DockerError";
+            InvalidParams = 1004, "invalid parameters", "InvalidParams" < "DockerError";
+            UnsupportedApiVersion = 1005, "unsupported API version", "UnsupportedApiVersion" < "DockerError";
+            Decode = 1006, "decode error", "DecodeError" < "DockerError";
+            StreamClosed = 1007, "stream closed", "StreamClosed" < "DockerError";
+            Progress = 1008, "progress error", "ProgressError" < "DockerError";
+            BuildFailed = 1009, "build failed", "BuildFailed" < "DockerError";
+            ContainerFailed = 1010, "container failed", "ContainerFailed" < "DockerError";
+            Config = 1011, "configuration error", "ConfigError" < "DockerError";
+            Io = 1012, "I/O error", "IoError" < "DockerError";
+            /// A call that reads the answer another way than the operation answers.
+            WrongOutputKind = 4, "wrong output kind", "WrongOutputKind" < "DockerError";
+            Cancelled = 1013, "cancelled", "Cancelled" < "DockerError";
+        }
+    };
 }
+
+for_each_error_kind!(error_kinds);
 
 #[cfg(test)]
 mod tests {

@@ -243,8 +243,7 @@ async fn a_login_is_remembered_for_later_pushes_and_pulls_until_logout() {
     assert!(!d.login(wrong).await.unwrap().accepted);
     assert!(items_of(&d, "ImagePush", push.clone()).await.is_err());
 
-    let right =
-        libdocker::Credentials::basic(&registry.host, &registry.user, &registry.password);
+    let right = libdocker::Credentials::basic(&registry.host, &registry.user, &registry.password);
     assert!(d.login(right).await.unwrap().accepted);
     let pushed = items_of(&d, "ImagePush", push.clone()).await.unwrap();
     assert!(pushed.iter().any(|m| m.get("aux").is_some()), "{pushed:?}");

@@ -1,0 +1,56 @@
+// Kotlin idioms over the generated bindings (shipped with them, in the same
+// package): every stream as a cold `Flow` that ends the stream (and closes its
+// connection) when the collector stops, is cancelled or fails; and listeners
+// written as lambdas.
+package dev.libdocker
+
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.withContext
+
+private fun <T : Any> items(next: suspend () -> T?, cancel: suspend () -> Unit): Flow<T> = flow {
+    try {
+        while (true) {
+            emit(next() ?: break)
+        }
+    } finally {
+        withContext(NonCancellable) { cancel() }
+    }
+}
+
+/** The output, chunk by chunk; stdout and stderr apart. */
+fun LogStream.asFlow(): Flow<LogChunk> = items(::next, ::cancel)
+
+/** The messages of a pull, push or build; a failure inside it is thrown. */
+fun ProgressStream.asFlow(): Flow<ProgressEvent> = items(::next, ::cancel)
+
+/** The daemon's events, until the collector stops. */
+fun EventStream.asFlow(): Flow<DockerEvent> = items(::next, ::cancel)
+
+/** JSON documents as text (stats samples). */
+fun JsonStream.asFlow(): Flow<String> = items(::next, ::cancel)
+
+/** An attached process's output; its stdin stays usable meanwhile. */
+fun Attached.output(): Flow<LogChunk> = items(::next, ::cancel)
+
+/** A listener from lambdas: `onChunk` returns true to stop. */
+fun logListener(onEnd: (DockerException?) -> Unit = {}, onChunk: (LogChunk) -> Boolean): LogListener =
+    object : LogListener {
+        override fun onChunk(chunk: LogChunk): Boolean = onChunk(chunk)
+        override fun onEnd(error: DockerException?) = onEnd(error)
+    }
+
+/** A listener from lambdas: `onEvent` returns true to stop. */
+fun progressListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (ProgressEvent) -> Boolean): ProgressListener =
+    object : ProgressListener {
+        override fun onEvent(event: ProgressEvent): Boolean = onEvent(event)
+        override fun onEnd(error: DockerException?) = onEnd(error)
+    }
+
+/** A listener from lambdas: `onEvent` returns true to stop. */
+fun eventListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (DockerEvent) -> Boolean): EventListener =
+    object : EventListener {
+        override fun onEvent(event: DockerEvent): Boolean = onEvent(event)
+        override fun onEnd(error: DockerException?) = onEnd(error)
+    }

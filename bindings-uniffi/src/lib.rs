@@ -1,0 +1,30 @@
+//! libdocker for Swift and Kotlin (and any UniFFI language), generated from
+//! proc-macros: a `Docker` object over the core's pipeline, typed methods for
+//! what users reach for first, `invoke` for every operation, streams as pull
+//! objects (`next()`) or as listeners with a `TaskHandle`, and one error enum
+//! taken from the core's list of error kinds.
+//!
+//! Layers, bottom first: `export` (the one place `async_runtime` is set),
+//! `error`, `runtime` (the one tokio runtime; `jvm` attaches its threads to a
+//! JVM once), `task_handle`, `streams`, then the `Docker` object's methods by
+//! subject: `client`, `containers`, `exec`, `images`, `networks`.
+
+uniffi::setup_scaffolding!();
+
+#[macro_use]
+mod export;
+mod client;
+mod containers;
+mod error;
+mod exec;
+mod images;
+mod jvm;
+mod networks;
+mod runtime;
+mod streams;
+mod task_handle;
+
+pub use client::{Docker, DockerOptions, VersionInfo};
+pub use error::DockerError;
+pub use streams::{EventListener, LogListener, ProgressListener};
+pub use task_handle::TaskHandle;

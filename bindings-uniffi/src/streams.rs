@@ -1,0 +1,258 @@
+//! Streams in two forms. (a) Pull objects: `next()` is a suspend function / an
+//! async method giving the next item or null at the end; the Kotlin extension
+//! turns one into a `Flow`, the Swift one into an `AsyncSequence`. `cancel()` (or
+//! freeing the object: Kotlin's `close()` or `use {}`) ends it and closes its
+//! connection. (b) Listeners: a
+//! method taking a listener returns a `TaskHandle`; the listener hears every item
+//! and then `on_end` once, and stops the stream by returning true, as
+//! asyncdocker's callbacks do.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::{Stream, StreamExt};
+use tokio::sync::Mutex;
+
+use crate::error::{DockerError, Result};
+use crate::runtime;
+use crate::task_handle::TaskHandle;
+
+/// Which standard stream a chunk of output is from (TTY output is all `Stdout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum StdStream {
+    Stdin,
+    Stdout,
+    Stderr,
+}
+
+/// A piece of a process's output.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LogChunk {
+    pub stream: StdStream,
+    pub data: Vec<u8>,
+}
+
+impl From<libdocker::LogChunk> for LogChunk {
+    fn from(c: libdocker::LogChunk) -> Self {
+        LogChunk {
+            stream: match c.stream {
+                libdocker::StdStream::Stdin => StdStream::Stdin,
+                libdocker::StdStream::Stdout => StdStream::Stdout,
+                libdocker::StdStream::Stderr => StdStream::Stderr,
+            },
+            data: c.bytes.to_vec(),
+        }
+    }
+}
+
+/// One message of a pull, push or build.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ProgressEvent {
+    /// The layer (or other object) it is about.
+    pub id: Option<String>,
+    /// e.g. `Downloading`, `Pushed`, `Digest: sha256:…`.
+    pub status: Option<String>,
+    /// Bytes done and expected, for a layer's transfer.
+    pub current: Option<u64>,
+    pub total: Option<u64>,
+    /// A build's output text.
+    pub stream: Option<String>,
+    /// Structured results (a built image's id, a push's digest), as JSON.
+    pub aux_json: Option<String>,
+}
+
+impl From<libdocker::Progress> for ProgressEvent {
+    fn from(p: libdocker::Progress) -> Self {
+        ProgressEvent {
+            id: p.id,
+            status: p.status,
+            current: p.detail.and_then(|d| d.current),
+            total: p.detail.and_then(|d| d.total),
+            stream: p.stream,
+            aux_json: p.aux.map(|v| v.to_string()),
+        }
+    }
+}
+
+/// One event of the daemon.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DockerEvent {
+    /// `container`, `image`, `network`, `volume`, …
+    pub kind: String,
+    /// `create`, `start`, `die`, …
+    pub action: String,
+    pub actor_id: String,
+    pub attributes: HashMap<String, String>,
+    /// Unix nanoseconds.
+    pub time_nano: i64,
+}
+
+impl From<libdocker::Event> for DockerEvent {
+    fn from(e: libdocker::Event) -> Self {
+        DockerEvent {
+            kind: e.kind,
+            action: e.action,
+            actor_id: e.actor.id,
+            attributes: e.actor.attributes,
+            time_nano: e.time_nano,
+        }
+    }
+}
+
+/// A boxed core stream of items of type `T`, ended by `close`.
+type Source<T> = Mutex<Option<futures_util::stream::BoxStream<'static, Result<T>>>>;
+
+fn source<S, I, T>(stream: S) -> Source<T>
+where
+    S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
+    T: From<I> + Send + 'static,
+{
+    Mutex::new(Some(
+        stream
+            .map(|item| item.map(T::from).map_err(DockerError::from))
+            .boxed(),
+    ))
+}
+
+/// The next item of `source`, on the runtime; None once it ended or was closed.
+async fn next_of<T, O>(owner: Arc<O>) -> Result<Option<T>>
+where
+    T: Send + 'static,
+    O: AsRef<Source<T>> + Send + Sync + 'static,
+{
+    runtime::run(async move {
+        let source: &Source<T> = (*owner).as_ref();
+        let mut guard = source.lock().await;
+        let Some(stream) = guard.as_mut() else {
+            return Ok(None);
+        };
+        match stream.next().await {
+            Some(Ok(item)) => Ok(Some(item)),
+            Some(Err(e)) => {
+                *guard = None;
+                Err(e)
+            }
+            None => {
+                *guard = None;
+                Ok(None)
+            }
+        }
+    })
+    .await
+}
+
+macro_rules! pull_stream {
+    ($(#[$doc:meta])* $name:ident, $item:ty) => {
+        $(#[$doc])*
+        #[derive(uniffi::Object)]
+        pub struct $name {
+            source: Source<$item>,
+        }
+
+        impl AsRef<Source<$item>> for $name {
+            fn as_ref(&self) -> &Source<$item> {
+                &self.source
+            }
+        }
+
+        impl $name {
+            pub(crate) fn new<S, I>(stream: S) -> Arc<Self>
+            where
+                S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
+                $item: From<I>,
+            {
+                Arc::new($name { source: source(stream) })
+            }
+        }
+
+        export_async! {
+            impl $name {
+                /// The next item, or null once the stream has ended. A failure the
+                /// daemon reports inside the stream is thrown here.
+                pub async fn next(self: Arc<Self>) -> Result<Option<$item>> {
+                    next_of(self).await
+                }
+
+                /// Ends the stream now and closes its connection; `next()` then
+                /// gives null. Again, or after the end, does nothing. (Kotlin's
+                /// `close()` / `use {}` frees the object, which ends it too.)
+                pub async fn cancel(self: Arc<Self>) {
+                    *self.source.lock().await = None;
+                }
+            }
+        }
+    };
+}
+
+pull_stream!(
+    /// A process's output, demultiplexed (`logs`, an attached process's output).
+    LogStream,
+    LogChunk
+);
+pull_stream!(
+    /// The messages of a pull, push or build.
+    ProgressStream,
+    ProgressEvent
+);
+pull_stream!(
+    /// The daemon's events.
+    EventStream,
+    DockerEvent
+);
+pull_stream!(
+    /// JSON documents, one per item (stats samples), as text.
+    JsonStream,
+    String
+);
+
+/// Hears a process's output (`logs_to`): return true from `on_chunk` to stop.
+#[uniffi::export(with_foreign)]
+pub trait LogListener: Send + Sync {
+    fn on_chunk(&self, chunk: LogChunk) -> std::result::Result<bool, DockerError>;
+    /// Once, at the end: null when the stream ended or the listener stopped it.
+    fn on_end(&self, error: Option<DockerError>);
+}
+
+/// Hears a pull's, push's or build's messages (`pull_to`, `push_to`, `build_to`).
+#[uniffi::export(with_foreign)]
+pub trait ProgressListener: Send + Sync {
+    fn on_event(&self, event: ProgressEvent) -> std::result::Result<bool, DockerError>;
+    fn on_end(&self, error: Option<DockerError>);
+}
+
+/// Hears the daemon's events (`events_to`).
+#[uniffi::export(with_foreign)]
+pub trait EventListener: Send + Sync {
+    fn on_event(&self, event: DockerEvent) -> std::result::Result<bool, DockerError>;
+    fn on_end(&self, error: Option<DockerError>);
+}
+
+/// Feeds a stream (opened by `open` on the runtime) to a listener until it ends,
+/// fails or the listener says stop; `on_end` is heard once. A listener that
+/// throws ends the stream with its error.
+pub(crate) fn listen<F, S, I, T>(
+    open: F,
+    mut each: impl FnMut(T) -> std::result::Result<bool, DockerError> + Send + 'static,
+    end: impl FnOnce(Option<DockerError>) + Send + 'static,
+) -> Arc<TaskHandle>
+where
+    F: std::future::Future<Output = std::result::Result<S, libdocker::Error>> + Send + 'static,
+    S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
+    T: From<I>,
+{
+    let task = runtime::spawn(async move {
+        let outcome = async move {
+            let stream = open.await?;
+            futures_util::pin_mut!(stream);
+            while let Some(item) = stream.next().await {
+                if each(T::from(item?))? {
+                    break;
+                }
+            }
+            Ok::<(), DockerError>(())
+        }
+        .await;
+        end(outcome.err());
+    });
+    Arc::new(TaskHandle::new(task))
+}

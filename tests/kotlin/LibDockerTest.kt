@@ -1,0 +1,325 @@
+// The Kotlin bindings against the real daemon and registry, compiled with the
+// Kotlin 2 compiler and run on the JVM with JNA (tests/kotlin/run.sh). Each
+// scenario prints PASS or FAIL; the results go to $LIBDOCKER_PARITY_OUT for the
+// parity table; any failure exits 1.
+import dev.libdocker.*
+import java.io.File
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.system.exitProcess
+import kotlinx.coroutines.*
+import kotlinx.coroutines.flow.*
+
+const val IMAGE = "libdocker-test/busybox:latest"
+val LABEL = mapOf("libdocker-test" to "kotlin")
+
+class Failed(message: String) : Exception(message)
+
+fun check(ok: Boolean, what: () -> String) {
+    if (!ok) throw Failed(what())
+}
+
+fun spec(vararg cmd: String, openStdin: Boolean = false) =
+    ContainerSpec(image = IMAGE, cmd = cmd.toList(), labels = LABEL, openStdin = openStdin)
+
+/** Connections the client has open, once closing has settled (at most 2 s). */
+suspend fun settledConnections(d: Docker, most: UInt): UInt {
+    repeat(100) {
+        if (d.openConnections() <= most) return d.openConnections()
+        delay(20)
+    }
+    return d.openConnections()
+}
+
+suspend fun lifecycle(d: Docker) {
+    val id = d.createContainer(spec("sh", "-c", "sleep 0.2; exit 5"))
+    try {
+        check(d.inspectContainer(id).status == "created") { "a new container is created" }
+        d.startContainer(id)
+        check(d.waitContainer(id) == 5L) { "wait gives the exit code" }
+        val details = d.inspectContainer(id)
+        check(details.status == "exited" && details.exitCode == 5L && details.labels == LABEL) { "inspect: $details" }
+        val listed = d.listContainers(true, """{"label": ["libdocker-test=kotlin"]}""")
+        check(listed.any { it.id == id && it.state == "exited" }) { "listed: $listed" }
+    } finally {
+        d.removeContainer(id, true, true)
+    }
+    try {
+        d.inspectContainer(id)
+        throw Failed("a removed container is still there")
+    } catch (e: DockerException.NotFound) {
+    }
+    val out = d.run(spec("sh", "-c", "echo ran; echo oops >&2"), false)
+    check(out.exitCode == 0L && out.stdout.decodeToString() == "ran\n" && out.stderr.decodeToString() == "oops\n") { "run: $out" }
+}
+
+suspend fun logsDemux(d: Docker) {
+    val script = "printf 'out1\\000\\001'; printf 'err1' >&2; sleep 0.1; printf 'out2'"
+    val id = d.createContainer(spec("sh", "-c", script))
+    try {
+        d.startContainer(id)
+        d.waitContainer(id)
+        val chunks = d.logs(id, LogOptions()).asFlow().toList()
+        val out = chunks.filter { it.stream == StdStream.STDOUT }.fold(byteArrayOf()) { a, c -> a + c.data }
+        val err = chunks.filter { it.stream == StdStream.STDERR }.fold(byteArrayOf()) { a, c -> a + c.data }
+        check(out.contentEquals("out1".toByteArray() + byteArrayOf(0, 1) + "out2".toByteArray())) { "stdout: ${out.toList()}" }
+        check(err.contentEquals("err1".toByteArray())) { "stderr: ${err.decodeToString()}" }
+        // The listener form: stop after the first chunk.
+        val heard = AtomicInteger()
+        val ended = CompletableDeferred<DockerException?>()
+        val handle = d.logsTo(id, LogOptions(), logListener(onEnd = { ended.complete(it) }) { heard.incrementAndGet(); true })
+        check(withTimeout(5000) { ended.await() } == null) { "the listener's stop is a clean end" }
+        check(heard.get() == 1) { "the listener heard ${heard.get()} chunks after asking to stop" }
+        check(handle.isFinished() || run { Thread.sleep(100); handle.isFinished() }) { "the task ended" }
+    } finally {
+        d.removeContainer(id, true, true)
+    }
+}
+
+suspend fun execWithStdin(d: Docker): Unit = coroutineScope {
+    val id = d.createContainer(spec("sleep", "300"))
+    try {
+        d.startContainer(id)
+        val input = ByteArray(8 shl 20) { (it * 31 + 7).toByte() }
+        val whole = d.exec(id, ExecSpec(cmd = listOf("cat")), input)
+        check(whole.exitCode == 0L && whole.stdout.contentEquals(input)) { "8 MiB through cat: ${whole.stdout.size} bytes back" }
+        val three = d.exec(id, ExecSpec(cmd = listOf("sh", "-c", "exit 3")), null)
+        check(three.exitCode == 3L) { "exit code ${three.exitCode}" }
+        // Attached: write while reading, then the exit code.
+        val p = d.execStart(id, ExecSpec(cmd = listOf("sh", "-c", "tr a-z A-Z; exit 4")), true)
+        val reader = async { p.output().toList() }
+        p.write("shout\n".toByteArray())
+        p.closeStdin()
+        val got = reader.await().fold(byteArrayOf()) { a, c -> a + c.data }.decodeToString()
+        check(got == "SHOUT\n") { "attached output: $got" }
+        check(p.exitCode() == 4L) { "attached exit code" }
+    } finally {
+        d.removeContainer(id, true, true)
+    }
+}
+
+suspend fun pullProgress(d: Docker) {
+    val registry = System.getenv("LIBDOCKER_TEST_REGISTRY") ?: "127.0.0.1:5000"
+    val repo = "$registry/libdocker-test/kotlin-${System.nanoTime()}"
+    d.tagImage(IMAGE, repo, "v1")
+    val pushed = d.push("$repo:v1").asFlow().toList()
+    check(pushed.any { (it.auxJson ?: "").contains("Digest") }) { "the push reported its digest" }
+    d.removeImage("$repo:v1", false)
+    val events = mutableListOf<ProgressEvent>()
+    val ended = CompletableDeferred<DockerException?>()
+    d.pullTo("$repo:v1", progressListener(onEnd = { ended.complete(it) }) { synchronized(events) { events.add(it) }; false })
+    check(withTimeout(30000) { ended.await() } == null) { "the pull ended cleanly" }
+    check(events.any { (it.status ?: "").startsWith("Digest:") }) { "pull events: ${events.map { it.status }}" }
+    check(d.inspectImage("$repo:v1").contains("\"Id\"")) { "the pulled image is there" }
+    d.removeImage("$repo:v1", false)
+    try {
+        d.pull("$registry/libdocker-test/never-pushed-${System.nanoTime()}").asFlow().toList()
+        throw Failed("pulling a missing image succeeded")
+    } catch (e: DockerException.NotFound) {
+    }
+}
+
+suspend fun eventsCancelled(d: Docker): Unit = coroutineScope {
+    d.ping()
+    val baseline = d.openConnections()
+    val quiet = """{"label": ["libdocker-test-never-set=1"]}"""
+    // A cancelled coroutine drops the Rust future, and its connection is closed.
+    val seen = withTimeoutOrNull(500) { d.events(null, null, quiet).asFlow().toList() }
+    check(seen == null) { "the quiet stream ended by itself" }
+    check(settledConnections(d, baseline) <= baseline) { "the cancelled subscription still holds a connection" }
+    val jobs = (1..10).map { launch { d.events(null, null, quiet).asFlow().collect {} } }
+    delay(300)
+    check(d.openConnections() >= 10u) { "ten subscriptions, ${d.openConnections()} connections" }
+    jobs.forEach { it.cancel() }
+    jobs.joinAll()
+    check(settledConnections(d, baseline) <= baseline) { "cancelled subscriptions still hold connections" }
+    // The listener form, stopped by its handle.
+    val handle = d.eventsTo(null, null, quiet, eventListener { false })
+    delay(200)
+    handle.cancel()
+    check(settledConnections(d, baseline) <= baseline) { "a cancelled handle still holds a connection" }
+    // An event of our own reaches a listener, which stops at the first.
+    val first = CompletableDeferred<DockerEvent>()
+    val ended = CompletableDeferred<DockerException?>()
+    val mine = """{"label": ["libdocker-test=kotlin"], "type": ["container"]}"""
+    val h = d.eventsTo(null, null, mine, eventListener(onEnd = { ended.complete(it) }) { first.complete(it); true })
+    delay(200)
+    val id = d.createContainer(spec("true"))
+    d.removeContainer(id, true, true)
+    check(withTimeout(5000) { first.await() }.action == "create") { "the first event is the create" }
+    check(withTimeout(5000) { ended.await() } == null && (h.isFinished() || run { Thread.sleep(100); h.isFinished() })) { "stopped by its listener" }
+}
+
+suspend fun typedErrors(d: Docker) {
+    try { d.inspectContainer("libdocker-no-such-container"); throw Failed("no error") } catch (e: DockerException.NotFound) {
+        check(e.reason.contains("No such container")) { e.reason }
+    }
+    try { d.invoke("ContainerList", "{not json"); throw Failed("no error") } catch (e: DockerException.InvalidParams) {}
+    try { d.invoke("ContainerList", """{"bogus": 1}"""); throw Failed("no error") } catch (e: DockerException.InvalidParams) {
+        check(e.reason.contains("bogus")) { e.reason }
+    }
+    try { d.invoke("NoSuchOperation", ""); throw Failed("no error") } catch (e: DockerException) {}
+    try { d.invoke("ContainerLogs", """{"id": "x"}"""); throw Failed("no error") } catch (e: DockerException.WrongOutputKind) {}
+    try { Docker(DockerOptions(host = "unix:///nonexistent/docker.sock")).ping(); throw Failed("no error") } catch (e: DockerException.Connect) {}
+    try { Docker(DockerOptions(apiVersion = "one")); throw Failed("no error") } catch (e: DockerException.InvalidParams) {}
+    check(d.invoke("SystemPing", "") == "OK") { "a whole answer as text" }
+    check(operations(null).size == 108 && "Container" in categories()) { "the operation table" }
+    // A listener that throws ends its stream with the exception as a Callback error.
+    val ended = CompletableDeferred<DockerException?>()
+    val id = d.createContainer(spec("echo", "x"))
+    try {
+        d.startContainer(id)
+        d.waitContainer(id)
+        d.logsTo(id, LogOptions(), logListener(onEnd = { ended.complete(it) }) { throw IllegalStateException("listener broke") })
+        val e = withTimeout(5000) { ended.await() }
+        check(e is DockerException.Callback && e.reason.contains("listener broke")) { "a throwing listener: $e" }
+    } finally {
+        d.removeContainer(id, true, true)
+    }
+    // A closed (freed) client refuses calls with an exception, never an abort.
+    val gone = Docker.connect()
+    gone.close()
+    try { gone.ping(); throw Failed("a freed client answered") } catch (e: IllegalStateException) {}
+}
+
+suspend fun concurrency(d: Docker) {
+    val all = coroutineScope { (1..200).map { async { d.ping() } }.awaitAll() }
+    check(all.size == 200 && all.all { it }) { "200 concurrent pings" }
+    val versions = coroutineScope { (1..50).map { async { d.version().apiVersion } }.awaitAll() }
+    check(versions.toSet().size == 1) { "concurrent version calls agree" }
+}
+
+suspend fun inStreamErrors(d: Docker) {
+    val dir = kotlin.io.path.createTempDirectory("libdocker-kt-build").toFile()
+    try {
+        File(dir, "Dockerfile").writeText("FROM $IMAGE\nRUN echo step-output; exit 7\n")
+        try {
+            d.build(BuildSpec(contextDir = dir.path, labels = LABEL)).asFlow().toList()
+            throw Failed("a failing build succeeded")
+        } catch (e: DockerException.BuildFailed) {
+            check(e.reason.contains("non-zero code: 7")) { e.reason }
+        }
+        File(dir, "Dockerfile").writeText("FROM $IMAGE\nCOPY . /ctx\n")
+        File(dir, ".dockerignore").writeText("secret.txt\n")
+        File(dir, "kept.txt").writeText("kept\n")
+        File(dir, "secret.txt").writeText("secret\n")
+        val tag = "libdocker-test/kotlin-built:${System.nanoTime()}"
+        d.build(BuildSpec(contextDir = dir.path, tags = listOf(tag), labels = LABEL)).asFlow().toList()
+        val listing = d.run(ContainerSpec(image = tag, cmd = listOf("ls", "-A", "/ctx"), labels = LABEL), false)
+        check(listing.stdout.decodeToString().split("\n").filter { it.isNotEmpty() } == listOf(".dockerignore", "Dockerfile", "kept.txt")) {
+            "the context held ${listing.stdout.decodeToString()}"
+        }
+        d.removeImage(tag, true)
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+
+suspend fun networksAndVolumes(d: Docker) {
+    val net = d.createNetwork("libdocker-kt-${System.nanoTime()}", null, LABEL)
+    val vol = d.createVolume(null, LABEL)
+    val id = d.createContainer(spec("sleep", "300").copy(binds = listOf("$vol:/data")))
+    try {
+        d.startContainer(id)
+        d.connectNetwork(net, id, listOf("db"))
+        check(d.inspectContainer(id).json.contains("\"db\"")) { "the alias is set" }
+        d.disconnectNetwork(net, id, false)
+        check(d.listNetworks("""{"label": ["libdocker-test=kotlin"]}""").any { it.id == net }) { "the network is listed" }
+        check(d.listVolumes("""{"label": ["libdocker-test=kotlin"]}""").any { it.name == vol }) { "the volume is listed" }
+        val local = kotlin.io.path.createTempDirectory("libdocker-kt-copy").toFile()
+        File(local, "note.txt").writeText("copied in\n")
+        d.copyTo(id, File(local, "note.txt").path, "/data")
+        d.copyFrom(id, "/data/note.txt", File(local, "back").path)
+        check(File(local, "back/note.txt").readText() == "copied in\n") { "copied in and back" }
+        local.deleteRecursively()
+    } finally {
+        d.removeContainer(id, true, true)
+        d.removeNetwork(net)
+        d.removeVolume(vol, true)
+    }
+}
+
+suspend fun attachStatsLogin(d: Docker): Unit = coroutineScope {
+    // attach to a container's stdin and output; its exit code comes from wait.
+    val id = d.createContainer(spec("sh", "-c", "read line; echo got:\$line; echo bye >&2; exit 6", openStdin = true))
+    try {
+        val a = d.attach(id, true, false)
+        d.startContainer(id)
+        val reader = async { a.output().toList() }
+        a.write("hello\n".toByteArray())
+        a.closeStdin()
+        val chunks = reader.await()
+        val out = chunks.filter { it.stream == StdStream.STDOUT }.fold(byteArrayOf()) { x, c -> x + c.data }.decodeToString()
+        val err = chunks.filter { it.stream == StdStream.STDERR }.fold(byteArrayOf()) { x, c -> x + c.data }.decodeToString()
+        check(out == "got:hello\n" && err == "bye\n") { "attached: '$out' '$err'" }
+        check(d.waitContainer(id) == 6L) { "the attached container's exit code" }
+    } finally {
+        d.removeContainer(id, true, true)
+    }
+    // stats: samples of a running container, as JSON.
+    val busy = d.createContainer(spec("sleep", "300"))
+    try {
+        d.startContainer(busy)
+        val samples = d.stats(busy).asFlow().take(2).toList()
+        check(samples.size == 2 && samples.all { it.contains("\"memory_stats\"") }) { "stats: $samples" }
+    } finally {
+        d.removeContainer(busy, true, true)
+    }
+    // login to the htpasswd registry: refused, then accepted and used by a push.
+    val registry = System.getenv("LIBDOCKER_TEST_AUTH_REGISTRY") ?: "127.0.0.1:5001"
+    check(!d.login(registry, "libdocker", "wrong-password")) { "a wrong password was accepted" }
+    check(d.login(registry, System.getenv("LIBDOCKER_TEST_REGISTRY_USER")!!, System.getenv("LIBDOCKER_TEST_REGISTRY_PASSWORD")!!)) { "login" }
+    val repo = "$registry/libdocker-test/kotlin-auth-${System.nanoTime()}"
+    d.tagImage(IMAGE, repo, "v1")
+    try {
+        check(d.push("$repo:v1").asFlow().toList().any { (it.auxJson ?: "").contains("Digest") }) { "the push with the login" }
+    } finally {
+        d.logout(registry)
+        d.removeImage("$repo:v1", false)
+    }
+}
+
+val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
+    "lifecycle" to ::lifecycle,
+    "logs demux" to ::logsDemux,
+    "exec with stdin and exit code" to ::execWithStdin,
+    "pull progress" to ::pullProgress,
+    "events and cancel" to ::eventsCancelled,
+    "errors" to ::typedErrors,
+    "concurrency" to ::concurrency,
+    "in-stream errors" to ::inStreamErrors,
+    "networks, volumes, copy" to ::networksAndVolumes,
+    "attach, stats, login" to ::attachStatsLogin,
+)
+
+fun main(): Unit = runBlocking {
+    val d = Docker.connect()
+    var failed = 0
+    val results = StringBuilder()
+    for ((name, scenario) in SCENARIOS) {
+        val outcome = try {
+            scenario(d)
+            "pass"
+        } catch (e: Throwable) {
+            failed++
+            System.err.println("FAIL $name: $e")
+            e.printStackTrace()
+            "fail"
+        }
+        println("${outcome.uppercase()} $name")
+        results.append("kotlin\t$name\t$outcome\n")
+    }
+    for ((n, snippet) in README_SNIPPETS.withIndex()) {
+        val name = "README snippet ${n + 1}"
+        try {
+            snippet(IMAGE)
+            println("PASS $name")
+        } catch (e: Throwable) {
+            failed++
+            System.err.println("FAIL $name: $e")
+            e.printStackTrace()
+        }
+    }
+    System.getenv("LIBDOCKER_PARITY_OUT")?.let { File(it).appendText(results.toString()) }
+    println(if (failed == 0) "Kotlin: all scenarios passed" else "Kotlin: $failed scenario(s) failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}
