@@ -39,6 +39,9 @@ tests/python/run.sh
 step "Kotlin through UniFFI: generated bindings compiled with Kotlin 2, run with JNA (tests/kotlin/run.sh)"
 tests/kotlin/run.sh
 
+step "Swift through UniFFI: the committed bindings are current; swift test where Swift exists (tests/swift/run.sh)"
+tests/swift/run.sh
+
 step "the operation table matches the spec (cargo run --example ops)"
 cargo run -q --example ops >"$WORK/ops.tsv"
 SPEC_OPS=$ROOT/../shared/docker-api/ops-v1.55.tsv

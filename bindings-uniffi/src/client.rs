@@ -8,6 +8,7 @@ use std::time::Duration;
 use libdocker::{ApiVersion, DockerBuilder, TlsOptions};
 use serde_json::Value;
 
+use crate::cancel_handle::CancelHandle;
 use crate::error::{DockerError, Result};
 use crate::runtime;
 
@@ -59,12 +60,46 @@ pub struct VersionInfo {
 #[derive(uniffi::Object)]
 pub struct Docker {
     pub(crate) inner: libdocker::Docker,
+    /// Ends every call of this client when it fires (`with_cancel`).
+    cancel: Option<libdocker::Cancel>,
 }
 
 impl Docker {
+    fn wrap(inner: libdocker::Docker) -> Arc<Self> {
+        Arc::new(Docker {
+            inner,
+            cancel: None,
+        })
+    }
+
     /// The core client, for a task on the runtime.
     pub(crate) fn core(&self) -> libdocker::Docker {
         self.inner.clone()
+    }
+
+    /// Runs a call's `work` on the runtime (`runtime::run`); with a cancel
+    /// handle, firing it ends the call with `Cancelled` and aborts the work.
+    pub(crate) fn call<F, T>(
+        &self,
+        work: F,
+    ) -> impl std::future::Future<Output = Result<T>> + Send + 'static
+    where
+        F: std::future::Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let cancel = self.cancel.clone();
+        async move {
+            match cancel {
+                None => runtime::run(work).await,
+                Some(cancel) => tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => Err(DockerError::Cancelled {
+                        reason: "cancelled through its CancelHandle".into(),
+                    }),
+                    done = runtime::run(work) => done,
+                },
+            }
+        }
     }
 }
 
@@ -143,17 +178,24 @@ impl Docker {
     /// A client configured as the docker CLI would be. Nothing is sent yet.
     #[uniffi::constructor]
     pub fn connect() -> Result<Arc<Self>> {
-        Ok(Arc::new(Docker {
-            inner: libdocker::Docker::connect()?,
-        }))
+        Ok(Docker::wrap(libdocker::Docker::connect()?))
     }
 
     /// A client from options (anything null as the CLI would resolve it).
     #[uniffi::constructor]
     pub fn new(options: DockerOptions) -> Result<Arc<Self>> {
-        Ok(Arc::new(Docker {
-            inner: builder(options)?.build()?,
-        }))
+        Ok(Docker::wrap(builder(options)?.build()?))
+    }
+
+    /// The same client (same connections, same logins) whose calls all end
+    /// with `Cancelled` once `handle` fires: Swift's way to stop a long call
+    /// (`Task.cancel()` does not reach Rust). Streams it opens go on until their
+    /// own `cancel()`.
+    pub fn with_cancel(&self, handle: Arc<CancelHandle>) -> Arc<Docker> {
+        Arc::new(Docker {
+            inner: self.inner.clone(),
+            cancel: Some(handle.cancel.clone()),
+        })
     }
 
     /// Where it connects, e.g. `unix:///var/run/docker.sock`.
@@ -182,18 +224,18 @@ export_async! {
         /// `GET /_ping`: true when the daemon answers.
         pub async fn ping(&self) -> Result<bool> {
             let d = self.core();
-            runtime::run(async move { Ok(d.ping().await.map(|_| true)?) }).await
+            self.call(async move { Ok(d.ping().await.map(|_| true)?) }).await
         }
 
         /// The API version in use: pinned, or negotiated with the daemon once.
         pub async fn api_version(&self) -> Result<String> {
             let d = self.core();
-            runtime::run(async move { Ok(d.api_version().await?.to_string()) }).await
+            self.call(async move { Ok(d.api_version().await?.to_string()) }).await
         }
 
         pub async fn version(&self) -> Result<VersionInfo> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let v = d.version().await?;
                 Ok(VersionInfo {
                     version: v.version,
@@ -220,7 +262,7 @@ export_async! {
         pub async fn invoke(&self, op: String, params_json: String) -> Result<String> {
             let params = params(&params_json)?;
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let whole_only = libdocker::CallOptions {
                     accept: Some((
                         vec![libdocker::Delivery::Whole],
@@ -241,7 +283,7 @@ export_async! {
         /// pushes and builds.
         pub async fn login(&self, registry: String, username: String, password: String) -> Result<bool> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let status = d
                     .login(libdocker::Credentials::basic(registry, username, password))
                     .await?;

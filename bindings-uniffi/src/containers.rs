@@ -11,7 +11,6 @@ use serde_json::json;
 
 use crate::client::Docker;
 use crate::error::{DockerError, Result};
-use crate::runtime;
 use crate::streams::{listen, JsonStream, LogListener, LogStream};
 use crate::task_handle::TaskHandle;
 
@@ -212,12 +211,12 @@ export_async! {
         pub async fn create_container(&self, spec: ContainerSpec) -> Result<String> {
             let config = config_of(&spec)?;
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().create(&config, spec.name.as_deref()).await?.id) }).await
+            self.call(async move { Ok(d.containers().create(&config, spec.name.as_deref()).await?.id) }).await
         }
 
         pub async fn start_container(&self, id: String) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().start(&id).await?) }).await
+            self.call(async move { Ok(d.containers().start(&id).await?) }).await
         }
 
         /// Stops it: SIGTERM, then SIGKILL after `timeout_secs` (its own default if null).
@@ -225,30 +224,30 @@ export_async! {
         pub async fn stop_container(&self, id: String, timeout_secs: Option<i64>) -> Result<()> {
             let d = self.core();
             let options = StopOptions { timeout: timeout_secs, signal: None };
-            runtime::run(async move { Ok(d.containers().stop(&id, options).await?) }).await
+            self.call(async move { Ok(d.containers().stop(&id, options).await?) }).await
         }
 
         #[uniffi::method(default(signal = None))]
         pub async fn kill_container(&self, id: String, signal: Option<String>) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().kill(&id, signal.as_deref()).await?) }).await
+            self.call(async move { Ok(d.containers().kill(&id, signal.as_deref()).await?) }).await
         }
 
         /// Waits until it stops; its exit code.
         pub async fn wait_container(&self, id: String) -> Result<i64> {
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().wait(&id, WaitCondition::NotRunning).await?.status_code) }).await
+            self.call(async move { Ok(d.containers().wait(&id, WaitCondition::NotRunning).await?.status_code) }).await
         }
 
         #[uniffi::method(default(force = false, volumes = false))]
         pub async fn remove_container(&self, id: String, force: bool, volumes: bool) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().remove(&id, RemoveOptions { force, volumes, ..Default::default() }).await?) }).await
+            self.call(async move { Ok(d.containers().remove(&id, RemoveOptions { force, volumes, ..Default::default() }).await?) }).await
         }
 
         pub async fn inspect_container(&self, id: String) -> Result<ContainerDetails> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let json = d.invoke("ContainerInspect", json!({ "id": id })).await?.into_json()?;
                 let text = |p: &str| json.pointer(p).and_then(|v| v.as_str()).unwrap_or("").to_string();
                 Ok(ContainerDetails {
@@ -271,7 +270,7 @@ export_async! {
         pub async fn list_containers(&self, all: bool, filters_json: String) -> Result<Vec<ContainerListing>> {
             let filters = crate::client::params(&filters_json)?;
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let mut p = json!({ "all": all });
                 if !filters.is_null() {
                     p["filters"] = filters;
@@ -299,7 +298,7 @@ export_async! {
         pub async fn run(&self, spec: ContainerSpec, allow_failure: bool) -> Result<RunOutput> {
             let config = config_of(&spec)?;
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let options = RunOptions { config: Some(config), name: spec.name.clone(), keep: false };
                 let cmd: Vec<String> = spec.cmd.clone();
                 let out = if allow_failure {
@@ -315,13 +314,13 @@ export_async! {
         /// Its output as a stream of chunks, stdout and stderr apart.
         pub async fn logs(&self, id: String, options: LogOptions) -> Result<Arc<LogStream>> {
             let d = self.core();
-            runtime::run(async move { Ok(LogStream::new(d.containers().logs(&id, options.into()).await?)) }).await
+            self.call(async move { Ok(LogStream::new(d.containers().logs(&id, options.into()).await?)) }).await
         }
 
         /// A stream of its resource use (one JSON sample a second).
         pub async fn stats(&self, id: String) -> Result<Arc<JsonStream>> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let samples = d.containers().stats_stream(&id).await?;
                 Ok(JsonStream::new(futures_util::StreamExt::map(samples, |s| s.map(|v| v.to_string()))))
             })
@@ -331,13 +330,13 @@ export_async! {
         /// Copies a local file or directory into the container's directory `dest_dir`.
         pub async fn copy_to(&self, id: String, local_path: String, dest_dir: String) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().copy_to(&id, &local_path, &dest_dir).await?) }).await
+            self.call(async move { Ok(d.containers().copy_to(&id, &local_path, &dest_dir).await?) }).await
         }
 
         /// Copies `path` from the container into the local directory `local_dir`.
         pub async fn copy_from(&self, id: String, path: String, local_dir: String) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.containers().copy_from(&id, &path, &local_dir).await?) }).await
+            self.call(async move { Ok(d.containers().copy_from(&id, &path, &local_dir).await?) }).await
         }
     }
 }

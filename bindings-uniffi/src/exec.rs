@@ -6,14 +6,13 @@
 
 use std::sync::Arc;
 
-use futures_util::StreamExt;
 use libdocker::{AttachOptions, ExecConfig};
 use tokio::sync::Mutex;
 
 use crate::client::Docker;
 use crate::error::{DockerError, Result};
 use crate::runtime;
-use crate::streams::LogChunk;
+use crate::streams::{LogChunk, Source};
 
 /// A command to run in a container.
 #[derive(Debug, Clone, Default, uniffi::Record)]
@@ -54,8 +53,8 @@ pub struct ExecOutput {
 /// `close_stdin`), usable at the same time.
 #[derive(uniffi::Object)]
 pub struct Attached {
-    output: Mutex<Option<libdocker::LogStream>>,
-    input: Mutex<Option<libdocker::AttachInput>>,
+    output: Source<libdocker::LogStream>,
+    input: Arc<Mutex<Option<libdocker::AttachInput>>>,
     /// The exec's id, for `exit_code`; None for an attached container.
     exec: Option<(String, libdocker::Docker)>,
 }
@@ -63,8 +62,8 @@ pub struct Attached {
 impl Attached {
     fn new(attached: libdocker::Attached, exec: Option<(String, libdocker::Docker)>) -> Arc<Self> {
         Arc::new(Attached {
-            output: Mutex::new(Some(attached.output)),
-            input: Mutex::new(Some(attached.input)),
+            output: Source::new(attached.output),
+            input: Arc::new(Mutex::new(Some(attached.input))),
             exec,
         })
     }
@@ -75,18 +74,13 @@ export_async! {
         /// The next chunk of output, or null once the process has closed it.
         pub async fn next(self: Arc<Self>) -> Result<Option<LogChunk>> {
             runtime::run(async move {
-                let mut guard = self.output.lock().await;
-                let Some(output) = guard.as_mut() else { return Ok(None) };
-                match output.next().await {
+                match self.output.next().await {
                     Some(Ok(chunk)) => Ok(Some(chunk.into())),
                     Some(Err(e)) => {
-                        *guard = None;
+                        self.output.cancel();
                         Err(e.into())
                     }
-                    None => {
-                        *guard = None;
-                        Ok(None)
-                    }
+                    None => Ok(None),
                 }
             })
             .await
@@ -95,9 +89,18 @@ export_async! {
         /// Writes to the process's stdin (waits while the process does not read).
         pub async fn write(self: Arc<Self>, data: Vec<u8>) -> Result<()> {
             runtime::run(async move {
+                let closed = || DockerError::StreamClosed { reason: "stdin was closed already".into() };
+                let cancelled = self.output.cancelled().cancelled();
                 let mut guard = self.input.lock().await;
-                let input = guard.as_mut().ok_or_else(|| DockerError::StreamClosed { reason: "stdin was closed already".into() })?;
-                Ok(input.write(&data).await?)
+                let input = guard.as_mut().ok_or_else(closed)?;
+                tokio::select! {
+                    biased;
+                    _ = cancelled => {
+                        *guard = None;
+                        Err(closed())
+                    }
+                    written = input.write(&data) => Ok(written?),
+                }
             })
             .await
         }
@@ -126,10 +129,22 @@ export_async! {
             .await
         }
 
-        /// Stops reading and writing, closing the connection (the process goes on).
-        pub async fn cancel(self: Arc<Self>) {
-            *self.output.lock().await = None;
-            *self.input.lock().await = None;
+    }
+}
+
+#[uniffi::export]
+impl Attached {
+    /// Stops reading and writing and closes the connection (the process goes
+    /// on), from any thread: a waiting `next()` gives null and a waiting
+    /// `write()` fails. Swift's `Task.cancel()` does not reach them: call this.
+    pub fn cancel(&self) {
+        self.output.cancel();
+        match self.input.try_lock() {
+            Ok(mut input) => *input = None,
+            Err(_) => {
+                let input = self.input.clone();
+                runtime::spawn(async move { *input.lock().await = None });
+            }
         }
     }
 }
@@ -143,7 +158,7 @@ export_async! {
         pub async fn exec(&self, id: String, spec: ExecSpec, stdin: Option<Vec<u8>>) -> Result<ExecOutput> {
             let config = spec.config(stdin.is_some());
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let session = d.execs().spawn(&id, &config).await?;
                 let out = match stdin {
                     Some(data) => session.communicate(&data).await?,
@@ -160,7 +175,7 @@ export_async! {
         pub async fn exec_start(&self, id: String, spec: ExecSpec, stdin: bool) -> Result<Arc<Attached>> {
             let config = spec.config(stdin);
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let exec_id = d.execs().create(&id, &config).await?;
                 let session = d.execs().start(&exec_id, config.tty).await?;
                 let attached = libdocker::Attached { output: session.output, input: session.input };
@@ -174,7 +189,7 @@ export_async! {
         #[uniffi::method(default(stdin = false, logs = false))]
         pub async fn attach(&self, id: String, stdin: bool, logs: bool) -> Result<Arc<Attached>> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let options = AttachOptions { stdin, logs, ..Default::default() };
                 Ok(Attached::new(d.containers().attach(&id, options).await?, None))
             })

@@ -11,7 +11,6 @@ use serde_json::json;
 
 use crate::client::Docker;
 use crate::error::Result;
-use crate::runtime;
 use crate::streams::{listen, ProgressListener, ProgressStream};
 use crate::task_handle::TaskHandle;
 
@@ -88,32 +87,32 @@ export_async! {
         /// the stream's `next()`.
         pub async fn pull(&self, reference: String) -> Result<Arc<ProgressStream>> {
             let d = self.core();
-            runtime::run(async move { Ok(ProgressStream::new(open_pull(d, reference).await?)) }).await
+            self.call(async move { Ok(ProgressStream::new(open_pull(d, reference).await?)) }).await
         }
 
         /// Pushes `reference` to its registry; its progress.
         pub async fn push(&self, reference: String) -> Result<Arc<ProgressStream>> {
             let d = self.core();
-            runtime::run(async move { Ok(ProgressStream::new(open_push(d, reference).await?)) }).await
+            self.call(async move { Ok(ProgressStream::new(open_push(d, reference).await?)) }).await
         }
 
         /// Builds an image from a directory; its output. A failing step is
         /// `BuildFailed`, thrown by `next()`; the last messages name the image.
         pub async fn build(&self, spec: BuildSpec) -> Result<Arc<ProgressStream>> {
             let d = self.core();
-            runtime::run(async move { Ok(ProgressStream::new(open_build(d, spec).await?)) }).await
+            self.call(async move { Ok(ProgressStream::new(open_build(d, spec).await?)) }).await
         }
 
         /// Names an image `repo:tag`.
         pub async fn tag_image(&self, image: String, repo: String, tag: String) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.images().tag(&image, &repo, Some(&tag)).await?) }).await
+            self.call(async move { Ok(d.images().tag(&image, &repo, Some(&tag)).await?) }).await
         }
 
         #[uniffi::method(default(force = false))]
         pub async fn remove_image(&self, image: String, force: bool) -> Result<()> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 d.images().remove(&image, force, false).await?;
                 Ok(())
             })
@@ -127,7 +126,7 @@ export_async! {
 
         pub async fn list_images(&self) -> Result<Vec<ImageListing>> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let listed = d.images().list(Default::default()).await?;
                 Ok(listed
                     .into_iter()

@@ -6,13 +6,14 @@
 //!
 //! Layers, bottom first: `export` (the one place `async_runtime` is set),
 //! `error`, `runtime` (the one tokio runtime; `jvm` attaches its threads to a
-//! JVM once), `task_handle`, `streams`, then the `Docker` object's methods by
+//! JVM once), `task_handle`, `cancel_handle`, `streams`, then the `Docker` object's methods by
 //! subject: `client`, `containers`, `exec`, `images`, `networks`.
 
 uniffi::setup_scaffolding!();
 
 #[macro_use]
 mod export;
+mod cancel_handle;
 mod client;
 mod containers;
 mod error;
@@ -24,6 +25,7 @@ mod runtime;
 mod streams;
 mod task_handle;
 
+pub use cancel_handle::CancelHandle;
 pub use client::{Docker, DockerOptions, VersionInfo};
 pub use error::DockerError;
 pub use streams::{EventListener, LogListener, ProgressListener};

@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 
 use crate::client::{params, Docker};
 use crate::error::Result;
-use crate::runtime;
 use crate::streams::{listen, EventListener, EventStream};
 use crate::task_handle::TaskHandle;
 
@@ -65,7 +64,7 @@ export_async! {
         #[uniffi::method(default(driver = None, labels))]
         pub async fn create_network(&self, name: String, driver: Option<String>, labels: HashMap<String, String>) -> Result<String> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let made = d
                     .invoke("NetworkCreate", json!({ "networkConfig": { "Name": name, "Driver": driver, "Labels": labels } }))
                     .await?
@@ -77,14 +76,14 @@ export_async! {
 
         pub async fn remove_network(&self, id: String) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.networks().remove(&id).await?) }).await
+            self.call(async move { Ok(d.networks().remove(&id).await?) }).await
         }
 
         /// Attaches a container to a network, with DNS aliases.
         #[uniffi::method(default(aliases = []))]
         pub async fn connect_network(&self, network: String, container: String, aliases: Vec<String>) -> Result<()> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let body = json!({ "Container": container, "EndpointConfig": { "Aliases": aliases } });
                 d.invoke("NetworkConnect", json!({ "id": network, "container": body })).await?;
                 Ok(())
@@ -95,7 +94,7 @@ export_async! {
         #[uniffi::method(default(force = false))]
         pub async fn disconnect_network(&self, network: String, container: String, force: bool) -> Result<()> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let body = json!({ "Container": container, "Force": force });
                 d.invoke("NetworkDisconnect", json!({ "id": network, "container": body })).await?;
                 Ok(())
@@ -108,7 +107,7 @@ export_async! {
         pub async fn list_networks(&self, filters_json: String) -> Result<Vec<NetworkListing>> {
             let filters = params(&filters_json)?;
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let listed = d.invoke("NetworkList", json!({ "filters": (!filters.is_null()).then_some(filters) })).await?.into_json()?;
                 Ok(listed
                     .as_array()
@@ -122,7 +121,7 @@ export_async! {
         #[uniffi::method(default(name = None, labels))]
         pub async fn create_volume(&self, name: Option<String>, labels: HashMap<String, String>) -> Result<String> {
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let made = d.invoke("VolumeCreate", json!({ "volumeConfig": { "Name": name, "Labels": labels } })).await?.into_json()?;
                 Ok(text(&made, "Name"))
             })
@@ -132,14 +131,14 @@ export_async! {
         #[uniffi::method(default(force = false))]
         pub async fn remove_volume(&self, name: String, force: bool) -> Result<()> {
             let d = self.core();
-            runtime::run(async move { Ok(d.volumes().remove(&name, force).await?) }).await
+            self.call(async move { Ok(d.volumes().remove(&name, force).await?) }).await
         }
 
         #[uniffi::method(default(filters_json = ""))]
         pub async fn list_volumes(&self, filters_json: String) -> Result<Vec<VolumeListing>> {
             let filters = params(&filters_json)?;
             let d = self.core();
-            runtime::run(async move {
+            self.call(async move {
                 let listed = d.invoke("VolumeList", json!({ "filters": (!filters.is_null()).then_some(filters) })).await?.into_json()?;
                 Ok(listed
                     .get("Volumes")
@@ -156,7 +155,7 @@ export_async! {
         pub async fn events(&self, since: Option<String>, until: Option<String>, filters_json: String) -> Result<Arc<EventStream>> {
             let p = events_params(since, until, &filters_json)?;
             let d = self.core();
-            runtime::run(async move { Ok(EventStream::new(open_events(d, p).await?)) }).await
+            self.call(async move { Ok(EventStream::new(open_events(d, p).await?)) }).await
         }
     }
 }

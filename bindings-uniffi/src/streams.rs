@@ -99,43 +99,84 @@ impl From<libdocker::Event> for DockerEvent {
     }
 }
 
-/// A boxed core stream of items of type `T`, ended by `close`.
-type Source<T> = Mutex<Option<futures_util::stream::BoxStream<'static, Result<T>>>>;
+/// A stream read by `next()` and ended by `cancel()`, which any thread may call
+/// at any time: a `next()` waiting for an item is woken and gives null, and the
+/// stream (with its connection) is dropped at once.
+pub(crate) struct Source<S> {
+    stream: Arc<Mutex<Option<S>>>,
+    cancel: libdocker::Cancel,
+}
 
-fn source<S, I, T>(stream: S) -> Source<T>
+impl<S: Stream + Unpin + Send + 'static> Source<S> {
+    pub(crate) fn new(stream: S) -> Self {
+        Source {
+            stream: Arc::new(Mutex::new(Some(stream))),
+            cancel: libdocker::Cancel::new(),
+        }
+    }
+
+    /// The next item; None once the stream ended, failed or was cancelled.
+    pub(crate) async fn next(&self) -> Option<S::Item> {
+        let mut guard = self.stream.lock().await;
+        let stream = guard.as_mut()?;
+        let item = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => None,
+            item = stream.next() => item,
+        };
+        if item.is_none() {
+            *guard = None;
+        }
+        item
+    }
+
+    /// Ends the stream: now if no `next()` holds it, else as soon as the
+    /// waiting `next()` wakes or its aborted task lets go.
+    pub(crate) fn cancel(&self) {
+        self.cancel.cancel();
+        match self.stream.try_lock() {
+            Ok(mut guard) => *guard = None,
+            Err(_) => {
+                let stream = self.stream.clone();
+                runtime::spawn(async move { *stream.lock().await = None });
+            }
+        }
+    }
+
+    /// The handle that fires with `cancel()` (for work beside the stream).
+    pub(crate) fn cancelled(&self) -> &libdocker::Cancel {
+        &self.cancel
+    }
+}
+
+/// A core stream, its items converted and its errors made `DockerError`s.
+type Items<T> = futures_util::stream::BoxStream<'static, Result<T>>;
+
+fn items<S, I, T>(stream: S) -> Items<T>
 where
     S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
     T: From<I> + Send + 'static,
 {
-    Mutex::new(Some(
-        stream
-            .map(|item| item.map(T::from).map_err(DockerError::from))
-            .boxed(),
-    ))
+    stream
+        .map(|item| item.map(T::from).map_err(DockerError::from))
+        .boxed()
 }
 
-/// The next item of `source`, on the runtime; None once it ended or was closed.
-async fn next_of<T, O>(owner: Arc<O>) -> Result<Option<T>>
+/// The next item of `owner`'s source, on the runtime; a failure ends the stream.
+pub(crate) async fn next_of<T, O>(owner: Arc<O>) -> Result<Option<T>>
 where
     T: Send + 'static,
-    O: AsRef<Source<T>> + Send + Sync + 'static,
+    O: AsRef<Source<Items<T>>> + Send + Sync + 'static,
 {
     runtime::run(async move {
-        let source: &Source<T> = (*owner).as_ref();
-        let mut guard = source.lock().await;
-        let Some(stream) = guard.as_mut() else {
-            return Ok(None);
-        };
-        match stream.next().await {
+        let source: &Source<Items<T>> = (*owner).as_ref();
+        match source.next().await {
             Some(Ok(item)) => Ok(Some(item)),
             Some(Err(e)) => {
-                *guard = None;
+                source.cancel();
                 Err(e)
             }
-            None => {
-                *guard = None;
-                Ok(None)
-            }
+            None => Ok(None),
         }
     })
     .await
@@ -146,11 +187,11 @@ macro_rules! pull_stream {
         $(#[$doc])*
         #[derive(uniffi::Object)]
         pub struct $name {
-            source: Source<$item>,
+            source: Source<Items<$item>>,
         }
 
-        impl AsRef<Source<$item>> for $name {
-            fn as_ref(&self) -> &Source<$item> {
+        impl AsRef<Source<Items<$item>>> for $name {
+            fn as_ref(&self) -> &Source<Items<$item>> {
                 &self.source
             }
         }
@@ -161,7 +202,7 @@ macro_rules! pull_stream {
                 S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
                 $item: From<I>,
             {
-                Arc::new($name { source: source(stream) })
+                Arc::new($name { source: Source::new(items(stream)) })
             }
         }
 
@@ -172,13 +213,18 @@ macro_rules! pull_stream {
                 pub async fn next(self: Arc<Self>) -> Result<Option<$item>> {
                     next_of(self).await
                 }
+            }
+        }
 
-                /// Ends the stream now and closes its connection; `next()` then
-                /// gives null. Again, or after the end, does nothing. (Kotlin's
-                /// `close()` / `use {}` frees the object, which ends it too.)
-                pub async fn cancel(self: Arc<Self>) {
-                    *self.source.lock().await = None;
-                }
+        #[uniffi::export]
+        impl $name {
+            /// Ends the stream now and closes its connection, from any thread;
+            /// a `next()` waiting meanwhile gives null, as does every later one.
+            /// Again, or after the end, does nothing. (Kotlin's `close()` /
+            /// `use {}` frees the object, which ends it too.) Swift's
+            /// `Task.cancel()` does not reach a waiting `next()`: call this.
+            pub fn cancel(&self) {
+                self.source.cancel();
             }
         }
     };

@@ -132,6 +132,34 @@ suspend fun eventsCancelled(d: Docker): Unit = coroutineScope {
     jobs.forEach { it.cancel() }
     jobs.joinAll()
     check(settledConnections(d, baseline) <= baseline) { "cancelled subscriptions still hold connections" }
+    // cancel() from elsewhere wakes a pending next(), which gives null (how
+    // Swift, whose Task.cancel() does not reach Rust, ends a stream).
+    val s = d.events(filtersJson = quiet)
+    val pending = async { s.next() }
+    delay(200)
+    s.cancel()
+    check(withTimeout(2000) { pending.await() } == null) { "a cancelled stream's pending next() gives null" }
+    check(settledConnections(d, baseline) <= baseline) { "a cancelled stream still holds a connection" }
+    // A client with a CancelHandle: firing it ends its long calls (Swift's way).
+    val fire = CancelHandle()
+    val scoped = d.withCancel(fire)
+    val sleeper = d.createContainer(spec("sleep", "300"))
+    try {
+        d.startContainer(sleeper)
+        d.closeIdle()
+        val idle = d.openConnections()
+        val waiting = async { runCatching { scoped.waitContainer(sleeper) } }
+        delay(300)
+        check(d.openConnections() == idle + 1u) { "the wait holds a connection" }
+        fire.cancel()
+        val r = withTimeout(2000) { waiting.await() }
+        check(r.exceptionOrNull() is DockerException.Cancelled) { "a fired handle ends a wait: $r" }
+        check(settledConnections(d, idle) <= idle) { "a cancelled wait still holds a connection" }
+        check(runCatching { scoped.ping() }.exceptionOrNull() is DockerException.Cancelled) { "later calls end at once" }
+        check(d.ping()) { "the client it came from goes on" }
+    } finally {
+        d.removeContainer(sleeper, force = true)
+    }
     // The listener form, stopped by its handle.
     val handle = d.eventsTo(null, null, quiet, eventListener { false })
     delay(200)

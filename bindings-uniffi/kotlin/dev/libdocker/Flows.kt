@@ -4,18 +4,16 @@
 // written as lambdas.
 package dev.libdocker
 
-import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
-import kotlinx.coroutines.withContext
 
-private fun <T : Any> items(next: suspend () -> T?, cancel: suspend () -> Unit): Flow<T> = flow {
+private fun <T : Any> items(next: suspend () -> T?, cancel: () -> Unit): Flow<T> = flow {
     try {
         while (true) {
             emit(next() ?: break)
         }
     } finally {
-        withContext(NonCancellable) { cancel() }
+        cancel()
     }
 }
 

@@ -1,0 +1,141 @@
+// Swift idioms over the generated bindings (shipped with them, in the same
+// module): every stream as an `AsyncSequence` (`for try await`), and listeners
+// written as closures.
+//
+// UniFFI's Swift bindings do not pass `Task.cancel()` to the Rust future
+// (uniffi-rs #2771). The sequences therefore call the stream's `cancel()` when
+// the iterating task is cancelled or the loop is left early: the stream ends
+// and its connection is closed at once. A call that is not a stream
+// (`waitContainer`, `exec`) runs to its end; bound it with the client's
+// `DockerOptions.requestTimeoutSecs`.
+
+/// The items of a stream of the bindings, in order; a failure the daemon reports
+/// inside the stream is thrown where it is reached.
+public struct DockerSequence<Element: Sendable>: AsyncSequence, Sendable {
+    private let nextItem: @Sendable () async throws -> Element?
+    private let cancel: @Sendable () -> Void
+
+    init(next: @escaping @Sendable () async throws -> Element?, cancel: @escaping @Sendable () -> Void) {
+        self.nextItem = next
+        self.cancel = cancel
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(nextItem: nextItem, cancel: cancel)
+    }
+
+    /// Ends the stream when the task is cancelled, and when it is dropped
+    /// before the end (a `break` out of the loop).
+    public final class Iterator: AsyncIteratorProtocol {
+        private let nextItem: @Sendable () async throws -> Element?
+        private let cancel: @Sendable () -> Void
+        private var ended = false
+
+        init(nextItem: @escaping @Sendable () async throws -> Element?, cancel: @escaping @Sendable () -> Void) {
+            self.nextItem = nextItem
+            self.cancel = cancel
+        }
+
+        public func next() async throws -> Element? {
+            if ended { return nil }
+            let cancel = self.cancel
+            let nextItem = self.nextItem
+            do {
+                let item = try await withTaskCancellationHandler {
+                    try await nextItem()
+                } onCancel: {
+                    cancel()
+                }
+                if item == nil { ended = true }
+                return item
+            } catch {
+                ended = true
+                throw error
+            }
+        }
+
+        deinit {
+            if !ended { cancel() }
+        }
+    }
+}
+
+extension LogStream {
+    /// The output, chunk by chunk; stdout and stderr apart.
+    public var values: DockerSequence<LogChunk> {
+        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+    }
+}
+
+extension ProgressStream {
+    /// The messages of a pull, push or build.
+    public var values: DockerSequence<ProgressEvent> {
+        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+    }
+}
+
+extension EventStream {
+    /// The daemon's events, until the loop stops.
+    public var values: DockerSequence<DockerEvent> {
+        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+    }
+}
+
+extension JsonStream {
+    /// JSON documents as text (stats samples).
+    public var values: DockerSequence<String> {
+        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+    }
+}
+
+extension Attached {
+    /// The process's output; its stdin stays usable meanwhile.
+    public var output: DockerSequence<LogChunk> {
+        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+    }
+}
+
+/// A `LogListener` from closures: `onChunk` returns true to stop.
+public final class LogHandler: LogListener {
+    private let chunk: @Sendable (LogChunk) throws -> Bool
+    private let end: @Sendable (DockerError?) -> Void
+
+    public init(onEnd: @escaping @Sendable (DockerError?) -> Void = { _ in },
+                onChunk: @escaping @Sendable (LogChunk) throws -> Bool) {
+        self.chunk = onChunk
+        self.end = onEnd
+    }
+
+    public func onChunk(chunk: LogChunk) throws -> Bool { try self.chunk(chunk) }
+    public func onEnd(error: DockerError?) { end(error) }
+}
+
+/// A `ProgressListener` from closures: `onEvent` returns true to stop.
+public final class ProgressHandler: ProgressListener {
+    private let event: @Sendable (ProgressEvent) throws -> Bool
+    private let end: @Sendable (DockerError?) -> Void
+
+    public init(onEnd: @escaping @Sendable (DockerError?) -> Void = { _ in },
+                onEvent: @escaping @Sendable (ProgressEvent) throws -> Bool) {
+        self.event = onEvent
+        self.end = onEnd
+    }
+
+    public func onEvent(event: ProgressEvent) throws -> Bool { try self.event(event) }
+    public func onEnd(error: DockerError?) { end(error) }
+}
+
+/// An `EventListener` from closures: `onEvent` returns true to stop.
+public final class EventHandler: EventListener {
+    private let event: @Sendable (DockerEvent) throws -> Bool
+    private let end: @Sendable (DockerError?) -> Void
+
+    public init(onEnd: @escaping @Sendable (DockerError?) -> Void = { _ in },
+                onEvent: @escaping @Sendable (DockerEvent) throws -> Bool) {
+        self.event = onEvent
+        self.end = onEnd
+    }
+
+    public func onEvent(event: DockerEvent) throws -> Bool { try self.event(event) }
+    public func onEnd(error: DockerError?) { end(error) }
+}
