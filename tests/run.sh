@@ -39,6 +39,9 @@ tests/python/run.sh
 step "Kotlin through UniFFI: generated bindings compiled with Kotlin 2, run with JNA (tests/kotlin/run.sh)"
 tests/kotlin/run.sh
 
+step "UniFFI's generated Python: the parity scenarios on the FFI surface Swift uses (tests/uniffi_python/run.sh)"
+tests/uniffi_python/run.sh
+
 step "Swift through UniFFI: the committed bindings are current; swift test where Swift exists (tests/swift/run.sh)"
 tests/swift/run.sh
 

@@ -166,10 +166,10 @@ impl Docker {
     #[uniffi::method(default(since = None, until = None, filters_json = ""))]
     pub fn events_to(
         &self,
+        listener: Arc<dyn EventListener>,
         since: Option<String>,
         until: Option<String>,
         filters_json: String,
-        listener: Arc<dyn EventListener>,
     ) -> Result<Arc<TaskHandle>> {
         let p = events_params(since, until, &filters_json)?;
         let end = listener.clone();

@@ -274,8 +274,8 @@ pub trait EventListener: Send + Sync {
 }
 
 /// Feeds a stream (opened by `open` on the runtime) to a listener until it ends,
-/// fails or the listener says stop; `on_end` is heard once. A listener that
-/// throws ends the stream with its error.
+/// fails, the listener says stop or the handle cancels it; `on_end` is heard
+/// once, in every case. A listener that throws ends the stream with its error.
 pub(crate) fn listen<F, S, I, T>(
     open: F,
     mut each: impl FnMut(T) -> std::result::Result<bool, DockerError> + Send + 'static,
@@ -286,8 +286,10 @@ where
     S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
     T: From<I>,
 {
+    let cancel = libdocker::Cancel::new();
+    let cancelled = cancel.cancelled();
     let task = runtime::spawn(async move {
-        let outcome = async move {
+        let work = async move {
             let stream = open.await?;
             futures_util::pin_mut!(stream);
             while let Some(item) = stream.next().await {
@@ -296,9 +298,15 @@ where
                 }
             }
             Ok::<(), DockerError>(())
-        }
-        .await;
+        };
+        let outcome = tokio::select! {
+            biased;
+            _ = cancelled => Err(DockerError::Cancelled {
+                reason: "cancelled through its TaskHandle".into(),
+            }),
+            done = work => done,
+        };
         end(outcome.err());
     });
-    Arc::new(TaskHandle::new(task))
+    Arc::new(TaskHandle::new(task, cancel))
 }

@@ -1,28 +1,32 @@
 //! `TaskHandle`: the owner of a listener's task (as matrix-rust-sdk's). `cancel()`
 //! stops it, and so does dropping the handle (in Kotlin `close()` or leaving
-//! `use {}`; in Swift releasing it): its connection is closed at once. Swift's
-//! `Task.cancel()` does not reach Rust futures (uniffi-rs #2771), so in Swift this
-//! handle, or a stream's `close()`, is how a long call is stopped.
+//! `use {}`; in Swift or Python releasing it): its connection is closed at once
+//! and the listener hears `on_end(Cancelled)`. Keep the handle as long as the
+//! listener should hear. Swift's `Task.cancel()` does not reach Rust futures
+//! (uniffi-rs #2771), so in Swift this handle, a stream's `cancel()` or a
+//! `CancelHandle` is how a long call is stopped.
 
 use tokio::task::JoinHandle;
 
 #[derive(uniffi::Object)]
 pub struct TaskHandle {
     handle: JoinHandle<()>,
+    cancel: libdocker::Cancel,
 }
 
 impl TaskHandle {
-    pub(crate) fn new(handle: JoinHandle<()>) -> Self {
-        TaskHandle { handle }
+    /// The handle of `handle`, a task that ends soon after `cancel` fires.
+    pub(crate) fn new(handle: JoinHandle<()>, cancel: libdocker::Cancel) -> Self {
+        TaskHandle { handle, cancel }
     }
 }
 
 #[uniffi::export]
 impl TaskHandle {
-    /// Stops the task (its listener hears no more); again, or after it ended,
-    /// does nothing.
+    /// Stops the task: the listener hears `on_end(Cancelled)` and nothing
+    /// more. Again, or after it ended, does nothing.
     pub fn cancel(&self) {
-        self.handle.abort();
+        self.cancel.cancel();
     }
 
     /// Whether the task has ended (by itself, by its listener, or cancelled).

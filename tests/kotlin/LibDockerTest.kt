@@ -106,8 +106,9 @@ suspend fun pullProgress(d: Docker) {
     d.removeImage("$repo:v1", false)
     val events = mutableListOf<ProgressEvent>()
     val ended = CompletableDeferred<DockerException?>()
-    d.pullTo("$repo:v1", progressListener(onEnd = { ended.complete(it) }) { synchronized(events) { events.add(it) }; false })
+    val pulling = d.pullTo("$repo:v1", progressListener(onEnd = { ended.complete(it) }) { synchronized(events) { events.add(it) }; false })
     check(withTimeout(30000) { ended.await() } == null) { "the pull ended cleanly" }
+    pulling.close() // the pull lasts as long as its handle
     check(events.any { (it.status ?: "").startsWith("Digest:") }) { "pull events: ${events.map { it.status }}" }
     check(d.inspectImage("$repo:v1").contains("\"Id\"")) { "the pulled image is there" }
     d.removeImage("$repo:v1", false)
@@ -161,15 +162,17 @@ suspend fun eventsCancelled(d: Docker): Unit = coroutineScope {
         d.removeContainer(sleeper, force = true)
     }
     // The listener form, stopped by its handle.
-    val handle = d.eventsTo(null, null, quiet, eventListener { false })
+    val stopped = CompletableDeferred<DockerException?>()
+    val handle = d.eventsTo(eventListener(onEnd = { stopped.complete(it) }) { false }, filtersJson = quiet)
     delay(200)
     handle.cancel()
+    check(withTimeout(2000) { stopped.await() } is DockerException.Cancelled) { "the listener hears Cancelled" }
     check(settledConnections(d, baseline) <= baseline) { "a cancelled handle still holds a connection" }
     // An event of our own reaches a listener, which stops at the first.
     val first = CompletableDeferred<DockerEvent>()
     val ended = CompletableDeferred<DockerException?>()
     val mine = """{"label": ["libdocker-test=kotlin"], "type": ["container"]}"""
-    val h = d.eventsTo(null, null, mine, eventListener(onEnd = { ended.complete(it) }) { first.complete(it); true })
+    val h = d.eventsTo(eventListener(onEnd = { ended.complete(it) }) { first.complete(it); true }, filtersJson = mine)
     delay(200)
     val id = d.createContainer(spec("true"))
     d.removeContainer(id, true, true)
@@ -197,8 +200,9 @@ suspend fun typedErrors(d: Docker) {
     try {
         d.startContainer(id)
         d.waitContainer(id)
-        d.logsTo(id, LogOptions(), logListener(onEnd = { ended.complete(it) }) { throw IllegalStateException("listener broke") })
+        val h = d.logsTo(id, LogOptions(), logListener(onEnd = { ended.complete(it) }) { throw IllegalStateException("listener broke") })
         val e = withTimeout(5000) { ended.await() }
+        h.close()
         check(e is DockerException.Callback && e.reason.contains("listener broke")) { "a throwing listener: $e" }
     } finally {
         d.removeContainer(id, true, true)

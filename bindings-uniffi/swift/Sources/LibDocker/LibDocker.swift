@@ -1206,7 +1206,7 @@ public protocol DockerProtocol: AnyObject, Sendable {
     /**
      * The daemon's events heard by `listener` (return true from `on_event` to stop).
      */
-    func eventsTo(since: String?, until: String?, filtersJson: String, listener: EventListener) throws  -> TaskHandle
+    func eventsTo(listener: EventListener, since: String?, until: String?, filtersJson: String) throws  -> TaskHandle
     
     /**
      * Networks; `filters_json` as the Engine takes them (empty for none).
@@ -2063,15 +2063,15 @@ open func events(since: String? = nil, until: String? = nil, filtersJson: String
     /**
      * The daemon's events heard by `listener` (return true from `on_event` to stop).
      */
-open func eventsTo(since: String? = nil, until: String? = nil, filtersJson: String = "", listener: EventListener)throws  -> TaskHandle  {
+open func eventsTo(listener: EventListener, since: String? = nil, until: String? = nil, filtersJson: String = "")throws  -> TaskHandle  {
     return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
         uniffiCallStatus in
     uniffi_libdocker_uniffi_fn_method_docker_events_to(
             self.uniffiCloneHandle(),
+        FfiConverterTypeEventListener_lower(listener),
         FfiConverterOptionString.lower(since),
         FfiConverterOptionString.lower(until),
-        FfiConverterString.lower(filtersJson),
-        FfiConverterTypeEventListener_lower(listener),uniffiCallStatus
+        FfiConverterString.lower(filtersJson),uniffiCallStatus
     )
 })
 }
@@ -3573,8 +3573,8 @@ public func FfiConverterTypeProgressStream_lower(_ value: ProgressStream) -> UIn
 public protocol TaskHandleProtocol: AnyObject, Sendable {
     
     /**
-     * Stops the task (its listener hears no more); again, or after it ended,
-     * does nothing.
+     * Stops the task: the listener hears `on_end(Cancelled)` and nothing
+     * more. Again, or after it ended, does nothing.
      */
     func cancel() 
     
@@ -3638,8 +3638,8 @@ open class TaskHandle: TaskHandleProtocol, @unchecked Sendable {
 
     
     /**
-     * Stops the task (its listener hears no more); again, or after it ended,
-     * does nothing.
+     * Stops the task: the listener hears `on_end(Cancelled)` and nothing
+     * more. Again, or after it ended, does nothing.
      */
 open func cancel()  {try! rustCall() {
         uniffiCallStatus in
@@ -6094,7 +6094,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_docker_events() != 32721) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_libdocker_uniffi_checksum_method_docker_events_to() != 5571) {
+    if (uniffi_libdocker_uniffi_checksum_method_docker_events_to() != 25789) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_docker_list_networks() != 60188) {
@@ -6166,7 +6166,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_progressstream_next() != 25814) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_libdocker_uniffi_checksum_method_taskhandle_cancel() != 51360) {
+    if (uniffi_libdocker_uniffi_checksum_method_taskhandle_cancel() != 51397) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_taskhandle_is_finished() != 53523) {

@@ -579,7 +579,7 @@ uint64_t uniffi_libdocker_uniffi_fn_method_docker_events(uint64_t ptr, RustBuffe
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_DOCKER_EVENTS_TO
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_DOCKER_EVENTS_TO
-uint64_t uniffi_libdocker_uniffi_fn_method_docker_events_to(uint64_t ptr, RustBuffer since, RustBuffer until, RustBuffer filters_json, uint64_t listener, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_libdocker_uniffi_fn_method_docker_events_to(uint64_t ptr, uint64_t listener, RustBuffer since, RustBuffer until, RustBuffer filters_json, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_DOCKER_LIST_NETWORKS

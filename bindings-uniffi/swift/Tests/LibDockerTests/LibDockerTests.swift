@@ -173,10 +173,11 @@ final class Box<T: Sendable>: @unchecked Sendable {
         let first = Box<String>()
         let ended = Box<String>()
         let mine = #"{"label": ["libdocker-test=swift"], "type": ["container"]}"#
-        let handle = try d.eventsTo(filtersJson: mine, listener: EventHandler(onEnd: { error in ended.set(error.map { String(describing: $0) } ?? "clean") }) { event in
+        let listener = EventHandler(onEnd: { error in ended.set(error.map { String(describing: $0) } ?? "clean") }) { event in
             first.set(event.action)
             return true
-        })
+        }
+        let handle = try d.eventsTo(listener: listener, filtersJson: mine)
         try await Task.sleep(for: .milliseconds(200))
         let id = try await d.createContainer(spec: spec("true"))
         try await d.removeContainer(id: id, force: true)
