@@ -91,6 +91,8 @@ async fn push_remove_and_pull_back_through_the_open_registry() {
     let back = d.images().inspect(&reference).await.unwrap();
     assert_eq!(back.id, image, "the pulled image is the pushed one");
     assert!(back.repo_digests.iter().any(|rd| rd.ends_with(&digest)));
+    let layers = back.root_fs["Layers"].as_array().map_or(0, Vec::len);
+    assert!(layers >= 1, "the image's layers: {:?}", back.root_fs);
 
     let dist = d
         .images()

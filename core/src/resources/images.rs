@@ -99,7 +99,8 @@ pub struct ImageInspect {
     /// The image's configuration (Cmd, Env, Labels, …), as sent.
     #[serde(default)]
     pub config: Value,
-    #[serde(default)]
+    /// The layers (`Type`, `Layers`), as sent under `RootFS`.
+    #[serde(default, rename = "RootFS")]
     pub root_fs: Value,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
