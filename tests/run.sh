@@ -26,12 +26,15 @@ tests/env/testenv.sh up
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Each suite leaves its results here for the parity table (tests/parity/).
+rm -rf "$WORK/parity" && mkdir -p "$WORK/parity"
+
 step "Rust: unit, integration and doc tests (cargo test --workspace)"
-cargo test --workspace --all-targets
+cargo test --workspace --all-targets 2>&1 | tee "$WORK/parity/rust.log"
 cargo test --workspace --doc
 
 step "C ABI: C tests with -Wall -Wextra -Werror, plain, under valgrind and ASan (tests/c/run.sh)"
-tests/c/run.sh
+tests/c/run.sh 2>&1 | tee "$WORK/parity/c.log"
 
 step "Python: pip install ./bindings-python, pytest (sync, asyncio, faults), stubtest (tests/python/run.sh)"
 tests/python/run.sh
@@ -55,6 +58,9 @@ if [ -f "$SPEC_OPS" ]; then
 else
     echo "not compared: $SPEC_OPS (the spec's operation table, kept beside the repository) is absent"
 fi
+
+step "parity: each scenario of tests/parity/scenarios.tsv passed on every surface, as README.md shows"
+python3 tests/parity/table.py
 
 step "the main job (cargo run --example quickstart)"
 cargo run -q --example quickstart

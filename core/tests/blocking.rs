@@ -8,13 +8,16 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use docker_testsupport::{
     ensure_test_image, env, isolated, unique, Cleanup, TEST_IMAGE, TEST_LABEL,
 };
 use libdocker::blocking::Docker;
-use libdocker::{ApiVersion, ContainerSummary, Error, StdStream, TlsOptions};
+use libdocker::{
+    ApiVersion, ContainerSummary, Error, Event, ImageInspect, Progress, ProgressSummary, StdStream,
+    TlsOptions,
+};
 use serde_json::json;
 
 fn blocking() -> Docker {
@@ -303,6 +306,259 @@ fn a_pinned_version_refuses_newer_operations_before_sending() {
         "{err:?}"
     );
     assert_eq!(d.idle_connections(), 0, "nothing was sent");
+}
+
+#[test]
+fn pushes_and_pulls_through_the_open_registry_with_progress() {
+    let d = with_image();
+    let repo = format!(
+        "{}/libdocker-test/blocking-progress",
+        env("LIBDOCKER_TEST_REGISTRY")
+    );
+    let tag = unique("t");
+    let reference = format!("{repo}:{tag}");
+    /// Removes the tag when dropped, even when the test panics.
+    struct Untag(Docker, String);
+    impl Drop for Untag {
+        fn drop(&mut self) {
+            let _ = self.0.invoke("ImageDelete", json!({"name": self.1})).send();
+        }
+    }
+    let _untag = Untag(d.clone(), reference.clone());
+    // The test image's id and layers, as the daemon wrote them.
+    let image = d
+        .invoke("ImageInspect", json!({"name": TEST_IMAGE}))
+        .send()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let image_id = image["Id"].as_str().unwrap();
+    let layers = image["RootFS"]["Layers"].as_array().map_or(0, Vec::len);
+    assert!(layers >= 1, "{image}");
+    d.invoke(
+        "ImageTag",
+        json!({"name": TEST_IMAGE, "repo": repo, "tag": tag}),
+    )
+    .send()
+    .unwrap();
+
+    // The push, its progress read item by item as the daemon sends it.
+    let mut pushed = ProgressSummary::default();
+    let mut items = Vec::new();
+    for item in d
+        .invoke("ImagePush", json!({"name": repo, "tag": tag}))
+        .send()
+        .unwrap()
+        .into_json_stream()
+        .unwrap()
+    {
+        let item: Progress = serde_json::from_value(item.unwrap()).unwrap();
+        pushed.absorb(&item);
+        items.push(item);
+    }
+    let digest = pushed.digest.clone().expect("the push reports its digest");
+    assert!(digest.starts_with("sha256:"), "{digest}");
+    assert!(
+        items.iter().any(|i| i
+            .aux
+            .as_ref()
+            .is_some_and(|aux| aux["Digest"] == digest.as_str() && aux["Tag"] == tag.as_str())),
+        "the digest and tag in aux: {items:?}"
+    );
+    assert!(
+        items.iter().any(|i| i
+            .status
+            .as_deref()
+            .is_some_and(|s| s.starts_with(&format!("{tag}: digest: {digest}")))),
+        "the digest in a status line: {items:?}"
+    );
+    // Each layer (named by its diff id, shortened) has its own items: prepared,
+    // then pushed, found already there, or mounted from another repository.
+    assert_eq!(pushed.layers.len(), layers, "{items:?}");
+    for layer in &pushed.layers {
+        assert!(
+            image["RootFS"]["Layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l.as_str().unwrap().starts_with(&format!("sha256:{layer}"))),
+            "{layer} is a layer of {image}"
+        );
+        let statuses: Vec<&str> = items
+            .iter()
+            .filter(|i| i.id.as_ref() == Some(layer))
+            .filter_map(|i| i.status.as_deref())
+            .collect();
+        assert_eq!(
+            statuses.first(),
+            Some(&"Preparing"),
+            "{layer}: {statuses:?}"
+        );
+        let last = statuses.last().unwrap();
+        assert!(
+            ["Pushed", "Layer already exists"].contains(last) || last.starts_with("Mounted from "),
+            "{layer}: {statuses:?}"
+        );
+    }
+
+    // Without the tag here, it is pulled back from the registry.
+    let removed = d
+        .invoke("ImageDelete", json!({"name": reference}))
+        .send()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert!(
+        removed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["Untagged"] == reference.as_str()),
+        "{removed}"
+    );
+    let err = d
+        .invoke("ImageInspect", json!({"name": reference}))
+        .send()
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+
+    let mut pulled = ProgressSummary::default();
+    let mut items = Vec::new();
+    for item in d
+        .invoke("ImageCreate", json!({"fromImage": repo, "tag": tag}))
+        .send()
+        .unwrap()
+        .into_json_stream()
+        .unwrap()
+    {
+        let item: Progress = serde_json::from_value(item.unwrap()).unwrap();
+        pulled.absorb(&item);
+        items.push(item);
+    }
+    assert!(
+        items
+            .iter()
+            .any(|i| i.status.as_deref() == Some(format!("Digest: {digest}").as_str())),
+        "the pull names the pushed digest: {items:?}"
+    );
+    assert_eq!(pulled.digest.as_deref(), Some(digest.as_str()));
+    // The layers are here already (the test image's): no item of their own.
+    assert_eq!(
+        (items[0].id.as_deref(), items[0].status.as_deref()),
+        (
+            Some(tag.as_str()),
+            Some("Pulling from libdocker-test/blocking-progress")
+        ),
+        "{items:?}"
+    );
+    let last = pulled.last_status.clone().unwrap_or_default();
+    assert!(
+        last.starts_with("Status: ") && last.ends_with(&reference),
+        "{last}"
+    );
+
+    let back: ImageInspect = d
+        .invoke("ImageInspect", json!({"name": reference}))
+        .typed()
+        .unwrap();
+    assert_eq!(back.id, image_id, "the pulled image is the pushed one");
+    assert!(back.repo_tags.contains(&reference), "{:?}", back.repo_tags);
+    assert!(
+        back.repo_digests.contains(&format!("{repo}@{digest}")),
+        "{:?}",
+        back.repo_digests
+    );
+    d.invoke("ImageDelete", json!({"name": reference}))
+        .send()
+        .unwrap();
+}
+
+#[test]
+fn events_deliver_a_container_made_during_the_test() {
+    let d = with_image();
+    let mut cleanup = Cleanup::new();
+    let mark = unique("blocking-events");
+    // From the start of this second, so the create cannot fall between the answer's
+    // head and the daemon's subscription; to a minute on, so the stream ends by
+    // itself even if the daemon sends nothing.
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let until = since + 60;
+    // And every wait of this thread on the daemon ends at a deadline.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (created, events) = libdocker::interruptible(
+        move || Instant::now() > deadline,
+        || {
+            let stream = d
+                .invoke(
+                    "SystemEvents",
+                    json!({
+                        "since": since,
+                        "until": until,
+                        "filters": {"type": ["container"], "label": [format!("events-mark={mark}")]},
+                    }),
+                )
+                .send()
+                .unwrap()
+                .into_json_stream()
+                .unwrap();
+
+            // Created and removed on another thread while this one waits.
+            let maker = {
+                let (d, mark) = (d.clone(), mark.clone());
+                std::thread::spawn(move || {
+                    let created = d
+                        .invoke(
+                            "ContainerCreate",
+                            json!({"body": {
+                                "Image": TEST_IMAGE,
+                                "Cmd": ["true"],
+                                "Labels": {TEST_LABEL: "1", "events-mark": mark},
+                            }}),
+                        )
+                        .send()
+                        .unwrap()
+                        .into_json()
+                        .unwrap();
+                    let id = created["Id"].as_str().unwrap().to_string();
+                    let removed = d
+                        .invoke("ContainerDelete", json!({"id": id, "force": true}))
+                        .send();
+                    (id, removed)
+                })
+            };
+
+            // Up to the removal's event (the stream goes on until `until`).
+            let mut seen = Vec::new();
+            for event in stream {
+                let event: Event = serde_json::from_value(event.unwrap()).unwrap();
+                let done = event.action == "destroy";
+                seen.push(event);
+                if done {
+                    break;
+                }
+            }
+            (maker.join().unwrap(), seen)
+        },
+    );
+    let (id, removed) = created;
+    cleanup.container(&id);
+    removed.unwrap();
+
+    let first = events.first().expect("events arrived");
+    assert_eq!(first.kind, "container", "{events:?}");
+    assert_eq!(first.action, "create", "{events:?}");
+    assert_eq!(first.actor.id, id);
+    assert_eq!(first.actor.attributes.get("events-mark"), Some(&mark));
+    assert!(first.time_nano > 0);
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.id.as_str()),
+        ("destroy", id.as_str())
+    );
+    assert!(events.iter().all(|e| e.actor.id == id), "{events:?}");
 }
 
 // ---------------------------------------------------------------- faults

@@ -8,8 +8,8 @@ use docker_testsupport::{
 };
 use futures_util::StreamExt;
 use libdocker::{
-    AttachOptions, Change, ContainerConfig, Error, Filters, LogsOptions, RemoveOptions,
-    StopOptions, WaitCondition,
+    AttachOptions, Change, ContainerConfig, Error, ErrorKind, Filters, ListOptions, LogsOptions,
+    RemoveOptions, StopOptions, WaitCondition,
 };
 use serde_json::json;
 use tokio::io::AsyncReadExt;
@@ -60,6 +60,61 @@ async fn create_inspect_list_rename_and_remove() {
         .unwrap();
     let err = c.inspect(&created.id, false).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }));
+}
+
+#[tokio::test]
+async fn a_container_lives_from_create_to_removal() {
+    let d = docker();
+    ensure_test_image(&d).await.unwrap();
+    let c = d.containers();
+    let mut cleanup = Cleanup::new();
+    let mark = unique("lives");
+    let id = create(
+        &d,
+        sh("sleep 0.2; exit 5").label("lives-mark", &mark),
+        &mut cleanup,
+    )
+    .await;
+
+    let info = c.inspect(&id, false).await.unwrap();
+    assert_eq!(info.id, id);
+    assert_eq!(info.config.cmd, ["sh", "-c", "sleep 0.2; exit 5"]);
+    assert_eq!(info.state.status, "created");
+    assert!(!info.state.running);
+
+    c.start(&id).await.unwrap();
+    let exit = c
+        .wait_timeout(&id, WaitCondition::NotRunning, Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert_eq!(exit.status_code, 5);
+    assert_eq!(exit.error, None);
+
+    let state = c.inspect(&id, false).await.unwrap().state;
+    assert_eq!(state.status, "exited", "{state:?}");
+    assert_eq!(state.exit_code, 5, "{state:?}");
+    assert!(!state.running && !state.paused && !state.dead, "{state:?}");
+    assert!(!state.started_at.is_empty() && !state.finished_at.is_empty());
+
+    let listed = c
+        .list(ListOptions {
+            all: true,
+            filters: Filters::new().add("label", format!("lives-mark={mark}")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].id, id);
+    assert_eq!(listed[0].state, "exited");
+    assert_eq!(listed[0].labels.get("lives-mark"), Some(&mark));
+
+    c.remove(&id, RemoveOptions::default()).await.unwrap();
+    let err = c.inspect(&id, false).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.status(), Some(404));
+    assert!(err.to_string().contains(&id), "{err}");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 /*
  * What the C tests share: CHECK and EXPECT (which count failures and print the
- * library's message), a client of the test daemon, containers of the test image,
- * and a callback that gathers a stream's output.
+ * library's message), RUN (which runs a test and prints its result line), a
+ * client of the test daemon, containers of the test image, and callbacks that
+ * gather a stream's output or its JSON items.
  */
 #ifndef LIBDOCKER_TEST_CHECK_H
 #define LIBDOCKER_TEST_CHECK_H
@@ -33,6 +34,19 @@ static int failures = 0;
                     #call, (unsigned)r_, docker_result_name(r_), last_error()); \
             failures++;                                                         \
         }                                                                       \
+    } while (0)
+
+/*
+ * Runs `test_fn(...)` and prints "test <file>::<test_fn> ... ok" (or "... FAILED"
+ * when a check failed during it) to stdout.
+ */
+#define RUN(test_fn, ...)                                                         \
+    do {                                                                          \
+        int failures_before_ = failures;                                          \
+        test_fn(__VA_ARGS__);                                                     \
+        printf("test %s::%s ... %s\n", __FILE__, #test_fn,                        \
+               failures == failures_before_ ? "ok" : "FAILED");                   \
+        fflush(stdout);                                                           \
     } while (0)
 
 static inline const char *last_error(void) {
@@ -69,6 +83,26 @@ static inline int32_t gather(void *userdata, docker_stream stream, const uint8_t
     return o->stop_after != 0 && o->calls >= o->stop_after;
 }
 
+/* JSON items of a stream, joined. */
+struct items {
+    char text[65536];
+    size_t len;
+    int count;
+};
+
+static inline int32_t gather_items(void *userdata, docker_stream stream, const uint8_t *data,
+                                   size_t len) {
+    struct items *it = userdata;
+    (void)stream;
+    it->count++;
+    size_t room = sizeof it->text - 1 - it->len;
+    size_t take = len < room ? len : room;
+    memcpy(it->text + it->len, data, take);
+    it->len += take;
+    it->text[it->len] = 0;
+    return 0;
+}
+
 static inline docker_client *connect_test_daemon(void) {
     const char *host = getenv("LIBDOCKER_TEST_MAIN_HOST");
     if (host == NULL) {
@@ -98,6 +132,13 @@ static inline char *invoke_for_id(docker_client *c, const char *op, const char *
     memcpy(id, at + 6, 64);
     docker_string_free(answer);
     return id;
+}
+
+/* Invokes an operation that must succeed, dropping its answer. */
+static inline void invoke_ok(docker_client *c, const char *op, const char *params) {
+    char *out = NULL;
+    EXPECT(docker_client_invoke(c, op, params, NULL, 0, &out), DOCKER_RESULT_OK);
+    docker_string_free(out);
 }
 
 /* Creates and starts a labelled container running `sh -c script`; returns its id. */

@@ -237,12 +237,12 @@ static void test_close_releases_idle_connections(void) {
 }
 
 int main(void) {
-    test_close_releases_idle_connections();
+    RUN(test_close_releases_idle_connections);
     int fds = open_fds();
     docker_client *c = connect_test_daemon();
     char *id = run_container(c, "sleep 300");
-    test_64_mib_through_cat(c, id);
-    test_cancelled_from_another_thread(c, id);
+    RUN(test_64_mib_through_cat, c, id);
+    RUN(test_cancelled_from_another_thread, c, id);
     remove_container(c, id);
     docker_client_free(c);
     /* Every connection was closed with the client (and every cancelled one before). */

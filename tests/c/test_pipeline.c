@@ -69,25 +69,6 @@ static ptrdiff_t failing_read(void *userdata, uint8_t *buf, size_t len) {
     return -1;
 }
 
-/* JSON items of a stream, joined. */
-struct items {
-    char text[65536];
-    size_t len;
-    int count;
-};
-
-static int32_t gather_items(void *userdata, docker_stream stream, const uint8_t *data, size_t len) {
-    struct items *it = userdata;
-    (void)stream;
-    it->count++;
-    size_t room = sizeof it->text - 1 - it->len;
-    size_t take = len < room ? len : room;
-    memcpy(it->text + it->len, data, take);
-    it->len += take;
-    it->text[it->len] = 0;
-    return 0;
-}
-
 static docker_client *client_of(const char *host, const char *version) {
     docker_client_builder *b = docker_client_builder_new();
     EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
@@ -100,12 +81,6 @@ static docker_client *client_of(const char *host, const char *version) {
         exit(1);
     }
     return c;
-}
-
-static void invoke_ok(docker_client *c, const char *op, const char *params) {
-    char *out = NULL;
-    EXPECT(docker_client_invoke(c, op, params, NULL, 0, &out), DOCKER_RESULT_OK);
-    docker_string_free(out);
 }
 
 /* ---- the tests ---- */
@@ -408,13 +383,13 @@ static void test_raw_requests_and_time_limits(docker_client *c) {
 
 int main(void) {
     docker_client *c = connect_test_daemon();
-    test_a_failing_build_step_is_build_failed(c);
-    test_a_push_to_a_closed_port_fails_with_the_daemons_message(c);
-    test_pushes_and_pulls_take_config_json_credentials(c);
-    test_a_call_read_the_wrong_way_sends_nothing();
-    test_wait_on_a_client_pinned_to_1_25();
-    test_the_operation_table_as_json();
-    test_raw_requests_and_time_limits(c);
+    RUN(test_a_failing_build_step_is_build_failed, c);
+    RUN(test_a_push_to_a_closed_port_fails_with_the_daemons_message, c);
+    RUN(test_pushes_and_pulls_take_config_json_credentials, c);
+    RUN(test_a_call_read_the_wrong_way_sends_nothing);
+    RUN(test_wait_on_a_client_pinned_to_1_25);
+    RUN(test_the_operation_table_as_json);
+    RUN(test_raw_requests_and_time_limits, c);
     docker_client_free(c);
     return finish("C ABI pipeline");
 }

@@ -1,7 +1,7 @@
 // The Kotlin bindings against the real daemon and registry, compiled with the
 // Kotlin 2 compiler and run on the JVM with JNA (tests/kotlin/run.sh). Each
-// scenario prints PASS or FAIL; the results go to $LIBDOCKER_PARITY_OUT for the
-// parity table; any failure exits 1.
+// scenario (and each README snippet) prints `test <file>::<name> ... ok` or
+// `... FAILED`, which the parity table reads; any failure exits 1.
 import dev.libdocker.*
 import java.io.File
 import java.util.concurrent.atomic.AtomicInteger
@@ -119,7 +119,7 @@ suspend fun pullProgress(d: Docker) {
     }
 }
 
-suspend fun eventsCancelled(d: Docker): Unit = coroutineScope {
+suspend fun eventsAndCancel(d: Docker): Unit = coroutineScope {
     d.ping()
     val baseline = d.openConnections()
     val quiet = """{"label": ["libdocker-test-never-set=1"]}"""
@@ -310,48 +310,39 @@ suspend fun attachStatsLogin(d: Docker): Unit = coroutineScope {
     }
 }
 
+/** The scenarios, named as tests/parity/cells.tsv names them. */
 val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "lifecycle" to ::lifecycle,
-    "logs demux" to ::logsDemux,
-    "exec with stdin and exit code" to ::execWithStdin,
-    "pull progress" to ::pullProgress,
-    "events and cancel" to ::eventsCancelled,
-    "errors" to ::typedErrors,
+    "logsDemux" to ::logsDemux,
+    "execWithStdin" to ::execWithStdin,
+    "pullProgress" to ::pullProgress,
+    "eventsAndCancel" to ::eventsAndCancel,
+    "typedErrors" to ::typedErrors,
     "concurrency" to ::concurrency,
-    "in-stream errors" to ::inStreamErrors,
-    "networks, volumes, copy" to ::networksAndVolumes,
-    "attach, stats, login" to ::attachStatsLogin,
+    "inStreamErrors" to ::inStreamErrors,
+    "networksAndVolumes" to ::networksAndVolumes,
+    "attachStatsLogin" to ::attachStatsLogin,
 )
 
 fun main(): Unit = runBlocking {
     val d = Docker.connect()
     var failed = 0
-    val results = StringBuilder()
-    for ((name, scenario) in SCENARIOS) {
+    val tests = SCENARIOS + README_SNIPPETS.mapIndexed { n, snippet ->
+        "readmeSnippet${n + 1}" to suspend { _: Docker -> snippet(IMAGE) }
+    }
+    for ((name, scenario) in tests) {
         val outcome = try {
             scenario(d)
-            "pass"
+            "ok"
         } catch (e: Throwable) {
             failed++
-            System.err.println("FAIL $name: $e")
+            System.err.println("$name: $e")
             e.printStackTrace()
-            "fail"
+            "FAILED"
         }
-        println("${outcome.uppercase()} $name")
-        results.append("kotlin\t$name\t$outcome\n")
+        // The line tests/parity/table.py reads, as cargo test writes it.
+        println("test tests/kotlin/LibDockerTest.kt::$name ... $outcome")
     }
-    for ((n, snippet) in README_SNIPPETS.withIndex()) {
-        val name = "README snippet ${n + 1}"
-        try {
-            snippet(IMAGE)
-            println("PASS $name")
-        } catch (e: Throwable) {
-            failed++
-            System.err.println("FAIL $name: $e")
-            e.printStackTrace()
-        }
-    }
-    System.getenv("LIBDOCKER_PARITY_OUT")?.let { File(it).appendText(results.toString()) }
-    println(if (failed == 0) "Kotlin: all scenarios passed" else "Kotlin: $failed scenario(s) failed")
+    println(if (failed == 0) "Kotlin: all ${tests.size} tests passed" else "Kotlin: $failed test(s) failed")
     exitProcess(if (failed == 0) 0 else 1)
 }

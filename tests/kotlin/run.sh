@@ -50,4 +50,5 @@ java -cp "$CP" org.jetbrains.kotlin.cli.jvm.K2JVMCompiler -no-stdlib -no-reflect
 [ -f "$OUT/classes/LibDockerTestKt.class" ] || { echo "Kotlin compilation failed"; exit 1; }
 
 echo "-- running"
-java -Djna.library.path="$ROOT/target/debug" -cp "$OUT/classes:$CP$JNA" LibDockerTestKt
+mkdir -p "$WORK/parity"
+java -Djna.library.path="$ROOT/target/debug" -cp "$OUT/classes:$CP$JNA" LibDockerTestKt | tee "$WORK/parity/kotlin.log"

@@ -21,6 +21,7 @@ fi
 cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 
 echo "-- pytest"
-(cd tests/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider)
+mkdir -p "$WORK/parity"
+(cd tests/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$WORK/parity/python.xml")
 echo "-- stubtest, and mypy --strict over the package"
 (cd "$WORK" && "$VENV/bin/python" -m mypy.stubtest libdocker && "$VENV/bin/python" -m mypy --strict -p libdocker)

@@ -15,6 +15,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 ./target/debug/uniffi-bindgen generate --library target/debug/liblibdocker_uniffi.so \
     --language python --out-dir "$OUT" --no-format >/dev/null
 cp target/debug/liblibdocker_uniffi.so "$OUT/"
+mkdir -p "$WORK/parity"
 
 PYTHONPATH=$OUT "$PY" -m pytest -q -p no:cacheprovider --junitxml="$WORK/parity/uniffi-python.xml" \
     tests/uniffi_python/test_scenarios.py
