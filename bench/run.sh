@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks libdocker against curl, a raw-socket loop, bollard, docker-py,
-# aiodocker and the docker CLI, and writes bench/RESULTS.md.
+# Benchmarks libdocker (Rust, C, Python, Kotlin) against curl, a raw-socket loop,
+# bollard, docker-py, aiodocker and the docker CLI, and writes bench/RESULTS.md.
 #
 #   bench/run.sh [--quick] [--only ping-seq,C2,...]   (workloads or section ids)
 #
@@ -35,6 +35,16 @@ cargo build --release -q -p libdocker-bench -p libdocker-ffi
 # The C ABI's client, linked against target/release/libdocker.so.
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/c/bench_c.c -Ltarget/release \
     -Wl,-rpath,"$PWD/target/release" -ldocker -lpthread -o target/release/bench-libdocker-c
+# The Kotlin bindings' client: the generated bindings, their Flow extension and
+# bench/kotlin/Bench.kt, compiled with the Kotlin 2 compiler (tests/kotlin/toolchain.sh).
+. tests/kotlin/toolchain.sh
+cargo build --release -q -p libdocker-uniffi -p uniffi-bindgen
+KB=target/release/kotlin-bench
+rm -rf "$KB" && mkdir -p "$KB/gen" "$KB/classes"
+./target/release/uniffi-bindgen generate --library target/release/liblibdocker_uniffi.so \
+    --language kotlin --out-dir "$KB/gen" --no-format >/dev/null
+kotlinc "$KB/classes" $(find "$KB/gen" -name '*.kt') bindings-uniffi/kotlin/dev/libdocker/*.kt bench/kotlin/Bench.kt
+echo "$PWD/$KB/classes:$KOTLIN_CP$JNA_JAR" >"$KB/classpath"
 # The test image, made by our own client if absent.
 cargo run --release -q --example run -- libdocker-test/busybox:latest true >/dev/null
 

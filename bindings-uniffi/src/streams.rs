@@ -99,12 +99,51 @@ impl From<libdocker::Event> for DockerEvent {
     }
 }
 
+/// How a batch of items is handed over: as read, or (log output) with
+/// neighbouring pieces of the same stream joined, which changes nothing a
+/// reader of the bytes sees and saves an object per frame.
+pub(crate) trait Batch: Sized {
+    fn join(items: Vec<Self>) -> Vec<Self> {
+        items
+    }
+}
+
+/// How long a batch waits for more items after its first.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Joined log output stops growing a piece at this size.
+const JOINED_MAX: usize = 1 << 20;
+
+impl Batch for LogChunk {
+    fn join(items: Vec<Self>) -> Vec<Self> {
+        let mut joined: Vec<LogChunk> = Vec::with_capacity(items.len());
+        for chunk in items {
+            match joined.last_mut() {
+                Some(last)
+                    if last.stream == chunk.stream
+                        && last.data.len() + chunk.data.len() <= JOINED_MAX =>
+                {
+                    last.data.extend_from_slice(&chunk.data)
+                }
+                _ => joined.push(chunk),
+            }
+        }
+        joined
+    }
+}
+
+impl Batch for ProgressEvent {}
+impl Batch for DockerEvent {}
+impl Batch for String {}
+
 /// A stream read by `next()` and ended by `cancel()`, which any thread may call
 /// at any time: a `next()` waiting for an item is woken and gives null, and the
 /// stream (with its connection) is dropped at once.
-pub(crate) struct Source<S> {
+pub(crate) struct Source<S: Stream> {
     stream: Arc<Mutex<Option<S>>>,
     cancel: libdocker::Cancel,
+    /// An item read but not yet given (an error found after a batch's items).
+    held: std::sync::Mutex<Option<S::Item>>,
 }
 
 impl<S: Stream + Unpin + Send + 'static> Source<S> {
@@ -112,12 +151,25 @@ impl<S: Stream + Unpin + Send + 'static> Source<S> {
         Source {
             stream: Arc::new(Mutex::new(Some(stream))),
             cancel: libdocker::Cancel::new(),
+            held: std::sync::Mutex::new(None),
         }
+    }
+
+    fn take_held(&self) -> Option<S::Item> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// Keeps `item` for the next read.
+    pub(crate) fn hold(&self, item: S::Item) {
+        *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(item);
     }
 
     /// The next item; None once the stream ended, failed or was cancelled.
     pub(crate) async fn next(&self) -> Option<S::Item> {
         let mut guard = self.stream.lock().await;
+        if let Some(item) = self.take_held() {
+            return Some(item);
+        }
         let stream = guard.as_mut()?;
         let item = tokio::select! {
             biased;
@@ -128,6 +180,57 @@ impl<S: Stream + Unpin + Send + 'static> Source<S> {
             *guard = None;
         }
         item
+    }
+
+    /// The next item and then those already arrived, up to `most` items in
+    /// all: one crossing of the FFI for many small items (log lines). Empty once
+    /// the stream ended or was cancelled; an error ends the batch, and is given
+    /// alone if it comes first.
+    pub(crate) async fn next_batch<T, E>(&self, most: usize) -> Vec<std::result::Result<T, E>>
+    where
+        S: Stream<Item = std::result::Result<T, E>>,
+    {
+        use futures_util::FutureExt;
+        let mut guard = self.stream.lock().await;
+        if let Some(item) = self.take_held() {
+            return vec![item];
+        }
+        let Some(stream) = guard.as_mut() else {
+            return Vec::new();
+        };
+        let first = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => None,
+            item = stream.next() => item,
+        };
+        let Some(first) = first else {
+            *guard = None;
+            return Vec::new();
+        };
+        let mut batch = vec![first];
+        // What arrives within GATHER of the first item joins it: a fast
+        // stream crosses the FFI in batches, a slow one is barely delayed.
+        let until = tokio::time::Instant::now() + GATHER;
+        while batch.len() < most && batch.last().is_some_and(|r| r.is_ok()) {
+            let next = match stream.next().now_or_never() {
+                Some(item) => item,
+                None => tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => break,
+                    _ = tokio::time::sleep_until(until) => break,
+                    item = stream.next() => item,
+                },
+            };
+            match next {
+                Some(item) => batch.push(item),
+                None => {
+                    // Ended: this batch is the last; the next call gives empty.
+                    *guard = None;
+                    break;
+                }
+            }
+        }
+        batch
     }
 
     /// Ends the stream: now if no `next()` holds it, else as soon as the
@@ -160,6 +263,35 @@ where
     stream
         .map(|item| item.map(T::from).map_err(DockerError::from))
         .boxed()
+}
+
+/// The next items of `owner`'s source (`Source::next_batch`), on the runtime;
+/// a failure ends the stream, and is thrown after the items before it.
+pub(crate) async fn next_batch_of<T, O>(owner: Arc<O>, most: u32) -> Result<Vec<T>>
+where
+    T: Batch + Send + 'static,
+    O: AsRef<Source<Items<T>>> + Send + Sync + 'static,
+{
+    runtime::run(async move {
+        let source: &Source<Items<T>> = (*owner).as_ref();
+        let mut items = Vec::new();
+        for item in source.next_batch(most.max(1) as usize).await {
+            match item {
+                Ok(item) => items.push(item),
+                Err(e) if items.is_empty() => {
+                    source.cancel();
+                    return Err(e);
+                }
+                Err(e) => {
+                    // The items first; the error comes with the next call.
+                    source.hold(Err(e));
+                    break;
+                }
+            }
+        }
+        Ok(T::join(items))
+    })
+    .await
 }
 
 /// The next item of `owner`'s source, on the runtime; a failure ends the stream.
@@ -212,6 +344,16 @@ macro_rules! pull_stream {
                 /// daemon reports inside the stream is thrown here.
                 pub async fn next(self: Arc<Self>) -> Result<Option<$item>> {
                     next_of(self).await
+                }
+
+                /// The next item and those already arrived, at most `most`:
+                /// fewer crossings of the FFI for many small items (what the
+                /// Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+                /// with neighbouring pieces of the same stream joined. Empty once
+                /// the stream has ended; a failure is thrown after the items
+                /// before it.
+                pub async fn next_batch(self: Arc<Self>, most: u32) -> Result<Vec<$item>> {
+                    next_batch_of(self, most).await
                 }
             }
         }

@@ -17,17 +17,33 @@ private fun <T : Any> items(next: suspend () -> T?, cancel: () -> Unit): Flow<T>
     }
 }
 
+/** Items read a batch at a time (what has arrived, up to [BATCH]): one crossing
+ * of the FFI for many small items. */
+private fun <T : Any> batches(nextBatch: suspend (UInt) -> List<T>, cancel: () -> Unit): Flow<T> = flow {
+    try {
+        while (true) {
+            val batch = nextBatch(BATCH)
+            if (batch.isEmpty()) break
+            for (item in batch) emit(item)
+        }
+    } finally {
+        cancel()
+    }
+}
+
+private const val BATCH = 1024u
+
 /** The output, chunk by chunk; stdout and stderr apart. */
-fun LogStream.asFlow(): Flow<LogChunk> = items(::next, ::cancel)
+fun LogStream.asFlow(): Flow<LogChunk> = batches(::nextBatch, ::cancel)
 
 /** The messages of a pull, push or build; a failure inside it is thrown. */
-fun ProgressStream.asFlow(): Flow<ProgressEvent> = items(::next, ::cancel)
+fun ProgressStream.asFlow(): Flow<ProgressEvent> = batches(::nextBatch, ::cancel)
 
 /** The daemon's events, until the collector stops. */
-fun EventStream.asFlow(): Flow<DockerEvent> = items(::next, ::cancel)
+fun EventStream.asFlow(): Flow<DockerEvent> = batches(::nextBatch, ::cancel)
 
 /** JSON documents as text (stats samples). */
-fun JsonStream.asFlow(): Flow<String> = items(::next, ::cancel)
+fun JsonStream.asFlow(): Flow<String> = batches(::nextBatch, ::cancel)
 
 /** An attached process's output; its stdin stays usable meanwhile. */
 fun Attached.output(): Flow<LogChunk> = items(::next, ::cancel)

@@ -10,44 +10,63 @@
 // `DockerOptions.requestTimeoutSecs`.
 
 /// The items of a stream of the bindings, in order; a failure the daemon reports
-/// inside the stream is thrown where it is reached.
+/// inside the stream is thrown where it is reached. Streams are read a batch at
+/// a time (`nextBatch`: what has arrived, one crossing of the FFI for many small
+/// items).
 public struct DockerSequence<Element: Sendable>: AsyncSequence, Sendable {
-    private let nextItem: @Sendable () async throws -> Element?
+    private let nextBatch: @Sendable () async throws -> [Element]
     private let cancel: @Sendable () -> Void
 
+    init(nextBatch: @escaping @Sendable () async throws -> [Element], cancel: @escaping @Sendable () -> Void) {
+        self.nextBatch = nextBatch
+        self.cancel = cancel
+    }
+
+    /// One item per read, for sources without batches.
     init(next: @escaping @Sendable () async throws -> Element?, cancel: @escaping @Sendable () -> Void) {
-        self.nextItem = next
+        self.nextBatch = { try await next().map { [$0] } ?? [] }
         self.cancel = cancel
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(nextItem: nextItem, cancel: cancel)
+        Iterator(nextBatch: nextBatch, cancel: cancel)
     }
 
     /// Ends the stream when the task is cancelled, and when it is dropped
     /// before the end (a `break` out of the loop).
     public final class Iterator: AsyncIteratorProtocol {
-        private let nextItem: @Sendable () async throws -> Element?
+        private let nextBatch: @Sendable () async throws -> [Element]
         private let cancel: @Sendable () -> Void
+        private var buffered: [Element] = []
+        private var position = 0
         private var ended = false
 
-        init(nextItem: @escaping @Sendable () async throws -> Element?, cancel: @escaping @Sendable () -> Void) {
-            self.nextItem = nextItem
+        init(nextBatch: @escaping @Sendable () async throws -> [Element], cancel: @escaping @Sendable () -> Void) {
+            self.nextBatch = nextBatch
             self.cancel = cancel
         }
 
         public func next() async throws -> Element? {
+            if position < buffered.count {
+                position += 1
+                return buffered[position - 1]
+            }
             if ended { return nil }
             let cancel = self.cancel
-            let nextItem = self.nextItem
+            let nextBatch = self.nextBatch
             do {
-                let item = try await withTaskCancellationHandler {
-                    try await nextItem()
+                let batch = try await withTaskCancellationHandler {
+                    try await nextBatch()
                 } onCancel: {
                     cancel()
                 }
-                if item == nil { ended = true }
-                return item
+                if batch.isEmpty {
+                    ended = true
+                    return nil
+                }
+                buffered = batch
+                position = 1
+                return batch[0]
             } catch {
                 ended = true
                 throw error
@@ -60,31 +79,34 @@ public struct DockerSequence<Element: Sendable>: AsyncSequence, Sendable {
     }
 }
 
+/// Items per batch read by the sequences.
+let batchSize: UInt32 = 1024
+
 extension LogStream {
     /// The output, chunk by chunk; stdout and stderr apart.
     public var values: DockerSequence<LogChunk> {
-        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
     }
 }
 
 extension ProgressStream {
     /// The messages of a pull, push or build.
     public var values: DockerSequence<ProgressEvent> {
-        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
     }
 }
 
 extension EventStream {
     /// The daemon's events, until the loop stops.
     public var values: DockerSequence<DockerEvent> {
-        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
     }
 }
 
 extension JsonStream {
     /// JSON documents as text (stats samples).
     public var values: DockerSequence<String> {
-        DockerSequence(next: { try await self.next() }, cancel: { self.cancel() })
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
     }
 }
 

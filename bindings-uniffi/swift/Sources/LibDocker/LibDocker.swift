@@ -2454,6 +2454,16 @@ public protocol EventStreamProtocol: AnyObject, Sendable {
      */
     func next() async throws  -> DockerEvent?
     
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [DockerEvent]
+    
 }
 /**
  * The daemon's events.
@@ -2546,6 +2556,30 @@ open func next()async throws  -> DockerEvent?  {
         )
 }
     
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [DockerEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_eventstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDockerEvent.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
 
     
 }
@@ -2615,6 +2649,16 @@ public protocol JsonStreamProtocol: AnyObject, Sendable {
      * daemon reports inside the stream is thrown here.
      */
     func next() async throws  -> String?
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [String]
     
 }
 /**
@@ -2704,6 +2748,30 @@ open func next()async throws  -> String?  {
             completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterOptionString.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_jsonstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
             errorHandler: FfiConverterTypeDockerError_lift
         )
 }
@@ -3025,6 +3093,16 @@ public protocol LogStreamProtocol: AnyObject, Sendable {
      */
     func next() async throws  -> LogChunk?
     
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [LogChunk]
+    
 }
 /**
  * A process's output, demultiplexed (`logs`, an attached process's output).
@@ -3113,6 +3191,30 @@ open func next()async throws  -> LogChunk?  {
             completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterOptionTypeLogChunk.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [LogChunk]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_logstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeLogChunk.lift,
             errorHandler: FfiConverterTypeDockerError_lift
         )
 }
@@ -3428,6 +3530,16 @@ public protocol ProgressStreamProtocol: AnyObject, Sendable {
      */
     func next() async throws  -> ProgressEvent?
     
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [ProgressEvent]
+    
 }
 /**
  * The messages of a pull, push or build.
@@ -3516,6 +3628,30 @@ open func next()async throws  -> ProgressEvent?  {
             completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterOptionTypeProgressEvent.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [ProgressEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_progressstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeProgressEvent.lift,
             errorHandler: FfiConverterTypeDockerError_lift
         )
 }
@@ -5757,6 +5893,31 @@ fileprivate struct FfiConverterSequenceTypeContainerListing: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDockerEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [DockerEvent]
+
+    public static func write(_ value: [DockerEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDockerEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DockerEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DockerEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDockerEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImageListing: FfiConverterRustBuffer {
     typealias SwiftType = [ImageListing]
 
@@ -5782,6 +5943,31 @@ fileprivate struct FfiConverterSequenceTypeImageListing: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLogChunk: FfiConverterRustBuffer {
+    typealias SwiftType = [LogChunk]
+
+    public static func write(_ value: [LogChunk], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLogChunk.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LogChunk] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LogChunk]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLogChunk.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNetworkListing: FfiConverterRustBuffer {
     typealias SwiftType = [NetworkListing]
 
@@ -5799,6 +5985,31 @@ fileprivate struct FfiConverterSequenceTypeNetworkListing: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNetworkListing.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProgressEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [ProgressEvent]
+
+    public static func write(_ value: [ProgressEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProgressEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProgressEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProgressEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProgressEvent.read(from: &buf))
         }
         return seq
     }
@@ -6136,10 +6347,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_eventstream_next() != 24118) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_eventstream_next_batch() != 17355) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_jsonstream_cancel() != 41126) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_jsonstream_next() != 51055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_jsonstream_next_batch() != 35004) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_loglistener_on_chunk() != 32501) {
@@ -6154,6 +6371,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_logstream_next() != 1692) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_logstream_next_batch() != 46266) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_progresslistener_on_event() != 10171) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6164,6 +6384,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_progressstream_next() != 25814) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_progressstream_next_batch() != 37497) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_taskhandle_cancel() != 51397) {

@@ -682,6 +682,11 @@ void uniffi_libdocker_uniffi_fn_method_eventstream_cancel(uint64_t ptr, RustCall
 uint64_t uniffi_libdocker_uniffi_fn_method_eventstream_next(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_EVENTSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_EVENTSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_eventstream_next_batch(uint64_t ptr, uint32_t most
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_JSONSTREAM
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_JSONSTREAM
 uint64_t uniffi_libdocker_uniffi_fn_clone_jsonstream(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -700,6 +705,11 @@ void uniffi_libdocker_uniffi_fn_method_jsonstream_cancel(uint64_t ptr, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_JSONSTREAM_NEXT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_JSONSTREAM_NEXT
 uint64_t uniffi_libdocker_uniffi_fn_method_jsonstream_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_JSONSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_JSONSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_jsonstream_next_batch(uint64_t ptr, uint32_t most
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_LOGLISTENER
@@ -747,6 +757,11 @@ void uniffi_libdocker_uniffi_fn_method_logstream_cancel(uint64_t ptr, RustCallSt
 uint64_t uniffi_libdocker_uniffi_fn_method_logstream_next(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_LOGSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_LOGSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_logstream_next_batch(uint64_t ptr, uint32_t most
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_PROGRESSLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_PROGRESSLISTENER
 uint64_t uniffi_libdocker_uniffi_fn_clone_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -790,6 +805,11 @@ void uniffi_libdocker_uniffi_fn_method_progressstream_cancel(uint64_t ptr, RustC
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_PROGRESSSTREAM_NEXT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_PROGRESSSTREAM_NEXT
 uint64_t uniffi_libdocker_uniffi_fn_method_progressstream_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_PROGRESSSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_PROGRESSSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_progressstream_next_batch(uint64_t ptr, uint32_t most
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_TASKHANDLE
@@ -1460,6 +1480,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_eventstream_next(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_EVENTSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_EVENTSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_eventstream_next_batch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_JSONSTREAM_CANCEL
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_JSONSTREAM_CANCEL
 uint16_t uniffi_libdocker_uniffi_checksum_method_jsonstream_cancel(void
@@ -1469,6 +1495,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_jsonstream_cancel(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_JSONSTREAM_NEXT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_JSONSTREAM_NEXT
 uint16_t uniffi_libdocker_uniffi_checksum_method_jsonstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_JSONSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_JSONSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_jsonstream_next_batch(void
     
 );
 #endif
@@ -1496,6 +1528,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_logstream_next(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_LOGSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_LOGSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_logstream_next_batch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_EVENT
 uint16_t uniffi_libdocker_uniffi_checksum_method_progresslistener_on_event(void
@@ -1517,6 +1555,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_progressstream_cancel(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSSTREAM_NEXT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSSTREAM_NEXT
 uint16_t uniffi_libdocker_uniffi_checksum_method_progressstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_progressstream_next_batch(void
     
 );
 #endif
