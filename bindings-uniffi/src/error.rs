@@ -1,7 +1,8 @@
 //! One error enum for every UniFFI language, made from the core's single list
 //! of error kinds (`libdocker::for_each_error_kind!`, which also makes C's
-//! result codes and Python's exception classes): a variant per kind, and
-//! `Callback` for a listener that threw. In Kotlin it is `DockerException`, in
+//! result codes and Python's exception classes): a variant per kind,
+//! `Callback` for a listener that threw and `Panic` for a bug caught at the
+//! boundary. In Kotlin it is `DockerException`, in
 //! Swift `DockerError`; each variant carries the whole message as `reason`.
 
 macro_rules! docker_errors {
@@ -17,6 +18,10 @@ macro_rules! docker_errors {
             /// A listener implemented in the foreign language threw.
             #[error("{reason}")]
             Callback { reason: String },
+            /// A bug in libdocker: a panic, caught at the boundary (as C's
+            /// `DOCKER_RESULT_PANIC`). The client stays usable.
+            #[error("{reason}")]
+            Panic { reason: String },
         }
 
         impl From<libdocker::Error> for DockerError {
@@ -41,6 +46,18 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for DockerError {
 }
 
 impl DockerError {
+    /// A panic's payload as a `Panic` error.
+    pub(crate) fn panic(payload: Box<dyn std::any::Any + Send>) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into());
+        DockerError::Panic {
+            reason: format!("libdocker panicked (a bug; please report it): {what}"),
+        }
+    }
+
     /// An argument the bindings could not use (bad JSON, a bad number).
     pub(crate) fn invalid(reason: impl Into<String>) -> Self {
         DockerError::InvalidParams {

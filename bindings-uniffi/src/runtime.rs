@@ -39,6 +39,7 @@ where
     let mut task = AbortOnDrop(runtime().spawn(work));
     match (&mut task.0).await {
         Ok(result) => result,
+        Err(e) if e.is_panic() => Err(DockerError::panic(e.into_panic())),
         Err(e) => Err(DockerError::Cancelled {
             reason: format!("libdocker's task ended early: {e}"),
         }),
@@ -59,5 +60,38 @@ struct AbortOnDrop<T>(JoinHandle<T>);
 impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt as _;
+
+    #[test]
+    fn a_panic_is_a_panic_error_and_the_runtime_goes_on() {
+        let failed = runtime().block_on(run(async { panic!("boom") as Result<()> }));
+        assert!(
+            matches!(&failed, Err(DockerError::Panic { reason }) if reason.contains("boom")),
+            "{failed:?}"
+        );
+        assert_eq!(runtime().block_on(run(async { Ok(7) })).unwrap(), 7);
+    }
+
+    #[test]
+    fn a_listener_whose_stream_panics_hears_on_end() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let items = futures_util::stream::iter([Ok::<u8, libdocker::Error>(1)])
+            .map(|_| -> std::result::Result<u8, libdocker::Error> { panic!("in the stream") });
+        let _handle = crate::streams::listen::<_, _, u8, u8>(
+            async move { Ok(items) },
+            |_| Ok(false),
+            move |end| tx.send(end).unwrap(),
+        );
+        let end = rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+        assert!(
+            matches!(&end, Some(DockerError::Panic { reason }) if reason.contains("in the stream")),
+            "{end:?}"
+        );
     }
 }

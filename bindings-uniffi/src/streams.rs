@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::Mutex;
 
 use crate::error::{DockerError, Result};
@@ -190,7 +190,6 @@ impl<S: Stream + Unpin + Send + 'static> Source<S> {
     where
         S: Stream<Item = std::result::Result<T, E>>,
     {
-        use futures_util::FutureExt;
         let mut guard = self.stream.lock().await;
         if let Some(item) = self.take_held() {
             return vec![item];
@@ -441,12 +440,14 @@ where
             }
             Ok::<(), DockerError>(())
         };
+        // A panic (in the stream or in a conversion) still ends with on_end.
+        let work = std::panic::AssertUnwindSafe(work).catch_unwind();
         let outcome = tokio::select! {
             biased;
             _ = cancelled => Err(DockerError::Cancelled {
                 reason: "cancelled through its TaskHandle".into(),
             }),
-            done = work => done,
+            done = work => done.unwrap_or_else(|payload| Err(DockerError::panic(payload))),
         };
         end(outcome.err());
     });

@@ -310,6 +310,28 @@ suspend fun attachStatsLogin(d: Docker): Unit = coroutineScope {
     }
 }
 
+/** Several clients at once: the main daemon, the mutual-TLS daemon from files,
+ * podman, and a client pinned to API 1.25; TLS without a certificate fails typed. */
+suspend fun manyDaemons(d: Docker): Unit = coroutineScope {
+    val env = System.getenv()
+    val certs = env["LIBDOCKER_TEST_CERTS"]!!
+    val tlsHost = env["LIBDOCKER_TEST_TLS_HOST"]!!.replace("tcp://", "https://")
+    val tls = Docker(DockerOptions(host = tlsHost, tlsCa = "$certs/ca.pem", tlsCert = "$certs/cert.pem", tlsKey = "$certs/key.pem"))
+    val podman = Docker(DockerOptions(host = env["LIBDOCKER_TEST_PODMAN_HOST"]!!))
+    val pinned = Docker(DockerOptions(host = d.host(), apiVersion = "1.25", requestTimeoutMs = 5000u))
+    val answers = listOf(d, tls, podman, pinned).map { c -> async { c.version() } }.awaitAll()
+    check(answers.size == 4 && answers.all { it.apiVersion.isNotEmpty() }) { "versions: $answers" }
+    check(pinned.apiVersion() == "1.25") { "the pinned client speaks 1.25" }
+    check(pinned.waitContainer(pinned.createContainer(spec("true")).also { pinned.startContainer(it) }) == 0L) { "wait on 1.25" }
+    val noCert = Docker(DockerOptions(host = tlsHost, tlsCa = "$certs/ca.pem"))
+    try { noCert.ping(); throw Failed("the tlsverify daemon took a client without a certificate") } catch (e: DockerException) {
+        check(e is DockerException.Tls || e is DockerException.Connect) { "no certificate: $e" }
+    }
+    try { Docker(DockerOptions(host = tlsHost, tlsCert = "$certs/cert.pem")); throw Failed("a certificate without its key") } catch (e: DockerException.InvalidParams) {}
+    listOf(tls, podman, pinned, noCert).forEach { it.close() }
+    d.listContainers(all = true, filtersJson = """{"label": ["libdocker-test=kotlin"]}""").forEach { d.removeContainer(it.id, force = true) }
+}
+
 /** The scenarios, named as tests/parity/cells.tsv names them. */
 val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "lifecycle" to ::lifecycle,
@@ -322,6 +344,7 @@ val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "inStreamErrors" to ::inStreamErrors,
     "networksAndVolumes" to ::networksAndVolumes,
     "attachStatsLogin" to ::attachStatsLogin,
+    "manyDaemons" to ::manyDaemons,
 )
 
 fun main(): Unit = runBlocking {
