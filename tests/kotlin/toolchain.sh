@@ -18,7 +18,14 @@ fi
 kotlin_jars=$LIBDOCKER_KOTLIN_CACHE/run_kotlin_kernel/jars
 if ! ls "$kotlin_jars"/kotlin-jupyter-kernel-*-all.jar >/dev/null 2>&1; then
     mkdir -p "$LIBDOCKER_KOTLIN_CACHE"
-    python3 -m pip download -q --no-deps "kotlin-jupyter-kernel==$KOTLIN_KERNEL_VERSION" -d "$LIBDOCKER_KOTLIN_CACHE/wheel"
+    kotlin_pip=(python3 -m pip)
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        # No pip for the system's python: a venv has one.
+        python3 -m venv "$LIBDOCKER_KOTLIN_CACHE/venv" 2>/dev/null ||
+            { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$LIBDOCKER_KOTLIN_CACHE/venv"; }
+        kotlin_pip=("$LIBDOCKER_KOTLIN_CACHE/venv/bin/python" -m pip)
+    fi
+    "${kotlin_pip[@]}" download -q --no-deps "kotlin-jupyter-kernel==$KOTLIN_KERNEL_VERSION" -d "$LIBDOCKER_KOTLIN_CACHE/wheel"
     (cd "$LIBDOCKER_KOTLIN_CACHE" && unzip -q -o wheel/kotlin_jupyter_kernel-*.whl 'run_kotlin_kernel/jars/*')
 fi
 KOTLIN_CP=$(ls "$kotlin_jars"/*.jar | tr '\n' ':')
