@@ -5265,6 +5265,12 @@ enum DockerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Callback(reason: String
     )
+    /**
+     * A bug in libdocker: a panic, caught at the boundary (as C's
+     * `DOCKER_RESULT_PANIC`). The client stays usable.
+     */
+    case Panic(reason: String
+    )
 
     
 
@@ -5367,6 +5373,9 @@ public struct FfiConverterTypeDockerError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf)
             )
         case 25: return .Callback(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 26: return .Panic(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -5503,6 +5512,11 @@ public struct FfiConverterTypeDockerError: FfiConverterRustBuffer {
         
         case let .Callback(reason):
             writeInt(&buf, Int32(25))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Panic(reason):
+            writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             
         }
