@@ -33,6 +33,7 @@ mod client;
 pub mod config;
 mod error;
 mod filters;
+pub mod monitor;
 mod pipeline;
 mod random;
 pub mod resources;
@@ -46,6 +47,7 @@ pub use config::{CredentialStore, Credentials, Endpoint, Environment, TlsOptions
 pub use error::{Error, ErrorKind, Result};
 pub use filters::Filters;
 pub use http;
+pub use monitor::{Monitor, MonitorEvent, MonitorOptions, Subscription, WatchedContainer};
 pub use pipeline::{CallOptions, Delivery, Invoke, Output, Ping, RawRequest};
 pub use resources::archive::PutArchiveOptions;
 pub use resources::build::BuildOptions;

@@ -284,14 +284,17 @@ down() {
         fi
         rm -f "$f"
     done
+    # A dockerd a test started for itself (core/tests/monitor.rs), if the test died.
+    pkill -KILL -f "$WORK/monitor-own-" 2>/dev/null || true
     # dockerd and podman leave their mounts behind when killed hard; clean the private roots.
     rm -rf "$WORK/registry-open" "$WORK/registry-auth"
-    for d in "$WORK/main" "$WORK/tls" "$WORK/podman"; do
+    for d in "$WORK/main" "$WORK/tls" "$WORK/podman" "$WORK"/monitor-own-*; do
         [ -d "$d" ] || continue
         grep -o " $d/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
         rm -rf "$d" 2>/dev/null || true
     done
     ip link del "$TLS_BRIDGE" 2>/dev/null || true
+    ip link del ldmon0 2>/dev/null || true
     [ -z "$started_podman" ] || ip link del podman0 2>/dev/null || true
     rm -f "$WORK/env"
 }
