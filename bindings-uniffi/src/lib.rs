@@ -7,7 +7,8 @@
 //! Layers, bottom first: `export` (the one place `async_runtime` is set),
 //! `error`, `runtime` (the one tokio runtime; `jvm` attaches its threads to a
 //! JVM once), `task_handle`, `cancel_handle`, `streams`, then the `Docker` object's methods by
-//! subject: `client`, `containers`, `exec`, `images`, `networks`.
+//! subject: `client`, `containers`, `exec`, `images`, `networks`; and `monitor`
+//! (many daemons' events as one stream).
 
 uniffi::setup_scaffolding!();
 
@@ -20,6 +21,7 @@ mod error;
 mod exec;
 mod images;
 mod jvm;
+mod monitor;
 mod networks;
 mod runtime;
 mod streams;

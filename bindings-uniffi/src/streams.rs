@@ -135,6 +135,7 @@ impl Batch for LogChunk {
 impl Batch for ProgressEvent {}
 impl Batch for DockerEvent {}
 impl Batch for String {}
+impl Batch for crate::monitor::MonitorEvent {}
 
 /// A stream read by `next()` and ended by `cancel()`, which any thread may call
 /// at any time: a `next()` waiting for an item is woken and gives null, and the
@@ -390,6 +391,11 @@ pull_stream!(
     /// JSON documents, one per item (stats samples), as text.
     JsonStream,
     String
+);
+pull_stream!(
+    /// A monitor's reports (`Monitor.subscribe`).
+    MonitorStream,
+    crate::monitor::MonitorEvent
 );
 
 /// Hears a process's output (`logs_to`): return true from `on_chunk` to stop.

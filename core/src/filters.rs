@@ -29,6 +29,17 @@ impl Filters {
         self.0.is_empty()
     }
 
+    /// The filters of `key` only.
+    pub fn only(&self, key: &str) -> Filters {
+        Filters(
+            self.0
+                .iter()
+                .filter(|(k, _)| k.as_str() == key)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+
     /// The JSON form sent to the daemon.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.0).unwrap_or_default()

@@ -332,6 +332,54 @@ suspend fun manyDaemons(d: Docker): Unit = coroutineScope {
     d.listContainers(all = true, filtersJson = """{"label": ["libdocker-test=kotlin"]}""").forEach { d.removeContainer(it.id, force = true) }
 }
 
+/** A monitor of two daemons: each up, an event of each tagged with its daemon,
+ * the container cache, the listener form, and every connection closed after. */
+suspend fun monitor(d: Docker): Unit = coroutineScope {
+    val env = System.getenv()
+    val certs = env["LIBDOCKER_TEST_CERTS"]!!
+    val tls = Docker(DockerOptions(host = env["LIBDOCKER_TEST_TLS_HOST"]!!, tlsCa = "$certs/ca.pem", tlsCert = "$certs/cert.pem", tlsKey = "$certs/key.pem"))
+    val run = "kotlin-${System.nanoTime()}"
+    val m = Monitor(filtersJson = """{"label": ["libdocker-monitor=$run"]}""")
+    m.add("main", d)
+    m.add("tls", tls)
+    check(m.daemons() == listOf("main", "tls")) { "daemons: ${m.daemons()}" }
+    val reports = m.subscribe()
+    val seen = mutableListOf<MonitorEvent>()
+    val flow = reports.asFlow()
+    val collector = launch { flow.collect { synchronized(seen) { seen.add(it) } } }
+    suspend fun waitFor(what: String, p: (MonitorEvent) -> Boolean) {
+        withTimeoutOrNull(20000) { while (synchronized(seen) { seen.none(p) }) delay(20) } ?: throw Failed("no $what in ${synchronized(seen) { seen.toList() }}")
+    }
+    waitFor("main up") { it.kind == MonitorEventKind.DAEMON_UP && it.daemon == "main" }
+    waitFor("tls up") { it.kind == MonitorEventKind.DAEMON_UP && it.daemon == "tls" }
+    val id = d.createContainer(ContainerSpec(image = IMAGE, cmd = listOf("true"), labels = LABEL + ("libdocker-monitor" to run)))
+    try {
+        waitFor("the create on main") { it.daemon == "main" && it.event?.action == "create" && it.event?.actorId == id }
+        check(m.containers("main").any { it.id == id && it.state == "created" }) { "the cache: ${m.containers("main")}" }
+        // The listener form hears the destroy and stops there.
+        val heard = CompletableDeferred<MonitorEvent>()
+        val ended = CompletableDeferred<DockerException?>()
+        val handle = m.listen(monitorListener(onEnd = { ended.complete(it) }) { e ->
+            if (e.event?.action == "destroy") { heard.complete(e); true } else false
+        })
+        delay(300)
+        d.removeContainer(id, force = true)
+        check(withTimeout(10000) { heard.await() }.daemon == "main") { "the listener heard the destroy" }
+        check(withTimeout(5000) { ended.await() } == null) { "the listener stopped itself" }
+        handle.close()
+    } finally {
+        runCatching { d.removeContainer(id, force = true) }
+    }
+    collector.cancelAndJoin()
+    // No one listens: the monitor stops and its connections close.
+    for (c in listOf(d, tls)) {
+        repeat(100) { if (c.openConnections() > 0u) { c.closeIdle(); delay(20) } }
+        check(c.openConnections() == 0u) { "connections left: ${c.openConnections()}" }
+    }
+    check(m.containers("main").isEmpty()) { "a stopped monitor forgets" }
+    tls.close()
+}
+
 /** The scenarios, named as tests/parity/cells.tsv names them. */
 val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "lifecycle" to ::lifecycle,
@@ -345,6 +393,7 @@ val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "networksAndVolumes" to ::networksAndVolumes,
     "attachStatsLogin" to ::attachStatsLogin,
     "manyDaemons" to ::manyDaemons,
+    "monitor" to ::monitor,
 )
 
 fun main(): Unit = runBlocking {

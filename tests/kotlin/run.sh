@@ -16,6 +16,8 @@ OUT=$WORK/kotlin
 
 # The library and the bindings generated from it.
 cargo build -q -p libdocker-uniffi -p uniffi-bindgen
+# The test image, made by our own client if absent.
+cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 rm -rf "$OUT" && mkdir -p "$OUT/gen" "$OUT/classes" "$OUT/snippets"
 ./target/debug/uniffi-bindgen generate --library target/debug/liblibdocker_uniffi.so \
     --language kotlin --out-dir "$OUT/gen" --no-format >/dev/null

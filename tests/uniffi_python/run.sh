@@ -11,6 +11,8 @@ PY=$WORK/venv/bin/python
 [ -x "$PY" ] || { python3 -m venv "$WORK/venv" && "$WORK/venv/bin/pip" install -q -r tests/python/requirements.txt; }
 
 cargo build -q -p libdocker-uniffi -p uniffi-bindgen
+# The test image, made by our own client if absent.
+cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 rm -rf "$OUT" && mkdir -p "$OUT"
 ./target/debug/uniffi-bindgen generate --library target/debug/liblibdocker_uniffi.so \
     --language python --out-dir "$OUT" --no-format >/dev/null

@@ -302,3 +302,36 @@ def test_in_stream_errors(d: ld.Docker) -> None:
             await d.remove_image(tag, force=True)
 
     asyncio.run(main())
+
+
+def test_monitor(d: ld.Docker) -> None:
+    run = f"uniffi-python-{time.time_ns()}"
+
+    async def main() -> None:
+        m = ld.Monitor(filters_json=f'{{"label": ["libdocker-monitor={run}"]}}')
+        m.add("main", d)
+        reports = await m.subscribe()
+        first = await asyncio.wait_for(reports.next(), 20)
+        assert first is not None and (first.daemon, first.kind) == ("main", ld.MonitorEventKind.DAEMON_UP)
+        cid = await d.create_container(
+            ld.ContainerSpec(image=IMAGE, cmd=["true"], labels={**LABEL, "libdocker-monitor": run})
+        )
+        try:
+            created = await asyncio.wait_for(reports.next(), 10)
+            assert created is not None and created.event is not None
+            assert (created.daemon, created.event.action, created.event.actor_id) == ("main", "create", cid)
+            assert [c.id for c in m.containers("main")] == [cid]
+        finally:
+            await d.remove_container(cid, force=True)
+        reports.cancel()
+        del reports
+        # No one listens: the monitor stops and its connections close.
+        for _ in range(100):
+            d.close_idle()
+            if d.open_connections() == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert d.open_connections() == 0
+        assert m.containers("main") == []
+
+    asyncio.run(main())

@@ -58,6 +58,7 @@ impl MonitorEvent {
 #[derive(Debug, Clone)]
 pub struct MonitorOptions {
     /// Which events to follow (the daemon's event filters), on every daemon.
+    /// Its `label` filters also select the containers the cache holds.
     pub filters: Filters,
     /// The first wait before reconnecting; it doubles up to `backoff_max`.
     pub backoff_min: Duration,

@@ -121,13 +121,13 @@ async fn follow(
             filters: shared.options.filters.clone(),
         })
         .await?;
-    let listed = docker
-        .containers()
-        .list(ListOptions {
-            all: true,
-            ..Default::default()
-        })
-        .await?;
+    // The containers the events cover: label filters select both.
+    let list = ListOptions {
+        all: true,
+        filters: shared.options.filters.only("label"),
+        ..Default::default()
+    };
+    let listed = docker.containers().list(list).await?;
     let containers: HashMap<String, WatchedContainer> = listed
         .iter()
         .map(|c| (c.id.clone(), WatchedContainer::from(c)))

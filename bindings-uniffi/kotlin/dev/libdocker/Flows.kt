@@ -45,6 +45,9 @@ fun EventStream.asFlow(): Flow<DockerEvent> = batches(::nextBatch, ::cancel)
 /** JSON documents as text (stats samples). */
 fun JsonStream.asFlow(): Flow<String> = batches(::nextBatch, ::cancel)
 
+/** A monitor's reports, until the collector stops. */
+fun MonitorStream.asFlow(): Flow<MonitorEvent> = batches(::nextBatch, ::cancel)
+
 /** An attached process's output; its stdin stays usable meanwhile. */
 fun Attached.output(): Flow<LogChunk> = items(::next, ::cancel)
 
@@ -59,6 +62,13 @@ fun logListener(onEnd: (DockerException?) -> Unit = {}, onChunk: (LogChunk) -> B
 fun progressListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (ProgressEvent) -> Boolean): ProgressListener =
     object : ProgressListener {
         override fun onEvent(event: ProgressEvent): Boolean = onEvent(event)
+        override fun onEnd(error: DockerException?) = onEnd(error)
+    }
+
+/** A monitor listener from lambdas: `onEvent` returns true to stop. */
+fun monitorListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (MonitorEvent) -> Boolean): MonitorListener =
+    object : MonitorListener {
+        override fun onEvent(event: MonitorEvent): Boolean = onEvent(event)
         override fun onEnd(error: DockerException?) = onEnd(error)
     }
 

@@ -110,6 +110,13 @@ extension JsonStream {
     }
 }
 
+extension MonitorStream {
+    /// A monitor's reports, until the loop stops.
+    public var values: DockerSequence<MonitorEvent> {
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
+    }
+}
+
 extension Attached {
     /// The process's output; its stdin stays usable meanwhile.
     public var output: DockerSequence<LogChunk> {
@@ -159,5 +166,20 @@ public final class EventHandler: EventListener {
     }
 
     public func onEvent(event: DockerEvent) throws -> Bool { try self.event(event) }
+    public func onEnd(error: DockerError?) { end(error) }
+}
+
+/// A `MonitorListener` from closures: `onEvent` returns true to stop.
+public final class MonitorHandler: MonitorListener {
+    private let event: @Sendable (MonitorEvent) throws -> Bool
+    private let end: @Sendable (DockerError?) -> Void
+
+    public init(onEnd: @escaping @Sendable (DockerError?) -> Void = { _ in },
+                onEvent: @escaping @Sendable (MonitorEvent) throws -> Bool) {
+        self.event = onEvent
+        self.end = onEnd
+    }
+
+    public func onEvent(event: MonitorEvent) throws -> Bool { try self.event(event) }
     public func onEnd(error: DockerError?) { end(error) }
 }

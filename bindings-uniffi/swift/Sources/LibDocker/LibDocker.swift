@@ -3270,6 +3270,685 @@ public func FfiConverterTypeLogStream_lower(_ value: LogStream) -> UInt64 {
 
 
 /**
+ * Many daemons watched at once.
+ */
+public protocol MonitorProtocol: AnyObject, Sendable {
+    
+    /**
+     * Watches `docker` as `name` (replacing one of that name).
+     */
+    func add(name: String, docker: Docker) 
+    
+    /**
+     * The containers of `daemon` as the monitor knows them (while it runs).
+     */
+    func containers(daemon: String)  -> [WatchedContainer]
+    
+    /**
+     * The daemons' names, sorted.
+     */
+    func daemons()  -> [String]
+    
+    /**
+     * Reports to `listener` until its handle is cancelled or dropped, or the
+     * listener returns true.
+     */
+    func listen(listener: MonitorListener)  -> TaskHandle
+    
+    /**
+     * Stops watching `name`; whether it was watched.
+     */
+    func remove(name: String)  -> Bool
+    
+    /**
+     * Starts listening: the reports from now on, as a pull stream. The
+     * monitor runs while a stream or a listener is open.
+     */
+    func subscribe() async throws  -> MonitorStream
+    
+}
+/**
+ * Many daemons watched at once.
+ */
+open class Monitor: MonitorProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_monitor(self.handle, $0) }
+    }
+    /**
+     * A monitor of the events `filters_json` selects (the Engine's form; empty
+     * for all), on every daemon added.
+     */
+public convenience init(filtersJson: String = "")throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_constructor_monitor_new(
+        FfiConverterString.lower(filtersJson),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_monitor(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Watches `docker` as `name` (replacing one of that name).
+     */
+open func add(name: String, docker: Docker)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitor_add(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeDocker_lower(docker),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The containers of `daemon` as the monitor knows them (while it runs).
+     */
+open func containers(daemon: String) -> [WatchedContainer]  {
+    return try!  FfiConverterSequenceTypeWatchedContainer.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitor_containers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(daemon),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The daemons' names, sorted.
+     */
+open func daemons() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitor_daemons(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reports to `listener` until its handle is cancelled or dropped, or the
+     * listener returns true.
+     */
+open func listen(listener: MonitorListener) -> TaskHandle  {
+    return try!  FfiConverterTypeTaskHandle_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitor_listen(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMonitorListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stops watching `name`; whether it was watched.
+     */
+open func remove(name: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitor_remove(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts listening: the reports from now on, as a pull stream. The
+     * monitor runs while a stream or a listener is open.
+     */
+open func subscribe()async throws  -> MonitorStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_monitor_subscribe(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeMonitorStream_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitor: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Monitor
+
+    public static func lift(_ handle: UInt64) throws -> Monitor {
+        return Monitor(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Monitor) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Monitor {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Monitor, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitor_lift(_ handle: UInt64) throws -> Monitor {
+    return try FfiConverterTypeMonitor.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitor_lower(_ value: Monitor) -> UInt64 {
+    return FfiConverterTypeMonitor.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Hears a monitor's reports (`Monitor.listen`): return true to stop.
+ */
+public protocol MonitorListener: AnyObject, Sendable {
+    
+    func onEvent(event: MonitorEvent) throws  -> Bool
+    
+    func onEnd(error: DockerError?) 
+    
+}
+/**
+ * Hears a monitor's reports (`Monitor.listen`): return true to stop.
+ */
+open class MonitorListenerImpl: MonitorListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_monitorlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_monitorlistener(handle, $0) }
+    }
+
+    
+
+    
+open func onEvent(event: MonitorEvent)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitorlistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMonitorEvent_lower(event),uniffiCallStatus
+    )
+})
+}
+    
+open func onEnd(error: DockerError?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitorlistener_on_end(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeDockerError.lower(error),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceMonitorListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceMonitorListener = UniffiVTableCallbackInterfaceMonitorListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeMonitorListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface MonitorListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeMonitorListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface MonitorListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<Int8>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeMonitorListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.onEvent(
+                     event: try FfiConverterTypeMonitorEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterBool.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeDockerError_lower
+            )
+        },
+        onEnd: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeMonitorListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEnd(
+                     error: try FfiConverterOptionTypeDockerError.lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceMonitorListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceMonitorListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitMonitorListener() {
+    uniffi_libdocker_uniffi_fn_init_callback_vtable_monitorlistener(UniffiCallbackInterfaceMonitorListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitorListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<MonitorListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = MonitorListener
+
+    public static func lift(_ handle: UInt64) throws -> MonitorListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return MonitorListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: MonitorListener) -> UInt64 {
+         if let rustImpl = value as? MonitorListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MonitorListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MonitorListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorListener_lift(_ handle: UInt64) throws -> MonitorListener {
+    return try FfiConverterTypeMonitorListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorListener_lower(_ value: MonitorListener) -> UInt64 {
+    return FfiConverterTypeMonitorListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A monitor's reports (`Monitor.subscribe`).
+ */
+public protocol MonitorStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream now and closes its connection, from any thread;
+     * a `next()` waiting meanwhile gives null, as does every later one.
+     * Again, or after the end, does nothing. (Kotlin's `close()` /
+     * `use {}` frees the object, which ends it too.) Swift's
+     * `Task.cancel()` does not reach a waiting `next()`: call this.
+     */
+    func cancel() 
+    
+    /**
+     * The next item, or null once the stream has ended. A failure the
+     * daemon reports inside the stream is thrown here.
+     */
+    func next() async throws  -> MonitorEvent?
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [MonitorEvent]
+    
+}
+/**
+ * A monitor's reports (`Monitor.subscribe`).
+ */
+open class MonitorStream: MonitorStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_monitorstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_monitorstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ends the stream now and closes its connection, from any thread;
+     * a `next()` waiting meanwhile gives null, as does every later one.
+     * Again, or after the end, does nothing. (Kotlin's `close()` /
+     * `use {}` frees the object, which ends it too.) Swift's
+     * `Task.cancel()` does not reach a waiting `next()`: call this.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_monitorstream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next item, or null once the stream has ended. A failure the
+     * daemon reports inside the stream is thrown here.
+     */
+open func next()async throws  -> MonitorEvent?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_monitorstream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeMonitorEvent.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [MonitorEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_monitorstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeMonitorEvent.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitorStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MonitorStream
+
+    public static func lift(_ handle: UInt64) throws -> MonitorStream {
+        return MonitorStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MonitorStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MonitorStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MonitorStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorStream_lift(_ handle: UInt64) throws -> MonitorStream {
+    return try FfiConverterTypeMonitorStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorStream_lower(_ value: MonitorStream) -> UInt64 {
+    return FfiConverterTypeMonitorStream.lower(value)
+}
+
+
+
+
+
+
+/**
  * Hears a pull's, push's or build's messages (`pull_to`, `push_to`, `build_to`).
  */
 public protocol ProgressListener: AnyObject, Sendable {
@@ -4828,6 +5507,77 @@ public func FfiConverterTypeLogOptions_lower(_ value: LogOptions) -> RustBuffer 
 
 
 /**
+ * One report of a monitor.
+ */
+public struct MonitorEvent: Equatable, Hashable {
+    /**
+     * The name the daemon was added under.
+     */
+    public var daemon: String
+    public var kind: MonitorEventKind
+    public var event: DockerEvent?
+    public var error: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name the daemon was added under.
+         */daemon: String, kind: MonitorEventKind, event: DockerEvent?, error: String?) {
+        self.daemon = daemon
+        self.kind = kind
+        self.event = event
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MonitorEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitorEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MonitorEvent {
+        return
+            try MonitorEvent(
+                daemon: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeMonitorEventKind.read(from: &buf), 
+                event: FfiConverterOptionTypeDockerEvent.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MonitorEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.daemon, into: &buf)
+        FfiConverterTypeMonitorEventKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeDockerEvent.write(value.event, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorEvent_lift(_ buf: RustBuffer) throws -> MonitorEvent {
+    return try FfiConverterTypeMonitorEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorEvent_lower(_ value: MonitorEvent) -> RustBuffer {
+    return FfiConverterTypeMonitorEvent.lower(value)
+}
+
+
+/**
  * A network as `list_networks` sees it.
  */
 public struct NetworkListing: Equatable, Hashable {
@@ -5199,6 +5949,81 @@ public func FfiConverterTypeVolumeListing_lower(_ value: VolumeListing) -> RustB
 
 
 /**
+ * A container as a monitor last saw it.
+ */
+public struct WatchedContainer: Equatable, Hashable {
+    public var id: String
+    public var name: String
+    public var image: String
+    /**
+     * `created`, `running`, `paused`, `exited`, …
+     */
+    public var state: String
+    public var labels: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, name: String, image: String, 
+        /**
+         * `created`, `running`, `paused`, `exited`, …
+         */state: String, labels: [String: String]) {
+        self.id = id
+        self.name = name
+        self.image = image
+        self.state = state
+        self.labels = labels
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WatchedContainer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatchedContainer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WatchedContainer {
+        return
+            try WatchedContainer(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                image: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                labels: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WatchedContainer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.image, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterDictionaryStringString.write(value.labels, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchedContainer_lift(_ buf: RustBuffer) throws -> WatchedContainer {
+    return try FfiConverterTypeWatchedContainer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchedContainer_lower(_ value: WatchedContainer) -> RustBuffer {
+    return FfiConverterTypeWatchedContainer.lower(value)
+}
+
+
+/**
  * What went wrong; the variant says which kind of failure it is.
  */
 public 
@@ -5540,6 +6365,91 @@ public func FfiConverterTypeDockerError_lower(_ value: DockerError) -> RustBuffe
 
 
 /**
+ * What a monitor reports.
+ */
+
+public enum MonitorEventKind: Equatable, Hashable {
+    
+    /**
+     * An event of the daemon (`event`).
+     */
+    case event
+    /**
+     * The daemon answers: at first contact and after each outage.
+     */
+    case daemonUp
+    /**
+     * The daemon stopped answering (`error` says why); the monitor reconnects.
+     */
+    case daemonDown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MonitorEventKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitorEventKind: FfiConverterRustBuffer {
+    typealias SwiftType = MonitorEventKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MonitorEventKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .event
+        
+        case 2: return .daemonUp
+        
+        case 3: return .daemonDown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MonitorEventKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .event:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .daemonUp:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .daemonDown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorEventKind_lift(_ buf: RustBuffer) throws -> MonitorEventKind {
+    return try FfiConverterTypeMonitorEventKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorEventKind_lower(_ value: MonitorEventKind) -> RustBuffer {
+    return FfiConverterTypeMonitorEventKind.lower(value)
+}
+
+
+
+/**
  * Which standard stream a chunk of output is from (TTY output is all `Stdout`).
  */
 
@@ -5809,6 +6719,30 @@ fileprivate struct FfiConverterOptionTypeLogChunk: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMonitorEvent: FfiConverterRustBuffer {
+    typealias SwiftType = MonitorEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMonitorEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMonitorEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProgressEvent: FfiConverterRustBuffer {
     typealias SwiftType = ProgressEvent?
 
@@ -5982,6 +6916,31 @@ fileprivate struct FfiConverterSequenceTypeLogChunk: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeMonitorEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [MonitorEvent]
+
+    public static func write(_ value: [MonitorEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMonitorEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MonitorEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MonitorEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMonitorEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNetworkListing: FfiConverterRustBuffer {
     typealias SwiftType = [NetworkListing]
 
@@ -6049,6 +7008,31 @@ fileprivate struct FfiConverterSequenceTypeVolumeListing: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeVolumeListing.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWatchedContainer: FfiConverterRustBuffer {
+    typealias SwiftType = [WatchedContainer]
+
+    public static func write(_ value: [WatchedContainer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWatchedContainer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WatchedContainer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WatchedContainer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWatchedContainer.read(from: &buf))
         }
         return seq
     }
@@ -6349,6 +7333,30 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_attached_write() != 30432) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_add() != 7171) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_containers() != 61554) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_daemons() != 47711) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_listen() != 17069) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_remove() != 61827) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_subscribe() != 31257) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorlistener_on_event() != 34937) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorlistener_on_end() != 18165) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_eventlistener_on_event() != 32372) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6388,6 +7396,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_logstream_next_batch() != 46266) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_cancel() != 3588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_next() != 9930) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_next_batch() != 19645) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_progresslistener_on_event() != 10171) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6418,9 +7435,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_constructor_docker_new() != 50835) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_constructor_monitor_new() != 10003) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
     uniffiCallbackInitEventListener()
     uniffiCallbackInitLogListener()
+    uniffiCallbackInitMonitorListener()
     uniffiCallbackInitProgressListener()
     return InitializationResult.ok
 }()

@@ -243,6 +243,20 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MONITOR_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MONITOR_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceMonitorListenerMethod0)(uint64_t, RustBuffer, int8_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MONITOR_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MONITOR_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceMonitorListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_EVENT_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_EVENT_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceEventListenerMethod0)(uint64_t, RustBuffer, int8_t* _Nonnull, 
@@ -283,6 +297,16 @@ typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuf
 typedef void (*UniffiCallbackInterfaceProgressListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MONITOR_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MONITOR_LISTENER
+typedef struct UniffiVTableCallbackInterfaceMonitorListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceMonitorListenerMethod0 _Nonnull onEvent;
+    UniffiCallbackInterfaceMonitorListenerMethod1 _Nonnull onEnd;
+} UniffiVTableCallbackInterfaceMonitorListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EVENT_LISTENER
@@ -637,6 +661,76 @@ uint64_t uniffi_libdocker_uniffi_fn_method_attached_next(uint64_t ptr
 uint64_t uniffi_libdocker_uniffi_fn_method_attached_write(uint64_t ptr, RustBuffer data
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITOR
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITOR
+uint64_t uniffi_libdocker_uniffi_fn_clone_monitor(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MONITOR
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MONITOR
+void uniffi_libdocker_uniffi_fn_free_monitor(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MONITOR_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MONITOR_NEW
+uint64_t uniffi_libdocker_uniffi_fn_constructor_monitor_new(RustBuffer filters_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_ADD
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_ADD
+void uniffi_libdocker_uniffi_fn_method_monitor_add(uint64_t ptr, RustBuffer name, uint64_t docker, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_CONTAINERS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_CONTAINERS
+RustBuffer uniffi_libdocker_uniffi_fn_method_monitor_containers(uint64_t ptr, RustBuffer daemon, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_DAEMONS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_DAEMONS
+RustBuffer uniffi_libdocker_uniffi_fn_method_monitor_daemons(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_LISTEN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_LISTEN
+uint64_t uniffi_libdocker_uniffi_fn_method_monitor_listen(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_REMOVE
+int8_t uniffi_libdocker_uniffi_fn_method_monitor_remove(uint64_t ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_SUBSCRIBE
+uint64_t uniffi_libdocker_uniffi_fn_method_monitor_subscribe(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITORLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITORLISTENER
+uint64_t uniffi_libdocker_uniffi_fn_clone_monitorlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MONITORLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MONITORLISTENER
+void uniffi_libdocker_uniffi_fn_free_monitorlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_INIT_CALLBACK_VTABLE_MONITORLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_INIT_CALLBACK_VTABLE_MONITORLISTENER
+void uniffi_libdocker_uniffi_fn_init_callback_vtable_monitorlistener(const UniffiVTableCallbackInterfaceMonitorListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORLISTENER_ON_EVENT
+int8_t uniffi_libdocker_uniffi_fn_method_monitorlistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORLISTENER_ON_END
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORLISTENER_ON_END
+void uniffi_libdocker_uniffi_fn_method_monitorlistener_on_end(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_EVENTLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_EVENTLISTENER
 uint64_t uniffi_libdocker_uniffi_fn_clone_eventlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -760,6 +854,31 @@ uint64_t uniffi_libdocker_uniffi_fn_method_logstream_next(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_LOGSTREAM_NEXT_BATCH
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_LOGSTREAM_NEXT_BATCH
 uint64_t uniffi_libdocker_uniffi_fn_method_logstream_next_batch(uint64_t ptr, uint32_t most
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITORSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITORSTREAM
+uint64_t uniffi_libdocker_uniffi_fn_clone_monitorstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MONITORSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MONITORSTREAM
+void uniffi_libdocker_uniffi_fn_free_monitorstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORSTREAM_CANCEL
+void uniffi_libdocker_uniffi_fn_method_monitorstream_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORSTREAM_NEXT
+uint64_t uniffi_libdocker_uniffi_fn_method_monitorstream_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITORSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_monitorstream_next_batch(uint64_t ptr, uint32_t most
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_PROGRESSLISTENER
@@ -1456,6 +1575,54 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_attached_write(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_ADD
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_ADD
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_CONTAINERS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_CONTAINERS
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_containers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_DAEMONS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_DAEMONS
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_daemons(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_LISTEN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_LISTEN
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_listen(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_REMOVE
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_remove(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_SUBSCRIBE
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_subscribe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORLISTENER_ON_EVENT
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitorlistener_on_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORLISTENER_ON_END
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORLISTENER_ON_END
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitorlistener_on_end(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_EVENTLISTENER_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_EVENTLISTENER_ON_EVENT
 uint16_t uniffi_libdocker_uniffi_checksum_method_eventlistener_on_event(void
@@ -1534,6 +1701,24 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_logstream_next_batch(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORSTREAM_CANCEL
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitorstream_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORSTREAM_NEXT
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitorstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITORSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_monitorstream_next_batch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_EVENT
 uint16_t uniffi_libdocker_uniffi_checksum_method_progresslistener_on_event(void
@@ -1591,6 +1776,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_constructor_docker_connect(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_DOCKER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_DOCKER_NEW
 uint16_t uniffi_libdocker_uniffi_checksum_constructor_docker_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_MONITOR_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_MONITOR_NEW
+uint16_t uniffi_libdocker_uniffi_checksum_constructor_monitor_new(void
     
 );
 #endif

@@ -276,4 +276,29 @@ final class Box<T: Sendable>: @unchecked Sendable {
             _ = d.logout(registry: registry)
         }
     }
+
+    @Test func monitor() async throws {
+        let run = "swift-\(UUID())"
+        let m = try Monitor(filtersJson: #"{"label": ["libdocker-monitor=\#(run)"]}"#)
+        m.add(name: "main", docker: d)
+        let reports = try await m.subscribe()
+        let id = Box<String>()
+        let reader = Task { () throws -> [MonitorEvent] in
+            var got: [MonitorEvent] = []
+            for try await report in reports.values {
+                got.append(report)
+                if report.kind == .daemonUp {
+                    var s = spec("true")
+                    s.labels["libdocker-monitor"] = run
+                    id.set(try await d.createContainer(spec: s))
+                }
+                if report.event?.action == "create" { break }
+            }
+            return got
+        }
+        let got = try await reader.value
+        let created = try #require(id.get())
+        #expect(got.last?.daemon == "main" && got.last?.event?.actorId == created)
+        try await d.removeContainer(id: created, force: true)
+    }
 }

@@ -1,0 +1,201 @@
+//! The core's `Monitor` for Swift and Kotlin: events of many daemons as one
+//! stream, tagged by daemon, with daemon-down and daemon-up, as a pull stream
+//! (`subscribe`, then `next()` / the `Flow` / the `AsyncSequence`) or a
+//! listener with a `TaskHandle` (`listen`). It runs while someone listens.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use crate::client::{params, Docker};
+use crate::error::{DockerError, Result};
+use crate::runtime;
+use crate::streams::{listen, DockerEvent, MonitorStream};
+use crate::task_handle::TaskHandle;
+
+/// What a monitor reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum MonitorEventKind {
+    /// An event of the daemon (`event`).
+    Event,
+    /// The daemon answers: at first contact and after each outage.
+    DaemonUp,
+    /// The daemon stopped answering (`error` says why); the monitor reconnects.
+    DaemonDown,
+}
+
+/// One report of a monitor.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct MonitorEvent {
+    /// The name the daemon was added under.
+    pub daemon: String,
+    pub kind: MonitorEventKind,
+    pub event: Option<DockerEvent>,
+    pub error: Option<String>,
+}
+
+impl From<libdocker::MonitorEvent> for MonitorEvent {
+    fn from(e: libdocker::MonitorEvent) -> Self {
+        match e {
+            libdocker::MonitorEvent::Event { daemon, event } => MonitorEvent {
+                daemon,
+                kind: MonitorEventKind::Event,
+                event: Some(event.into()),
+                error: None,
+            },
+            libdocker::MonitorEvent::DaemonUp { daemon } => MonitorEvent {
+                daemon,
+                kind: MonitorEventKind::DaemonUp,
+                event: None,
+                error: None,
+            },
+            libdocker::MonitorEvent::DaemonDown { daemon, error } => MonitorEvent {
+                daemon,
+                kind: MonitorEventKind::DaemonDown,
+                event: None,
+                error: Some(error),
+            },
+        }
+    }
+}
+
+/// A container as a monitor last saw it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct WatchedContainer {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    /// `created`, `running`, `paused`, `exited`, …
+    pub state: String,
+    pub labels: HashMap<String, String>,
+}
+
+/// Many daemons watched at once.
+#[derive(uniffi::Object)]
+pub struct Monitor {
+    inner: libdocker::Monitor,
+}
+
+/// The core's filters from the Engine's JSON form (`{"label": ["a=b"]}`).
+fn filters(json: &str) -> Result<libdocker::Filters> {
+    let mut f = libdocker::Filters::new();
+    if let Value::Object(map) = params(json)? {
+        for (key, values) in map {
+            let values = values.as_array().ok_or_else(|| {
+                DockerError::invalid(format!("filters: `{key}` must be a list of strings"))
+            })?;
+            for v in values {
+                let v = v.as_str().ok_or_else(|| {
+                    DockerError::invalid(format!("filters: `{key}` must be a list of strings"))
+                })?;
+                f = f.add(key.clone(), v);
+            }
+        }
+    }
+    Ok(f)
+}
+
+#[uniffi::export]
+impl Monitor {
+    /// A monitor of the events `filters_json` selects (the Engine's form; empty
+    /// for all), on every daemon added.
+    #[uniffi::constructor(default(filters_json = ""))]
+    pub fn new(filters_json: String) -> Result<Arc<Self>> {
+        let options = libdocker::MonitorOptions {
+            filters: filters(&filters_json)?,
+            ..Default::default()
+        };
+        Ok(Arc::new(Monitor {
+            inner: libdocker::Monitor::new(options),
+        }))
+    }
+
+    /// Watches `docker` as `name` (replacing one of that name).
+    pub fn add(&self, name: String, docker: Arc<Docker>) {
+        self.inner.add(name, docker.core());
+    }
+
+    /// Stops watching `name`; whether it was watched.
+    pub fn remove(&self, name: String) -> bool {
+        self.inner.remove(&name)
+    }
+
+    /// The daemons' names, sorted.
+    pub fn daemons(&self) -> Vec<String> {
+        self.inner.daemons()
+    }
+
+    /// The containers of `daemon` as the monitor knows them (while it runs).
+    pub fn containers(&self, daemon: String) -> Vec<WatchedContainer> {
+        self.inner
+            .containers(&daemon)
+            .into_iter()
+            .map(|c| WatchedContainer {
+                id: c.id,
+                name: c.name,
+                image: c.image,
+                state: c.state,
+                labels: c.labels,
+            })
+            .collect()
+    }
+
+    /// Reports to `listener` until its handle is cancelled or dropped, or the
+    /// listener returns true.
+    pub fn listen(&self, listener: Arc<dyn MonitorListener>) -> Arc<TaskHandle> {
+        let monitor = self.inner.clone();
+        let end = listener.clone();
+        listen(
+            async move {
+                monitor
+                    .subscribe()
+                    .map(|s| s.map(Ok::<_, libdocker::Error>))
+            },
+            move |e| listener.on_event(e),
+            move |e| end.on_end(e),
+        )
+    }
+}
+
+export_async! {
+    impl Monitor {
+        /// Starts listening: the reports from now on, as a pull stream. The
+        /// monitor runs while a stream or a listener is open.
+        pub async fn subscribe(&self) -> Result<Arc<MonitorStream>> {
+            let monitor = self.inner.clone();
+            runtime::run(async move {
+                let sub = monitor.subscribe()?;
+                Ok(MonitorStream::new(sub.map(Ok::<_, libdocker::Error>)))
+            })
+            .await
+        }
+    }
+}
+
+/// Hears a monitor's reports (`Monitor.listen`): return true to stop.
+#[uniffi::export(with_foreign)]
+pub trait MonitorListener: Send + Sync {
+    fn on_event(&self, event: MonitorEvent) -> std::result::Result<bool, DockerError>;
+    fn on_end(&self, error: Option<DockerError>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_from_the_engines_json() {
+        let f = filters(r#"{"label": ["a=b", "c"], "type": ["container"]}"#).unwrap();
+        assert_eq!(
+            f.to_json(),
+            serde_json::json!({"label": ["a=b", "c"], "type": ["container"]})
+        );
+        assert!(filters("").unwrap().is_empty());
+        assert!(matches!(
+            filters(r#"{"label": "a"}"#),
+            Err(DockerError::InvalidParams { .. })
+        ));
+    }
+}
