@@ -22,6 +22,13 @@ pub struct AsyncDocker {
     inner: libdocker::Docker,
 }
 
+impl AsyncDocker {
+    /// The core client underneath.
+    pub(crate) fn core(&self) -> libdocker::Docker {
+        self.inner.clone()
+    }
+}
+
 #[pymethods]
 impl AsyncDocker {
     #[new]

@@ -23,6 +23,8 @@ pub enum Source {
     Logs(LogStream),
     Json(JsonStream),
     Bytes(ByteStream),
+    /// JSON values made here rather than read from one answer (a monitor's).
+    Values(futures_util::stream::BoxStream<'static, Result<Value, Error>>),
 }
 
 impl Source {
@@ -86,7 +88,7 @@ impl Source {
     pub fn kind(&self) -> &'static str {
         match self {
             Source::Logs(_) => "logs",
-            Source::Json(_) => "json",
+            Source::Json(_) | Source::Values(_) => "json",
             Source::Bytes(_) => "bytes",
         }
     }
@@ -97,6 +99,7 @@ impl Source {
             Source::Logs(s) => batch(s, |c| Item::Log(c.stream, c.bytes)).await,
             Source::Json(s) => batch(s, Item::Json).await,
             Source::Bytes(s) => batch(s, Item::Bytes).await,
+            Source::Values(s) => batch(s, Item::Json).await,
         }
     }
 }

@@ -25,6 +25,13 @@ pub struct Docker {
     inner: blocking::Docker,
 }
 
+impl Docker {
+    /// The core client underneath.
+    pub(crate) fn core(&self) -> libdocker::Docker {
+        self.inner.client().clone()
+    }
+}
+
 #[pymethods]
 impl Docker {
     #[new]
@@ -324,7 +331,7 @@ pub struct Stream {
 }
 
 impl Stream {
-    fn new(docker: blocking::Docker, source: Source) -> Self {
+    pub(crate) fn new(docker: blocking::Docker, source: Source) -> Self {
         Stream {
             docker,
             kind: source.kind(),

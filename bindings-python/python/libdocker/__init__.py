@@ -28,6 +28,7 @@ from libdocker._containers import (
 )
 from libdocker._dockerfile import Dockerfile
 from libdocker._images import AsyncImage, AsyncImageCollection, BuildArgs, Image, ImageCollection
+from libdocker._monitor import Listening, Monitor, MonitorEvent
 from libdocker._native import (
     STDERR,
     STDIN,
@@ -117,7 +118,10 @@ __all__ = [
     "ImageCollection",
     "InvalidParams",
     "IoError",
+    "Listening",
     "LogsArgs",
+    "Monitor",
+    "MonitorEvent",
     "Network",
     "NetworkArgs",
     "NetworkCollection",

@@ -1,6 +1,6 @@
 """Type stubs of libdocker's native module (kept true by mypy's stubtest)."""
 
-from collections.abc import Awaitable, Generator, Iterable
+from collections.abc import Awaitable, Generator, Iterable, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
 from types import TracebackType
@@ -36,6 +36,7 @@ __all__ = [
     "Forbidden",
     "InvalidParams",
     "IoError",
+    "Monitor",
     "NotAcceptable",
     "NotFound",
     "NotModified",
@@ -252,6 +253,18 @@ class AsyncDocker:
     def logout(self, registry: str) -> bool: ...
     async def copy_to(self, container: str, src: str | PathLike[str], dest: str) -> None: ...
     async def copy_from(self, container: str, src: str, dest: str | PathLike[str]) -> None: ...
+
+@disjoint_base
+class Monitor:
+    """Many daemons' events as one stream (see ``libdocker.Monitor``)."""
+
+    def __new__(cls, filters: Mapping[str, str | Sequence[str]] | None = None) -> Self: ...
+    def add(self, name: str, docker: Docker | AsyncDocker) -> None: ...
+    def remove(self, name: str) -> bool: ...
+    def daemons(self) -> list[str]: ...
+    def containers(self, daemon: str) -> list[dict[str, Any]]: ...
+    def subscribe(self) -> Stream: ...
+    def subscribe_async(self) -> AsyncStream: ...
 
 @final
 class AsyncStream:

@@ -1,0 +1,147 @@
+//! The core's `Monitor` for Python: many daemons' events as one stream. The
+//! native class adds daemons and opens subscriptions as the module's streams
+//! (`Stream` for sync iteration, `AsyncStream` for `async for`), whose items are
+//! dicts; `libdocker.Monitor` (python/libdocker/_monitor.py) makes them typed
+//! and adds the callback form.
+
+use futures_util::StreamExt;
+use libdocker::{Error, Filters, MonitorEvent, MonitorOptions};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use serde_json::{json, Value};
+
+use crate::async_client::AsyncDocker;
+use crate::async_stream::AsyncStream;
+use crate::stream::Source;
+use crate::sync_client::{Docker, Stream};
+
+#[pyclass(module = "libdocker._native", name = "Monitor", frozen, subclass)]
+pub struct Monitor {
+    inner: libdocker::Monitor,
+}
+
+/// The Engine's filters (`{"label": ["a=b"]}`, a value may be a lone string).
+fn filters_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Filters> {
+    let mut f = Filters::new();
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(f);
+    };
+    let Value::Object(map) = crate::convert::from_py(obj, "filters")? else {
+        return Err(PyTypeError::new_err(
+            "filters must be a dict such as {'label': ['app=web']}",
+        ));
+    };
+    for (key, values) in map {
+        let values = match values {
+            Value::Array(values) => values,
+            one @ Value::String(_) => vec![one],
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "filters[{key:?}] must be a string or a list of strings"
+                )))
+            }
+        };
+        for v in values {
+            let Value::String(v) = v else {
+                return Err(PyValueError::new_err(format!(
+                    "filters[{key:?}] must be a string or a list of strings"
+                )));
+            };
+            f = f.add(key.clone(), v);
+        }
+    }
+    Ok(f)
+}
+
+fn as_json(e: MonitorEvent) -> Result<Value, Error> {
+    Ok(match e {
+        MonitorEvent::Event { daemon, event } => {
+            json!({"daemon": daemon, "kind": "event", "event": serde_json::to_value(event).unwrap_or(Value::Null)})
+        }
+        MonitorEvent::DaemonUp { daemon } => json!({"daemon": daemon, "kind": "daemon_up"}),
+        MonitorEvent::DaemonDown { daemon, error } => {
+            json!({"daemon": daemon, "kind": "daemon_down", "error": error})
+        }
+    })
+}
+
+impl Monitor {
+    fn subscription(&self) -> PyResult<Source> {
+        // The watchers run on the module's runtime, whichever form reads them.
+        let _runtime = crate::runtime::enter();
+        let sub = self.inner.subscribe().map_err(crate::errors::to_py)?;
+        Ok(Source::Values(sub.map(as_json).boxed()))
+    }
+}
+
+#[pymethods]
+impl Monitor {
+    #[new]
+    #[pyo3(signature = (filters=None))]
+    fn new(filters: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let options = MonitorOptions {
+            filters: filters_of(filters)?,
+            ..Default::default()
+        };
+        Ok(Monitor {
+            inner: libdocker::Monitor::new(options),
+        })
+    }
+
+    /// Watches `docker` (a `Docker` or an `AsyncDocker`) as `name`.
+    fn add(&self, name: String, docker: &Bound<'_, PyAny>) -> PyResult<()> {
+        let core = if let Ok(d) = docker.cast::<Docker>() {
+            d.get().core()
+        } else if let Ok(d) = docker.cast::<AsyncDocker>() {
+            d.get().core()
+        } else {
+            return Err(PyTypeError::new_err(
+                "add() takes a libdocker Docker or AsyncDocker",
+            ));
+        };
+        self.inner.add(name, core);
+        Ok(())
+    }
+
+    /// Stops watching `name`; whether it was watched.
+    fn remove(&self, name: &str) -> bool {
+        self.inner.remove(name)
+    }
+
+    fn daemons(&self) -> Vec<String> {
+        self.inner.daemons()
+    }
+
+    /// The containers of `daemon` as the monitor knows them (while it runs):
+    /// dicts with `id`, `name`, `image`, `state`, `labels`.
+    fn containers(&self, py: Python<'_>, daemon: &str) -> PyResult<Vec<Py<PyAny>>> {
+        self.inner
+            .containers(daemon)
+            .into_iter()
+            .map(|c| {
+                let v = json!({"id": c.id, "name": c.name, "image": c.image, "state": c.state, "labels": c.labels});
+                crate::convert::to_py(py, &v).map(Bound::unbind)
+            })
+            .collect()
+    }
+
+    /// The reports from now on, for sync iteration (a `Stream` of dicts).
+    fn subscribe(&self, py: Python<'_>) -> PyResult<Py<Stream>> {
+        let source = self.subscription()?;
+        // A blocking client only to wait on (it never connects): the stream's
+        // reads wait the way every sync read does, Ctrl-C and close() included.
+        let waiter = libdocker::blocking::Docker::from_async(
+            libdocker::Docker::builder()
+                .host("unix:///var/run/docker.sock")
+                .build()
+                .map_err(crate::errors::to_py)?,
+        );
+        Py::new(py, Stream::new(waiter, source))
+    }
+
+    /// The reports from now on, for `async for` (an `AsyncStream` of dicts).
+    fn subscribe_async(&self, py: Python<'_>) -> PyResult<Py<AsyncStream>> {
+        let source = self.subscription()?;
+        Py::new(py, AsyncStream::new(source))
+    }
+}
