@@ -119,6 +119,10 @@ typedef struct docker_client docker_client;
 // Settings for a client, made by `docker_client_builder_new`. Not thread-safe.
 typedef struct docker_client_builder docker_client_builder;
 
+// A monitor of several daemons, made by `docker_monitor_new`. Thread-safe:
+// listen on several threads, add and remove daemons from any thread.
+typedef struct docker_monitor docker_monitor;
+
 // Receives a piece of a stream: `data` holds `len` bytes, valid only during the
 // call. Return 0 to go on, anything else to stop (the call then returns
 // `DOCKER_RESULT_OK`).
@@ -368,6 +372,42 @@ docker_result docker_client_login(const struct docker_client *client,
 docker_result docker_client_logout(const struct docker_client *client,
                                    const char *registry,
                                    bool *forgotten);
+
+// A new monitor of the events `filters_json` selects (the Engine's filters;
+// NULL or "" for all; their `label` part also selects the containers of
+// `docker_monitor_containers`). Sets `*out`; release it with `docker_monitor_free`.
+docker_result docker_monitor_new(const char *filters_json, struct docker_monitor **out);
+
+// Watches `client`'s daemon under `name` (copied; a daemon of that name is
+// replaced). The monitor keeps what it needs of `client`, which may be freed.
+docker_result docker_monitor_add(const struct docker_monitor *monitor,
+                                 const char *name,
+                                 const struct docker_client *client);
+
+// Stops watching `name`; sets `*removed` (may be NULL) to whether it was watched.
+docker_result docker_monitor_remove(const struct docker_monitor *monitor,
+                                    const char *name,
+                                    bool *removed);
+
+// The containers of daemon `name` as the monitor knows them while it listens,
+// as a JSON array of `{"id", "name", "image", "state", "labels"}`. Sets `*out`
+// (release it with `docker_string_free`).
+docker_result docker_monitor_containers(const struct docker_monitor *monitor,
+                                        const char *name,
+                                        char **out);
+
+// Listens on the calling thread: each report goes to `callback` (with
+// `userdata` first, `DOCKER_STREAM_JSON`, the report's JSON) until the callback
+// returns non-zero (then `DOCKER_RESULT_OK`) or `cancel` (may be NULL) fires
+// (then `DOCKER_RESULT_CANCELLED`). The monitor runs while a listen runs; when
+// the last one returns, its connections are closed.
+docker_result docker_monitor_listen(const struct docker_monitor *monitor,
+                                    const struct docker_cancel *cancel,
+                                    docker_chunk_callback callback,
+                                    void *userdata);
+
+// Releases a monitor. NULL does nothing. No listen may be running on it.
+void docker_monitor_free(struct docker_monitor *monitor);
 
 // Sets `*out_json` to the operations as a JSON array, each as
 // `docker_doc_json` describes it (id, category, method, path, parameters, body,

@@ -54,14 +54,9 @@ fn filters_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Filters> {
 }
 
 fn as_json(e: MonitorEvent) -> Result<Value, Error> {
-    Ok(match e {
-        MonitorEvent::Event { daemon, event } => {
-            json!({"daemon": daemon, "kind": "event", "event": serde_json::to_value(event).unwrap_or(Value::Null)})
-        }
-        MonitorEvent::DaemonUp { daemon } => json!({"daemon": daemon, "kind": "daemon_up"}),
-        MonitorEvent::DaemonDown { daemon, error } => {
-            json!({"daemon": daemon, "kind": "daemon_down", "error": error})
-        }
+    serde_json::to_value(e).map_err(|e| Error::Decode {
+        what: "a monitor event as JSON".into(),
+        reason: e.to_string(),
     })
 }
 

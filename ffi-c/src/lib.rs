@@ -10,7 +10,8 @@
 //! Map: `client.rs` (builder, client, whole answers), `call.rs` (calls with every
 //! option: raw requests, streamed bodies, time limits, headers), `stream.rs`
 //! (streams to callbacks), `attach.rs` (hijacked attach/exec connections),
-//! `operations.rs` (the operation table as JSON), `string.rs` (strings we hand out).
+//! `monitor.rs` (many daemons' events to a callback), `operations.rs` (the operation
+//! table as JSON), `string.rs` (strings we hand out).
 
 #![allow(non_camel_case_types)]
 // Entry points take raw pointers from C, checked for null by the macros of `ffi.rs`:
@@ -27,6 +28,7 @@ mod cancel;
 mod client;
 mod error;
 mod login;
+mod monitor;
 mod operations;
 mod stream;
 mod string;
@@ -36,6 +38,7 @@ pub use call::*;
 pub use cancel::*;
 pub use client::*;
 pub use error::*;
+pub use monitor::*;
 pub use operations::*;
 pub use stream::*;
 pub use string::*;

@@ -30,8 +30,11 @@ pub use cache::WatchedContainer;
 use crate::resources::system::Event;
 use crate::{Docker, Error, Filters};
 
-/// What a [`Monitor`] reports.
-#[derive(Debug, Clone, PartialEq)]
+/// What a [`Monitor`] reports. As JSON (the bindings' form):
+/// `{"kind": "event", "daemon": …, "event": {…the daemon's event…}}`,
+/// `{"kind": "daemon_up", "daemon": …}`, `{"kind": "daemon_down", "daemon": …, "error": …}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MonitorEvent {
     /// An event of `daemon`, in that daemon's order.
     Event { daemon: String, event: Event },
