@@ -445,3 +445,84 @@ async fn across_a_crash_and_a_clean_restart_no_event_is_lost_or_doubled() {
     );
     drop(sub);
 }
+
+/// The blocking form, with an unreachable daemon beside the main one: it is
+/// reported down and retried, and never delays the main daemon's events.
+#[test]
+fn the_blocking_monitor_iterates_and_an_unreachable_daemon_delays_no_one() {
+    use libdocker::blocking;
+    let run = unique("monitor-blocking");
+    let main =
+        blocking::Docker::from_async(isolated(&env("LIBDOCKER_TEST_MAIN_HOST")).build().unwrap());
+    let gone = blocking::Docker::from_async(
+        isolated("unix:///nonexistent/libdocker/docker.sock")
+            .build()
+            .unwrap(),
+    );
+    let monitor = blocking::Monitor::new(MonitorOptions {
+        filters: Filters::new().add("label", format!("libdocker-monitor={run}")),
+        ..Default::default()
+    })
+    .unwrap();
+    monitor.add("main", &main);
+    monitor.add("gone", &gone);
+    let mut reports = monitor.subscribe().unwrap();
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|e| matches!(e, MonitorEvent::DaemonUp { daemon } if daemon == "main"))
+    {
+        seen.push(
+            reports
+                .next_timeout(Duration::from_secs(20))
+                .expect("main up within 20 s"),
+        );
+    }
+    let body = serde_json::json!({"Image": TEST_IMAGE, "Cmd": ["true"], "Labels": {TEST_LABEL: "1", "libdocker-monitor": run}});
+    let created = main
+        .invoke("ContainerCreate", serde_json::json!({"body": body}))
+        .send()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let id = created["Id"].as_str().unwrap().to_string();
+    let started = Instant::now();
+    loop {
+        let report = reports
+            .next_timeout(Duration::from_secs(10))
+            .expect("the create within 10 s");
+        seen.push(report.clone());
+        if let MonitorEvent::Event { daemon, event } = report {
+            assert_eq!(
+                (
+                    daemon.as_str(),
+                    event.action.as_str(),
+                    event.actor.id.as_str()
+                ),
+                ("main", "create", id.as_str())
+            );
+            break;
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the unreachable daemon delayed main: {seen:#?}"
+    );
+    assert!(
+        seen.iter().any(|e| matches!(e, MonitorEvent::DaemonDown { daemon, error } if daemon == "gone" && error.contains("nonexistent"))),
+        "{seen:#?}"
+    );
+    assert_eq!(monitor.containers("main").len(), 1);
+    assert!(monitor.containers("gone").is_empty());
+    drop(reports);
+    assert!(
+        monitor.containers("main").is_empty(),
+        "no one listens: the monitor stopped"
+    );
+    main.invoke(
+        "ContainerDelete",
+        serde_json::json!({"id": id, "force": true}),
+    )
+    .send()
+    .unwrap();
+}

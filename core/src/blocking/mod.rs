@@ -27,9 +27,11 @@
 //! Do not use it from async code: it blocks the thread (use [`crate::Docker`]).
 
 mod invoke;
+mod monitor;
 mod output;
 
 pub use invoke::{Invoke, RawRequest};
+pub use monitor::{Monitor, Reports};
 pub use output::{AttachInput, Attached, Content, Iter, Output, Upgraded};
 
 use std::future::Future;
