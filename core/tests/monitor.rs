@@ -526,3 +526,131 @@ fn the_blocking_monitor_iterates_and_an_unreachable_daemon_delays_no_one() {
     .send()
     .unwrap();
 }
+
+/// A fake daemon on 127.0.0.1 (a fault injector): its event stream is
+/// `events_body` (chunked, then the connection stays open), its container list
+/// empty, its ping "OK".
+fn fake_daemon(events_body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = format!("tcp://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            std::thread::spawn(move || loop {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if conn.read(&mut byte).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head);
+                let answer = if head.contains("/events") {
+                    let chunk = format!("{:x}\r\n{events_body}\r\n", events_body.len());
+                    let _ = conn.write_all(
+                        format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{chunk}").as_bytes(),
+                    );
+                    // Hangs mid-stream: the stream neither goes on nor ends.
+                    std::thread::sleep(Duration::from_secs(60));
+                    return;
+                } else if head.contains("/containers/json") {
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]".to_string()
+                } else {
+                    "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nOK".to_string()
+                };
+                if conn.write_all(answer.as_bytes()).is_err() {
+                    return;
+                }
+            });
+        }
+    });
+    host
+}
+
+/// Faults of one daemon stay with it: malformed event JSON is that daemon down
+/// (and retried), a daemon that hangs mid-stream is just quiet; the main
+/// daemon's events arrive all the while.
+#[tokio::test]
+async fn a_daemon_sending_garbage_or_hanging_is_reported_for_itself_only() {
+    let run = unique("monitor-faults");
+    let main = isolated(&env("LIBDOCKER_TEST_MAIN_HOST")).build().unwrap();
+    let pinned = |host: &str| {
+        isolated(host)
+            .api_version("1.41".parse().unwrap())
+            .build()
+            .unwrap()
+    };
+    let monitor = Monitor::new(MonitorOptions {
+        filters: Filters::new().add("label", format!("libdocker-monitor={run}")),
+        backoff_min: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(200),
+    });
+    monitor.add("main", main.clone());
+    monitor.add(
+        "garbage",
+        pinned(&fake_daemon("{\"Type\": \"container\", \"Action\": tru\n")),
+    );
+    monitor.add("hung", pinned(&fake_daemon("\n")));
+    let mut sub = monitor.subscribe().unwrap();
+    let mut seen = Vec::new();
+    let garbage_down = |seen: &[MonitorEvent]| {
+        seen.iter()
+            .filter(|e| matches!(e, MonitorEvent::DaemonDown { daemon, .. } if daemon == "garbage"))
+            .count()
+    };
+    let ups = |seen: &[MonitorEvent], who: &str| {
+        seen.iter()
+            .filter(|e| matches!(e, MonitorEvent::DaemonUp { daemon } if daemon == who))
+            .count()
+    };
+    while ups(&seen, "main") == 0 || ups(&seen, "hung") == 0 || garbage_down(&seen) < 2 {
+        until_event(
+            &mut sub,
+            &mut seen,
+            20,
+            "main and hung up, garbage down twice",
+            |_| true,
+        )
+        .await;
+    }
+    let id = main
+        .containers()
+        .create(&labelled(&run), None)
+        .await
+        .unwrap()
+        .id;
+    until_event(&mut sub, &mut seen, 10, "main's create", |e| {
+        matches!(e, MonitorEvent::Event { daemon, event } if daemon == "main" && event.actor.id == id)
+    })
+    .await;
+    let down = seen
+        .iter()
+        .find_map(|e| match e {
+            MonitorEvent::DaemonDown { daemon, error } if daemon == "garbage" => {
+                Some(error.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        down.to_lowercase().contains("decod") || down.contains("JSON"),
+        "{down}"
+    );
+    assert!(
+        seen.iter()
+            .all(|e| !matches!(e, MonitorEvent::DaemonDown { daemon, .. } if daemon != "garbage")),
+        "{seen:#?}"
+    );
+    main.containers()
+        .remove(
+            &id,
+            RemoveOptions {
+                force: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+}
