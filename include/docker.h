@@ -375,8 +375,13 @@ docker_result docker_client_logout(const struct docker_client *client,
 
 // A new monitor of the events `filters_json` selects (the Engine's filters;
 // NULL or "" for all; their `label` part also selects the containers of
-// `docker_monitor_containers`). Sets `*out`; release it with `docker_monitor_free`.
-docker_result docker_monitor_new(const char *filters_json, struct docker_monitor **out);
+// `docker_monitor_containers`). With `stats_every_ms` > 0 it also reports the
+// running containers' stats that often (`{"kind": "stats", "daemon": …,
+// "stats": {"cpu_percent": …, "memory_usage": …, …}}`, as `docker stats`
+// computes them). Sets `*out`; release it with `docker_monitor_free`.
+docker_result docker_monitor_new(const char *filters_json,
+                                 uint64_t stats_every_ms,
+                                 struct docker_monitor **out);
 
 // Watches `client`'s daemon under `name` (copied; a daemon of that name is
 // replaced). The monitor keeps what it needs of `client`, which may be freed.

@@ -72,10 +72,20 @@ impl Monitor {
 #[pymethods]
 impl Monitor {
     #[new]
-    #[pyo3(signature = (filters=None))]
-    fn new(filters: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (filters=None, *, stats_every=None))]
+    fn new(filters: Option<&Bound<'_, PyAny>>, stats_every: Option<f64>) -> PyResult<Self> {
+        let stats_every = match stats_every {
+            None => None,
+            Some(s) if s > 0.0 && s.is_finite() => Some(std::time::Duration::from_secs_f64(s)),
+            Some(s) => {
+                return Err(PyValueError::new_err(format!(
+                    "stats_every must be a positive number of seconds, not {s}"
+                )))
+            }
+        };
         let options = MonitorOptions {
             filters: filters_of(filters)?,
+            stats_every,
             ..Default::default()
         };
         Ok(Monitor {

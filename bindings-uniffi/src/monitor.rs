@@ -24,6 +24,53 @@ pub enum MonitorEventKind {
     DaemonUp,
     /// The daemon stopped answering (`error` says why); the monitor reconnects.
     DaemonDown,
+    /// A running container's resource use (`stats`).
+    Stats,
+}
+
+/// A container's resource use, computed as `docker stats` does.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ContainerStats {
+    pub id: String,
+    pub name: String,
+    /// Of one CPU: 200.0 is two CPUs busy.
+    pub cpu_percent: f64,
+    /// Bytes in use, without the page cache.
+    pub memory_usage: u64,
+    pub memory_limit: u64,
+    pub memory_percent: f64,
+    pub net_rx_bytes: u64,
+    pub net_tx_bytes: u64,
+    pub block_read_bytes: u64,
+    pub block_write_bytes: u64,
+    /// Bytes a second since the previous sample.
+    pub net_rx_rate: f64,
+    pub net_tx_rate: f64,
+    pub block_read_rate: f64,
+    pub block_write_rate: f64,
+    pub pids: u64,
+}
+
+impl From<libdocker::MonitorStats> for ContainerStats {
+    fn from(s: libdocker::MonitorStats) -> Self {
+        ContainerStats {
+            id: s.id,
+            name: s.name,
+            cpu_percent: s.cpu_percent,
+            memory_usage: s.memory_usage,
+            memory_limit: s.memory_limit,
+            memory_percent: s.memory_percent,
+            net_rx_bytes: s.net_rx_bytes,
+            net_tx_bytes: s.net_tx_bytes,
+            block_read_bytes: s.block_read_bytes,
+            block_write_bytes: s.block_write_bytes,
+            net_rx_rate: s.net_rx_rate,
+            net_tx_rate: s.net_tx_rate,
+            block_read_rate: s.block_read_rate,
+            block_write_rate: s.block_write_rate,
+            pids: s.pids,
+        }
+    }
 }
 
 /// One report of a monitor.
@@ -34,6 +81,7 @@ pub struct MonitorEvent {
     pub kind: MonitorEventKind,
     pub event: Option<DockerEvent>,
     pub error: Option<String>,
+    pub stats: Option<ContainerStats>,
 }
 
 impl From<libdocker::MonitorEvent> for MonitorEvent {
@@ -44,18 +92,28 @@ impl From<libdocker::MonitorEvent> for MonitorEvent {
                 kind: MonitorEventKind::Event,
                 event: Some(event.into()),
                 error: None,
+                stats: None,
             },
             libdocker::MonitorEvent::DaemonUp { daemon } => MonitorEvent {
                 daemon,
                 kind: MonitorEventKind::DaemonUp,
                 event: None,
                 error: None,
+                stats: None,
             },
             libdocker::MonitorEvent::DaemonDown { daemon, error } => MonitorEvent {
                 daemon,
                 kind: MonitorEventKind::DaemonDown,
                 event: None,
                 error: Some(error),
+                stats: None,
+            },
+            libdocker::MonitorEvent::Stats { daemon, stats } => MonitorEvent {
+                daemon,
+                kind: MonitorEventKind::Stats,
+                event: None,
+                error: None,
+                stats: Some(stats.into()),
             },
         }
     }
@@ -100,11 +158,15 @@ fn filters(json: &str) -> Result<libdocker::Filters> {
 #[uniffi::export]
 impl Monitor {
     /// A monitor of the events `filters_json` selects (the Engine's form; empty
-    /// for all), on every daemon added.
-    #[uniffi::constructor(default(filters_json = ""))]
-    pub fn new(filters_json: String) -> Result<Arc<Self>> {
+    /// for all), on every daemon added; with `stats_every_ms`, also the stats of
+    /// each running container it holds, that often.
+    #[uniffi::constructor(default(filters_json = "", stats_every_ms = None))]
+    pub fn new(filters_json: String, stats_every_ms: Option<u64>) -> Result<Arc<Self>> {
         let options = libdocker::MonitorOptions {
             filters: filters(&filters_json)?,
+            stats_every: stats_every_ms
+                .filter(|&ms| ms > 0)
+                .map(std::time::Duration::from_millis),
             ..Default::default()
         };
         Ok(Arc::new(Monitor {

@@ -47,7 +47,10 @@ pub use config::{CredentialStore, Credentials, Endpoint, Environment, TlsOptions
 pub use error::{Error, ErrorKind, Result};
 pub use filters::Filters;
 pub use http;
-pub use monitor::{Monitor, MonitorEvent, MonitorOptions, Subscription, WatchedContainer};
+pub use monitor::{
+    ContainerStats as MonitorStats, Monitor, MonitorEvent, MonitorOptions, Subscription,
+    WatchedContainer,
+};
 pub use pipeline::{CallOptions, Delivery, Invoke, Output, Ping, RawRequest};
 pub use resources::archive::PutArchiveOptions;
 pub use resources::build::BuildOptions;

@@ -365,6 +365,7 @@ async fn across_a_crash_and_a_clean_restart_no_event_is_lost_or_doubled() {
         filters: Filters::new().add("label", format!("libdocker-monitor={run}")),
         backoff_min: Duration::from_millis(50),
         backoff_max: Duration::from_millis(500),
+        ..Default::default()
     });
     monitor.add("own", d.clone());
     let mut seen = Vec::new();
@@ -586,6 +587,7 @@ async fn a_daemon_sending_garbage_or_hanging_is_reported_for_itself_only() {
         filters: Filters::new().add("label", format!("libdocker-monitor={run}")),
         backoff_min: Duration::from_millis(50),
         backoff_max: Duration::from_millis(200),
+        ..Default::default()
     });
     monitor.add("main", main.clone());
     monitor.add(
@@ -653,4 +655,71 @@ async fn a_daemon_sending_garbage_or_hanging_is_reported_for_itself_only() {
         )
         .await
         .unwrap();
+}
+
+/// Stats of 20 running containers, as `docker stats` computes them.
+#[tokio::test]
+async fn stats_for_twenty_containers() {
+    let run = unique("monitor-stats");
+    let main = isolated(&env("LIBDOCKER_TEST_MAIN_HOST")).build().unwrap();
+    let config = ContainerConfig::new(TEST_IMAGE)
+        .cmd(["sleep", "300"])
+        .label(TEST_LABEL, "1")
+        .label("libdocker-monitor", &run);
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let id = main.containers().create(&config, None).await.unwrap().id;
+        main.containers().start(&id).await.unwrap();
+        ids.push(id);
+    }
+    let monitor = Monitor::new(MonitorOptions {
+        filters: Filters::new().add("label", format!("libdocker-monitor={run}")),
+        stats_every: Some(Duration::from_millis(500)),
+        ..Default::default()
+    });
+    monitor.add("main", main.clone());
+    let mut sub = monitor.subscribe().unwrap();
+    let mut stats: std::collections::HashMap<String, Vec<libdocker::MonitorStats>> =
+        Default::default();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while ids.iter().any(|id| stats.get(id).map_or(0, Vec::len) < 2) {
+        let report = tokio::time::timeout_at(deadline, sub.next())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "two samples of each container within 60 s; have {:?}",
+                    stats.keys().len()
+                )
+            })
+            .unwrap();
+        if let MonitorEvent::Stats { daemon, stats: s } = report {
+            assert_eq!(daemon, "main");
+            assert!(ids.contains(&s.id), "only the monitor's containers: {s:?}");
+            stats.entry(s.id.clone()).or_default().push(s);
+        }
+    }
+    for id in &ids {
+        let s = stats[id].last().unwrap();
+        assert!(
+            s.memory_usage > 0 && s.memory_limit >= s.memory_usage,
+            "{s:?}"
+        );
+        assert!(s.memory_percent > 0.0 && s.memory_percent <= 100.0, "{s:?}");
+        assert!((0.0..=400.0).contains(&s.cpu_percent), "{s:?}");
+        assert!(s.pids >= 1 && !s.name.is_empty(), "{s:?}");
+        assert!(s.net_rx_rate >= 0.0 && s.block_read_rate >= 0.0, "{s:?}");
+    }
+    drop(sub);
+    for id in ids {
+        main.containers()
+            .remove(
+                &id,
+                RemoveOptions {
+                    force: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
 }

@@ -59,10 +59,14 @@ fn filters(json: Option<&str>) -> Result<Filters, Error> {
 
 /// A new monitor of the events `filters_json` selects (the Engine's filters;
 /// NULL or "" for all; their `label` part also selects the containers of
-/// `docker_monitor_containers`). Sets `*out`; release it with `docker_monitor_free`.
+/// `docker_monitor_containers`). With `stats_every_ms` > 0 it also reports the
+/// running containers' stats that often (`{"kind": "stats", "daemon": …,
+/// "stats": {"cpu_percent": …, "memory_usage": …, …}}`, as `docker stats`
+/// computes them). Sets `*out`; release it with `docker_monitor_free`.
 #[no_mangle]
 pub extern "C" fn docker_monitor_new(
     filters_json: *const c_char,
+    stats_every_ms: u64,
     out: *mut *mut docker_monitor,
 ) -> docker_result {
     ffi_boundary! {
@@ -82,7 +86,8 @@ pub extern "C" fn docker_monitor_new(
             Ok(r) => r,
             Err(e) => return fail(Error::Io { context: "starting the monitor's runtime".into(), source: e }),
         };
-        let monitor = Monitor::new(MonitorOptions { filters, ..Default::default() });
+        let stats_every = (stats_every_ms > 0).then(|| std::time::Duration::from_millis(stats_every_ms));
+        let monitor = Monitor::new(MonitorOptions { filters, stats_every, ..Default::default() });
         *out = into_raw::<Watching, _>(Watching { monitor, runtime });
         docker_result::Ok
     }

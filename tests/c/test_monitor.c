@@ -60,7 +60,7 @@ static void test_a_listen_hears_our_container(docker_client *c) {
     snprintf(run, sizeof run, "c-%d-%ld", (int)getpid(), (long)time(NULL));
     snprintf(filters, sizeof filters, "{\"label\": [\"libdocker-monitor=%s\"], \"type\": [\"container\"]}", run);
     docker_monitor *m = NULL;
-    EXPECT(docker_monitor_new(filters, &m), DOCKER_RESULT_OK);
+    EXPECT(docker_monitor_new(filters, 0, &m), DOCKER_RESULT_OK);
     EXPECT(docker_monitor_add(m, "main", c), DOCKER_RESULT_OK);
 
     struct listening l = {.monitor = m, .heard = {.stop_at = "\"create\""}};
@@ -103,13 +103,37 @@ static void test_a_listen_hears_our_container(docker_client *c) {
     remove_container(c, id);
 }
 
+static void test_stats_of_a_running_container(docker_client *c) {
+    char run[64], filters[256], params[512];
+    snprintf(run, sizeof run, "c-stats-%d-%ld", (int)getpid(), (long)time(NULL));
+    snprintf(params, sizeof params,
+             "{\"body\": {\"Image\": \"%s\", \"Cmd\": [\"sleep\", \"300\"],"
+             " \"Labels\": {\"libdocker-test\": \"1\", \"libdocker-monitor\": \"%s\"}}}",
+             TEST_IMAGE, run);
+    char *id = invoke_for_id(c, "ContainerCreate", params);
+    snprintf(params, sizeof params, "{\"id\": \"%s\"}", id);
+    invoke_ok(c, "ContainerStart", params);
+    snprintf(filters, sizeof filters, "{\"label\": [\"libdocker-monitor=%s\"]}", run);
+    docker_monitor *m = NULL;
+    EXPECT(docker_monitor_new(filters, 500, &m), DOCKER_RESULT_OK);
+    EXPECT(docker_monitor_add(m, "main", c), DOCKER_RESULT_OK);
+    struct listening l = {.monitor = m, .heard = {.stop_at = "\"kind\":\"stats\""}};
+    listen_thread(&l);
+    EXPECT(l.result, DOCKER_RESULT_OK);
+    char *stats = strstr(l.heard.reports, "\"kind\":\"stats\"");
+    CHECK(stats != NULL && strstr(stats, id) != NULL && strstr(stats, "\"memory_usage\":") != NULL &&
+          strstr(stats, "\"cpu_percent\":") != NULL);
+    docker_monitor_free(m);
+    remove_container(c, id);
+}
+
 static void test_bad_input(docker_client *c) {
     docker_monitor *m = NULL;
-    EXPECT(docker_monitor_new("{\"label\": \"not a list\"}", &m), DOCKER_RESULT_INVALID_PARAMS);
+    EXPECT(docker_monitor_new("{\"label\": \"not a list\"}", 0, &m), DOCKER_RESULT_INVALID_PARAMS);
     CHECK(m == NULL && strstr(last_error(), "label") != NULL);
-    EXPECT(docker_monitor_new("{not json", &m), DOCKER_RESULT_INVALID_PARAMS);
-    EXPECT(docker_monitor_new(NULL, NULL), DOCKER_RESULT_NULL_PARAMETER);
-    EXPECT(docker_monitor_new(NULL, &m), DOCKER_RESULT_OK);
+    EXPECT(docker_monitor_new("{not json", 0, &m), DOCKER_RESULT_INVALID_PARAMS);
+    EXPECT(docker_monitor_new(NULL, 0, NULL), DOCKER_RESULT_NULL_PARAMETER);
+    EXPECT(docker_monitor_new(NULL, 0, &m), DOCKER_RESULT_OK);
     EXPECT(docker_monitor_add(m, NULL, c), DOCKER_RESULT_NULL_PARAMETER);
     EXPECT(docker_monitor_add(m, "x", NULL), DOCKER_RESULT_NULL_PARAMETER);
     EXPECT(docker_monitor_add(m, "\xff", c), DOCKER_RESULT_INVALID_UTF8);
@@ -121,6 +145,7 @@ static void test_bad_input(docker_client *c) {
 int main(void) {
     docker_client *c = connect_test_daemon();
     RUN(test_a_listen_hears_our_container, c);
+    RUN(test_stats_of_a_running_container, c);
     RUN(test_bad_input, c);
     docker_client_free(c);
     return finish("C ABI monitor");

@@ -378,6 +378,17 @@ suspend fun monitor(d: Docker): Unit = coroutineScope {
     }
     check(m.containers("main").isEmpty()) { "a stopped monitor forgets" }
     tls.close()
+    // Stats of a running container, as docker stats computes them.
+    val busy = d.createContainer(ContainerSpec(image = IMAGE, cmd = listOf("sleep", "300"), labels = LABEL + ("libdocker-monitor" to "$run-stats")))
+    try {
+        d.startContainer(busy)
+        val sm = Monitor(filtersJson = """{"label": ["libdocker-monitor=$run-stats"]}""", statsEveryMs = 500u)
+        sm.add("main", d)
+        val stats = withTimeout(20000) { sm.subscribe().asFlow().first { it.kind == MonitorEventKind.STATS } }.stats!!
+        check(stats.id == busy && stats.memoryUsage > 0u && stats.memoryPercent > 0.0 && stats.pids >= 1u) { "stats: $stats" }
+    } finally {
+        d.removeContainer(busy, force = true)
+    }
 }
 
 /** The scenarios, named as tests/parity/cells.tsv names them. */

@@ -91,3 +91,23 @@ def test_bad_filters_and_clients_are_refused() -> None:
         libdocker.Monitor(filters={"label": [1]})  # type: ignore[list-item]
     with pytest.raises(TypeError, match="Docker or AsyncDocker"):
         libdocker.Monitor().add("x", os)  # type: ignore[arg-type]
+
+
+def test_stats_of_running_containers(docker: libdocker.Docker) -> None:
+    run = unique("py-monitor-stats")
+    box = docker.containers.run(
+        TEST_IMAGE, "sleep 300", detach=True, labels={"libdocker-test": "1", "libdocker-monitor": run}
+    )
+    try:
+        monitor = libdocker.Monitor(filters={"label": [f"libdocker-monitor={run}"]}, stats_every=0.5)
+        monitor.add("main", docker)
+        reports = monitor.events()
+        stats = next(e for e in reports if e.kind == "stats")
+        reports.close()
+        assert stats.daemon == "main" and stats.stats is not None and stats.stats["id"] == box.id
+        assert stats.stats["memory_usage"] > 0 and 0 < stats.stats["memory_percent"] <= 100
+        assert stats.stats["pids"] >= 1 and stats.stats["cpu_percent"] >= 0
+    finally:
+        box.remove(force=True)
+    with pytest.raises(ValueError, match="stats_every"):
+        libdocker.Monitor(stats_every=-1)

@@ -20,13 +20,17 @@ from libdocker import _native
 @dataclass(frozen=True, slots=True)
 class MonitorEvent:
     """One report: an ``event`` of ``daemon`` (the daemon's event dict:
-    ``Type``, ``Action``, ``Actor``, ``timeNano``...), or the daemon going
-    ``daemon_down`` (with ``error``) or coming ``daemon_up``."""
+    ``Type``, ``Action``, ``Actor``, ``timeNano``...), the daemon going
+    ``daemon_down`` (with ``error``) or coming ``daemon_up``, or a running
+    container's ``stats`` (with ``stats_every``: ``cpu_percent``,
+    ``memory_usage``, ``memory_limit``, ``memory_percent``, ``net_rx_rate``,
+    ``block_write_bytes``... computed as ``docker stats`` does)."""
 
     daemon: str
-    kind: Literal["event", "daemon_up", "daemon_down"]
+    kind: Literal["event", "daemon_up", "daemon_down", "stats"]
     event: dict[str, Any] | None = None
     error: str | None = None
+    stats: dict[str, Any] | None = None
 
     @property
     def action(self) -> str | None:
@@ -40,7 +44,7 @@ class MonitorEvent:
 
 
 def _report(item: dict[str, Any]) -> MonitorEvent:
-    return MonitorEvent(item["daemon"], item["kind"], item.get("event"), item.get("error"))
+    return MonitorEvent(item["daemon"], item["kind"], item.get("event"), item.get("error"), item.get("stats"))
 
 
 class Listening:
@@ -79,7 +83,8 @@ class Monitor(_native.Monitor):
     """Watches daemons: ``add(name, docker)`` for each (a ``Docker`` or an
     ``AsyncDocker``), then listen. ``filters`` are the daemon's event filters
     (``{"label": ["app=web"], "type": ["container"]}``); their ``label`` part
-    also selects the containers that ``containers(daemon)`` holds."""
+    also selects the containers that ``containers(daemon)`` holds. With
+    ``stats_every`` (seconds), the running ones' stats are reported that often."""
 
     def events(self) -> Iterator[MonitorEvent]:
         """The reports from now on; closing the iterator stops listening."""

@@ -14,6 +14,7 @@
 //! `cache.rs` the container states.
 
 mod cache;
+mod stats;
 mod watcher;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use futures_util::Stream;
 use tokio::sync::mpsc;
 
 pub use cache::WatchedContainer;
+pub use stats::ContainerStats;
 
 use crate::resources::system::Event;
 use crate::{Docker, Error, Filters};
@@ -44,6 +46,11 @@ pub enum MonitorEvent {
     /// `daemon` stopped answering (or could not be reached); the monitor
     /// reconnects with backoff and resumes where it stopped.
     DaemonDown { daemon: String, error: String },
+    /// A running container's resource use (with `MonitorOptions::stats_every`).
+    Stats {
+        daemon: String,
+        stats: ContainerStats,
+    },
 }
 
 impl MonitorEvent {
@@ -52,7 +59,8 @@ impl MonitorEvent {
         match self {
             MonitorEvent::Event { daemon, .. }
             | MonitorEvent::DaemonUp { daemon }
-            | MonitorEvent::DaemonDown { daemon, .. } => daemon,
+            | MonitorEvent::DaemonDown { daemon, .. }
+            | MonitorEvent::Stats { daemon, .. } => daemon,
         }
     }
 }
@@ -66,6 +74,9 @@ pub struct MonitorOptions {
     /// The first wait before reconnecting; it doubles up to `backoff_max`.
     pub backoff_min: Duration,
     pub backoff_max: Duration,
+    /// Stats of each running container the cache holds, this often (None: no
+    /// stats), computed as `docker stats` does.
+    pub stats_every: Option<Duration>,
 }
 
 impl Default for MonitorOptions {
@@ -74,6 +85,7 @@ impl Default for MonitorOptions {
             filters: Filters::new(),
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(5),
+            stats_every: None,
         }
     }
 }
@@ -210,6 +222,21 @@ impl Shared {
             }
         }
         state.subscribers.retain(|s| s.send(event.clone()).is_ok());
+    }
+
+    /// The ids of `daemon`'s running containers, as the cache has them.
+    pub(crate) fn running(&self, daemon: &str) -> Vec<String> {
+        let state = self.lock();
+        state
+            .containers
+            .get(daemon)
+            .map(|cs| {
+                cs.values()
+                    .filter(|c| c.state == "running")
+                    .map(|c| c.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Replaces `daemon`'s containers (after a reconnect).

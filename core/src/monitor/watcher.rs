@@ -137,16 +137,58 @@ async fn follow(
     shared.deliver(MonitorEvent::DaemonUp {
         daemon: name.to_string(),
     });
-    while let Some(event) = events.next().await {
-        let event = event?;
-        if cursor.admit(&event) {
-            shared.deliver(MonitorEvent::Event {
+    let follow = async {
+        while let Some(event) = events.next().await {
+            let event = event?;
+            if cursor.admit(&event) {
+                shared.deliver(MonitorEvent::Event {
+                    daemon: name.to_string(),
+                    event,
+                });
+            }
+        }
+        Ok(())
+    };
+    match shared.options.stats_every {
+        None => follow.await,
+        Some(every) => tokio::select! {
+            done = follow => done,
+            never = stats(shared, name, docker, every) => match never {},
+        },
+    }
+}
+
+/// Samples the running containers' stats every `every`, while the daemon is up.
+async fn stats(
+    shared: &Shared,
+    name: &str,
+    docker: &Docker,
+    every: std::time::Duration,
+) -> std::convert::Infallible {
+    let mut last = super::stats::Last::new();
+    let started = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let ids = shared.running(name);
+        let containers = docker.containers();
+        let samples =
+            futures_util::future::join_all(ids.iter().map(|id| containers.stats(id))).await;
+        let now = started.elapsed().as_secs_f64();
+        for (id, sample) in ids.iter().zip(samples) {
+            // A container that stopped meanwhile has no stats: skip it.
+            let Ok(sample) = sample else { continue };
+            let previous = last.get(id).map(|(s, at)| (s, *at));
+            let stats = super::stats::compute(id, &sample, previous, now);
+            last.insert(id.clone(), (stats.clone(), now));
+            shared.deliver(MonitorEvent::Stats {
                 daemon: name.to_string(),
-                event,
+                stats,
             });
         }
+        last.retain(|id, _| ids.contains(id));
     }
-    Ok(())
 }
 
 #[cfg(test)]

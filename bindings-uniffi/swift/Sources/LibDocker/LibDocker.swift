@@ -519,6 +519,22 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -3351,14 +3367,16 @@ open class Monitor: MonitorProtocol, @unchecked Sendable {
     }
     /**
      * A monitor of the events `filters_json` selects (the Engine's form; empty
-     * for all), on every daemon added.
+     * for all), on every daemon added; with `stats_every_ms`, also the stats of
+     * each running container it holds, that often.
      */
-public convenience init(filtersJson: String = "")throws  {
+public convenience init(filtersJson: String = "", statsEveryMs: UInt64? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeDockerError_lift) {
         uniffiCallStatus in
     uniffi_libdocker_uniffi_fn_constructor_monitor_new(
-        FfiConverterString.lower(filtersJson),uniffiCallStatus
+        FfiConverterString.lower(filtersJson),
+        FfiConverterOptionUInt64.lower(statsEveryMs),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -4935,6 +4953,133 @@ public func FfiConverterTypeContainerSpec_lower(_ value: ContainerSpec) -> RustB
 
 
 /**
+ * A container's resource use, computed as `docker stats` does.
+ */
+public struct ContainerStats: Equatable, Hashable {
+    public var id: String
+    public var name: String
+    /**
+     * Of one CPU: 200.0 is two CPUs busy.
+     */
+    public var cpuPercent: Double
+    /**
+     * Bytes in use, without the page cache.
+     */
+    public var memoryUsage: UInt64
+    public var memoryLimit: UInt64
+    public var memoryPercent: Double
+    public var netRxBytes: UInt64
+    public var netTxBytes: UInt64
+    public var blockReadBytes: UInt64
+    public var blockWriteBytes: UInt64
+    /**
+     * Bytes a second since the previous sample.
+     */
+    public var netRxRate: Double
+    public var netTxRate: Double
+    public var blockReadRate: Double
+    public var blockWriteRate: Double
+    public var pids: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, name: String, 
+        /**
+         * Of one CPU: 200.0 is two CPUs busy.
+         */cpuPercent: Double, 
+        /**
+         * Bytes in use, without the page cache.
+         */memoryUsage: UInt64, memoryLimit: UInt64, memoryPercent: Double, netRxBytes: UInt64, netTxBytes: UInt64, blockReadBytes: UInt64, blockWriteBytes: UInt64, 
+        /**
+         * Bytes a second since the previous sample.
+         */netRxRate: Double, netTxRate: Double, blockReadRate: Double, blockWriteRate: Double, pids: UInt64) {
+        self.id = id
+        self.name = name
+        self.cpuPercent = cpuPercent
+        self.memoryUsage = memoryUsage
+        self.memoryLimit = memoryLimit
+        self.memoryPercent = memoryPercent
+        self.netRxBytes = netRxBytes
+        self.netTxBytes = netTxBytes
+        self.blockReadBytes = blockReadBytes
+        self.blockWriteBytes = blockWriteBytes
+        self.netRxRate = netRxRate
+        self.netTxRate = netTxRate
+        self.blockReadRate = blockReadRate
+        self.blockWriteRate = blockWriteRate
+        self.pids = pids
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContainerStats: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContainerStats: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContainerStats {
+        return
+            try ContainerStats(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                cpuPercent: FfiConverterDouble.read(from: &buf), 
+                memoryUsage: FfiConverterUInt64.read(from: &buf), 
+                memoryLimit: FfiConverterUInt64.read(from: &buf), 
+                memoryPercent: FfiConverterDouble.read(from: &buf), 
+                netRxBytes: FfiConverterUInt64.read(from: &buf), 
+                netTxBytes: FfiConverterUInt64.read(from: &buf), 
+                blockReadBytes: FfiConverterUInt64.read(from: &buf), 
+                blockWriteBytes: FfiConverterUInt64.read(from: &buf), 
+                netRxRate: FfiConverterDouble.read(from: &buf), 
+                netTxRate: FfiConverterDouble.read(from: &buf), 
+                blockReadRate: FfiConverterDouble.read(from: &buf), 
+                blockWriteRate: FfiConverterDouble.read(from: &buf), 
+                pids: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContainerStats, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterDouble.write(value.cpuPercent, into: &buf)
+        FfiConverterUInt64.write(value.memoryUsage, into: &buf)
+        FfiConverterUInt64.write(value.memoryLimit, into: &buf)
+        FfiConverterDouble.write(value.memoryPercent, into: &buf)
+        FfiConverterUInt64.write(value.netRxBytes, into: &buf)
+        FfiConverterUInt64.write(value.netTxBytes, into: &buf)
+        FfiConverterUInt64.write(value.blockReadBytes, into: &buf)
+        FfiConverterUInt64.write(value.blockWriteBytes, into: &buf)
+        FfiConverterDouble.write(value.netRxRate, into: &buf)
+        FfiConverterDouble.write(value.netTxRate, into: &buf)
+        FfiConverterDouble.write(value.blockReadRate, into: &buf)
+        FfiConverterDouble.write(value.blockWriteRate, into: &buf)
+        FfiConverterUInt64.write(value.pids, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContainerStats_lift(_ buf: RustBuffer) throws -> ContainerStats {
+    return try FfiConverterTypeContainerStats.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContainerStats_lower(_ value: ContainerStats) -> RustBuffer {
+    return FfiConverterTypeContainerStats.lower(value)
+}
+
+
+/**
  * One event of the daemon.
  */
 public struct DockerEvent: Equatable, Hashable {
@@ -5517,17 +5662,19 @@ public struct MonitorEvent: Equatable, Hashable {
     public var kind: MonitorEventKind
     public var event: DockerEvent?
     public var error: String?
+    public var stats: ContainerStats?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The name the daemon was added under.
-         */daemon: String, kind: MonitorEventKind, event: DockerEvent?, error: String?) {
+         */daemon: String, kind: MonitorEventKind, event: DockerEvent?, error: String?, stats: ContainerStats?) {
         self.daemon = daemon
         self.kind = kind
         self.event = event
         self.error = error
+        self.stats = stats
     }
 
     
@@ -5549,7 +5696,8 @@ public struct FfiConverterTypeMonitorEvent: FfiConverterRustBuffer {
                 daemon: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterTypeMonitorEventKind.read(from: &buf), 
                 event: FfiConverterOptionTypeDockerEvent.read(from: &buf), 
-                error: FfiConverterOptionString.read(from: &buf)
+                error: FfiConverterOptionString.read(from: &buf), 
+                stats: FfiConverterOptionTypeContainerStats.read(from: &buf)
         )
     }
 
@@ -5558,6 +5706,7 @@ public struct FfiConverterTypeMonitorEvent: FfiConverterRustBuffer {
         FfiConverterTypeMonitorEventKind.write(value.kind, into: &buf)
         FfiConverterOptionTypeDockerEvent.write(value.event, into: &buf)
         FfiConverterOptionString.write(value.error, into: &buf)
+        FfiConverterOptionTypeContainerStats.write(value.stats, into: &buf)
     }
 }
 
@@ -6382,6 +6531,10 @@ public enum MonitorEventKind: Equatable, Hashable {
      * The daemon stopped answering (`error` says why); the monitor reconnects.
      */
     case daemonDown
+    /**
+     * A running container's resource use (`stats`).
+     */
+    case stats
 
 
 
@@ -6409,6 +6562,8 @@ public struct FfiConverterTypeMonitorEventKind: FfiConverterRustBuffer {
         
         case 3: return .daemonDown
         
+        case 4: return .stats
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6427,6 +6582,10 @@ public struct FfiConverterTypeMonitorEventKind: FfiConverterRustBuffer {
         
         case .daemonDown:
             writeInt(&buf, Int32(3))
+        
+        
+        case .stats:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -6663,6 +6822,30 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeContainerStats: FfiConverterRustBuffer {
+    typealias SwiftType = ContainerStats?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeContainerStats.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeContainerStats.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7435,7 +7618,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_constructor_docker_new() != 50835) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_libdocker_uniffi_checksum_constructor_monitor_new() != 10003) {
+    if (uniffi_libdocker_uniffi_checksum_constructor_monitor_new() != 5403) {
         return InitializationResult.apiChecksumMismatch
     }
 

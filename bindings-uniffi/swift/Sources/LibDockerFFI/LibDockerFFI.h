@@ -673,7 +673,7 @@ void uniffi_libdocker_uniffi_fn_free_monitor(uint64_t handle, RustCallStatus *_N
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MONITOR_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MONITOR_NEW
-uint64_t uniffi_libdocker_uniffi_fn_constructor_monitor_new(RustBuffer filters_json, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_libdocker_uniffi_fn_constructor_monitor_new(RustBuffer filters_json, RustBuffer stats_every_ms, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MONITOR_ADD
