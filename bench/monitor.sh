@@ -22,6 +22,8 @@ for n in 1 10 50; do
     line=$("$BIN" watch --daemons "$n" --port "$PORT" --seconds "$SECONDS_EACH")
     kill "$server"
     wait "$server" 2>/dev/null || true
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(f"| {r[\"daemons\"]} | {r[\"events_per_s\"]:,.0f} | {r[\"cpu_ms_per_1000_events\"]:.2f} | {r[\"p50_ms\"]:.2f} | {r[\"p99_ms\"]:.2f} |")' "$line"
+    python3 -c 'import json,sys
+r = json.loads(sys.argv[1])
+print("| %d | %s | %.2f | %.2f | %.2f |" % (r["daemons"], format(round(r["events_per_s"]), ","), r["cpu_ms_per_1000_events"], r["p50_ms"], r["p99_ms"]))' "$line"
     PORT=$((PORT + 100))
 done
