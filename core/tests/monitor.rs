@@ -530,8 +530,8 @@ fn the_blocking_monitor_iterates_and_an_unreachable_daemon_delays_no_one() {
 
 /// A fake daemon on 127.0.0.1 (a fault injector): its event stream is
 /// `events_body` (chunked, then the connection stays open), its container list
-/// empty, its ping "OK".
-fn fake_daemon(events_body: &'static str) -> String {
+/// empty, its ping "OK" (or, `hung`, no answer at all once its stream is open).
+fn fake_daemon(events_body: &'static str, hung: bool) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let host = format!("tcp://{}", listener.local_addr().unwrap());
@@ -556,6 +556,9 @@ fn fake_daemon(events_body: &'static str) -> String {
                     // Hangs mid-stream: the stream neither goes on nor ends.
                     std::thread::sleep(Duration::from_secs(60));
                     return;
+                } else if hung && head.contains("/_ping") {
+                    std::thread::sleep(Duration::from_secs(60));
+                    return;
                 } else if head.contains("/containers/json") {
                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]".to_string()
                 } else {
@@ -571,12 +574,14 @@ fn fake_daemon(events_body: &'static str) -> String {
 }
 
 /// Faults of one daemon stay with it: malformed event JSON is that daemon down
-/// (and retried), a daemon that hangs mid-stream is just quiet; the main
-/// daemon's events arrive all the while.
+/// (and retried); a daemon that hangs mid-stream and answers no ping is found
+/// by the liveness ping and reported down; a quiet one (its stream open, its
+/// pings answered) stays up; the main daemon's events arrive all the while.
 #[tokio::test]
 async fn a_daemon_sending_garbage_or_hanging_is_reported_for_itself_only() {
     let run = unique("monitor-faults");
     let main = isolated(&env("LIBDOCKER_TEST_MAIN_HOST")).build().unwrap();
+    ensure_test_image(&main).await.unwrap();
     let pinned = |host: &str| {
         isolated(host)
             .api_version("1.41".parse().unwrap())
@@ -587,14 +592,19 @@ async fn a_daemon_sending_garbage_or_hanging_is_reported_for_itself_only() {
         filters: Filters::new().add("label", format!("libdocker-monitor={run}")),
         backoff_min: Duration::from_millis(50),
         backoff_max: Duration::from_millis(200),
+        liveness_every: Some(Duration::from_millis(300)),
         ..Default::default()
     });
     monitor.add("main", main.clone());
     monitor.add(
         "garbage",
-        pinned(&fake_daemon("{\"Type\": \"container\", \"Action\": tru\n")),
+        pinned(&fake_daemon(
+            "{\"Type\": \"container\", \"Action\": tru\n",
+            false,
+        )),
     );
-    monitor.add("hung", pinned(&fake_daemon("\n")));
+    monitor.add("quiet", pinned(&fake_daemon("\n", false)));
+    monitor.add("hung", pinned(&fake_daemon("\n", true)));
     let mut sub = monitor.subscribe().unwrap();
     let mut seen = Vec::new();
     let garbage_down = |seen: &[MonitorEvent]| {
@@ -662,6 +672,7 @@ async fn a_daemon_sending_garbage_or_hanging_is_reported_for_itself_only() {
 async fn stats_for_twenty_containers() {
     let run = unique("monitor-stats");
     let main = isolated(&env("LIBDOCKER_TEST_MAIN_HOST")).build().unwrap();
+    ensure_test_image(&main).await.unwrap();
     let config = ContainerConfig::new(TEST_IMAGE)
         .cmd(["sleep", "300"])
         .label(TEST_LABEL, "1")

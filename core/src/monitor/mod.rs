@@ -77,6 +77,9 @@ pub struct MonitorOptions {
     /// Stats of each running container the cache holds, this often (None: no
     /// stats), computed as `docker stats` does.
     pub stats_every: Option<Duration>,
+    /// How often a daemon is pinged while its stream is quiet or hung; a ping
+    /// that fails or takes longer than this reports it down (None: never).
+    pub liveness_every: Option<Duration>,
 }
 
 impl Default for MonitorOptions {
@@ -86,6 +89,7 @@ impl Default for MonitorOptions {
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(5),
             stats_every: None,
+            liveness_every: Some(Duration::from_secs(5)),
         }
     }
 }

@@ -149,12 +149,40 @@ async fn follow(
         }
         Ok(())
     };
-    match shared.options.stats_every {
-        None => follow.await,
-        Some(every) => tokio::select! {
-            done = follow => done,
-            never = stats(shared, name, docker, every) => match never {},
-        },
+    let stats = async {
+        match shared.options.stats_every {
+            Some(every) => match stats(shared, name, docker, every).await {},
+            None => std::future::pending().await,
+        }
+    };
+    let alive = async {
+        match shared.options.liveness_every {
+            Some(every) => alive(docker, every).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        done = follow => done,
+        failed = alive => failed,
+        () = stats => Ok(()),
+    }
+}
+
+/// Pings the daemon every `every`: a stream that hangs says nothing, so this
+/// is how a daemon gone silent is found. Ends with the ping's failure.
+async fn alive(docker: &Docker, every: std::time::Duration) -> Result<(), Error> {
+    loop {
+        tokio::time::sleep(every).await;
+        match tokio::time::timeout(every, docker.ping()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    during: "the monitor's liveness ping".into(),
+                    after: every,
+                })
+            }
+        }
     }
 }
 
