@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::client::{params, Docker};
 use crate::error::{DockerError, Result};
 use crate::runtime;
-use crate::streams::{listen, DockerEvent, MonitorStream};
+use crate::streams::{
+    items, listen, next_batch_of, next_of, pull_stream, Batch, DockerEvent, Items, Source,
+};
 use crate::task_handle::TaskHandle;
 
 /// What a monitor reports.
@@ -118,6 +120,14 @@ impl From<libdocker::MonitorEvent> for MonitorEvent {
         }
     }
 }
+
+impl Batch for MonitorEvent {}
+
+pull_stream!(
+    /// A monitor's reports (`Monitor.subscribe`).
+    MonitorStream,
+    MonitorEvent
+);
 
 /// A container as a monitor last saw it.
 #[derive(Debug, Clone, uniffi::Record)]

@@ -135,7 +135,6 @@ impl Batch for LogChunk {
 impl Batch for ProgressEvent {}
 impl Batch for DockerEvent {}
 impl Batch for String {}
-impl Batch for crate::monitor::MonitorEvent {}
 
 /// A stream read by `next()` and ended by `cancel()`, which any thread may call
 /// at any time: a `next()` waiting for an item is woken and gives null, and the
@@ -253,9 +252,9 @@ impl<S: Stream + Unpin + Send + 'static> Source<S> {
 }
 
 /// A core stream, its items converted and its errors made `DockerError`s.
-type Items<T> = futures_util::stream::BoxStream<'static, Result<T>>;
+pub(crate) type Items<T> = futures_util::stream::BoxStream<'static, Result<T>>;
 
-fn items<S, I, T>(stream: S) -> Items<T>
+pub(crate) fn items<S, I, T>(stream: S) -> Items<T>
 where
     S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
     T: From<I> + Send + 'static,
@@ -314,6 +313,7 @@ where
     .await
 }
 
+/// A pull stream object of `$item`s (used here and by `monitor`).
 macro_rules! pull_stream {
     ($(#[$doc:meta])* $name:ident, $item:ty) => {
         $(#[$doc])*
@@ -331,7 +331,7 @@ macro_rules! pull_stream {
         impl $name {
             pub(crate) fn new<S, I>(stream: S) -> Arc<Self>
             where
-                S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
+                S: futures_util::Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
                 $item: From<I>,
             {
                 Arc::new($name { source: Source::new(items(stream)) })
@@ -392,11 +392,6 @@ pull_stream!(
     JsonStream,
     String
 );
-pull_stream!(
-    /// A monitor's reports (`Monitor.subscribe`).
-    MonitorStream,
-    crate::monitor::MonitorEvent
-);
 
 /// Hears a process's output (`logs_to`): return true from `on_chunk` to stop.
 #[uniffi::export(with_foreign)]
@@ -430,7 +425,7 @@ pub(crate) fn listen<F, S, I, T>(
 ) -> Arc<TaskHandle>
 where
     F: std::future::Future<Output = std::result::Result<S, libdocker::Error>> + Send + 'static,
-    S: Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
+    S: futures_util::Stream<Item = std::result::Result<I, libdocker::Error>> + Send + 'static,
     T: From<I>,
 {
     let cancel = libdocker::Cancel::new();
@@ -459,3 +454,5 @@ where
     });
     Arc::new(TaskHandle::new(task, cancel))
 }
+
+pub(crate) use pull_stream;

@@ -7531,13 +7531,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_monitor_remove() != 61827) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_libdocker_uniffi_checksum_method_monitor_subscribe() != 31257) {
+    if (uniffi_libdocker_uniffi_checksum_method_monitor_subscribe() != 55082) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_monitorlistener_on_event() != 34937) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_monitorlistener_on_end() != 18165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_cancel() != 47165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_next() != 12415) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_next_batch() != 53827) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_eventlistener_on_event() != 32372) {
@@ -7577,15 +7586,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_logstream_next_batch() != 46266) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_cancel() != 3588) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_next() != 9930) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_libdocker_uniffi_checksum_method_monitorstream_next_batch() != 19645) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_progresslistener_on_event() != 10171) {
