@@ -20,37 +20,23 @@ pub struct Monitor {
     inner: libdocker::Monitor,
 }
 
-/// The Engine's filters (`{"label": ["a=b"]}`, a value may be a lone string).
+/// The Engine's filters (`{"label": ["a=b"]}`; a value may be a lone string).
 fn filters_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Filters> {
-    let mut f = Filters::new();
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(f);
+        return Ok(Filters::new());
     };
-    let Value::Object(map) = crate::convert::from_py(obj, "filters")? else {
+    let mut value = crate::convert::from_py(obj, "filters")?;
+    let Value::Object(map) = &mut value else {
         return Err(PyTypeError::new_err(
             "filters must be a dict such as {'label': ['app=web']}",
         ));
     };
-    for (key, values) in map {
-        let values = match values {
-            Value::Array(values) => values,
-            one @ Value::String(_) => vec![one],
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "filters[{key:?}] must be a string or a list of strings"
-                )))
-            }
-        };
-        for v in values {
-            let Value::String(v) = v else {
-                return Err(PyValueError::new_err(format!(
-                    "filters[{key:?}] must be a string or a list of strings"
-                )));
-            };
-            f = f.add(key.clone(), v);
+    for v in map.values_mut() {
+        if v.is_string() {
+            *v = Value::Array(vec![v.take()]);
         }
     }
-    Ok(f)
+    Filters::from_json(&value).map_err(crate::errors::to_py)
 }
 
 fn as_json(e: MonitorEvent) -> Result<Value, Error> {
@@ -122,11 +108,8 @@ impl Monitor {
     fn containers(&self, py: Python<'_>, daemon: &str) -> PyResult<Vec<Py<PyAny>>> {
         self.inner
             .containers(daemon)
-            .into_iter()
-            .map(|c| {
-                let v = json!({"id": c.id, "name": c.name, "image": c.image, "state": c.state, "labels": c.labels});
-                crate::convert::to_py(py, &v).map(Bound::unbind)
-            })
+            .iter()
+            .map(|c| crate::convert::to_py(py, &json!(c)).map(Bound::unbind))
             .collect()
     }
 

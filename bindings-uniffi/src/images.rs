@@ -143,6 +143,18 @@ export_async! {
     }
 }
 
+/// The progress stream `open` gives, heard by `listener`.
+fn progress_to<F, S>(open: F, listener: Arc<dyn ProgressListener>) -> Arc<TaskHandle>
+where
+    F: std::future::Future<Output = std::result::Result<S, libdocker::Error>> + Send + 'static,
+    S: futures_util::Stream<Item = std::result::Result<libdocker::Progress, libdocker::Error>>
+        + Send
+        + 'static,
+{
+    let end = listener.clone();
+    listen(open, move |e| listener.on_event(e), move |e| end.on_end(e))
+}
+
 #[uniffi::export]
 impl Docker {
     /// A pull heard by `listener` (return true from `on_event` to stop).
@@ -151,12 +163,7 @@ impl Docker {
         reference: String,
         listener: Arc<dyn ProgressListener>,
     ) -> Arc<TaskHandle> {
-        let end = listener.clone();
-        listen(
-            open_pull(self.core(), reference),
-            move |e| listener.on_event(e),
-            move |e| end.on_end(e),
-        )
+        progress_to(open_pull(self.core(), reference), listener)
     }
 
     /// A push heard by `listener`.
@@ -165,12 +172,7 @@ impl Docker {
         reference: String,
         listener: Arc<dyn ProgressListener>,
     ) -> Arc<TaskHandle> {
-        let end = listener.clone();
-        listen(
-            open_push(self.core(), reference),
-            move |e| listener.on_event(e),
-            move |e| end.on_end(e),
-        )
+        progress_to(open_push(self.core(), reference), listener)
     }
 
     /// A build heard by `listener`.
@@ -179,11 +181,6 @@ impl Docker {
         spec: BuildSpec,
         listener: Arc<dyn ProgressListener>,
     ) -> Arc<TaskHandle> {
-        let end = listener.clone();
-        listen(
-            open_build(self.core(), spec),
-            move |e| listener.on_event(e),
-            move |e| end.on_end(e),
-        )
+        progress_to(open_build(self.core(), spec), listener)
     }
 }

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use serde_json::Value;
 
 use crate::client::{params, Docker};
 use crate::error::{DockerError, Result};
@@ -148,21 +147,7 @@ pub struct Monitor {
 
 /// The core's filters from the Engine's JSON form (`{"label": ["a=b"]}`).
 fn filters(json: &str) -> Result<libdocker::Filters> {
-    let mut f = libdocker::Filters::new();
-    if let Value::Object(map) = params(json)? {
-        for (key, values) in map {
-            let values = values.as_array().ok_or_else(|| {
-                DockerError::invalid(format!("filters: `{key}` must be a list of strings"))
-            })?;
-            for v in values {
-                let v = v.as_str().ok_or_else(|| {
-                    DockerError::invalid(format!("filters: `{key}` must be a list of strings"))
-                })?;
-                f = f.add(key.clone(), v);
-            }
-        }
-    }
-    Ok(f)
+    Ok(libdocker::Filters::from_json(&params(json)?)?)
 }
 
 #[uniffi::export]

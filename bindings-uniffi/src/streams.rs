@@ -165,21 +165,11 @@ impl<S: Stream + Unpin + Send + 'static> Source<S> {
     }
 
     /// The next item; None once the stream ended, failed or was cancelled.
-    pub(crate) async fn next(&self) -> Option<S::Item> {
-        let mut guard = self.stream.lock().await;
-        if let Some(item) = self.take_held() {
-            return Some(item);
-        }
-        let stream = guard.as_mut()?;
-        let item = tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => None,
-            item = stream.next() => item,
-        };
-        if item.is_none() {
-            *guard = None;
-        }
-        item
+    pub(crate) async fn next<T, E>(&self) -> Option<std::result::Result<T, E>>
+    where
+        S: Stream<Item = std::result::Result<T, E>>,
+    {
+        self.next_batch(1).await.pop()
     }
 
     /// The next item and then those already arrived, up to `most` items in

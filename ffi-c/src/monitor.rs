@@ -7,9 +7,8 @@
 
 use std::ffi::{c_char, c_void};
 
-use futures_util::StreamExt;
-use libdocker::blocking::Docker;
-use libdocker::{Cancel, Error, Filters, Monitor, MonitorOptions};
+use libdocker::blocking::{Docker, Monitor};
+use libdocker::{Cancel, Error, Filters, MonitorOptions};
 
 use crate::error::{docker_result, fail};
 use crate::ffi::{from_raw, into_raw};
@@ -22,39 +21,16 @@ pub struct docker_monitor {
     _private: [u8; 0],
 }
 
-/// The monitor and the runtime its watchers run on.
-struct Watching {
-    monitor: Monitor,
-    runtime: tokio::runtime::Runtime,
-}
-
-/// Filters from the Engine's JSON (`{"label": ["a=b"]}`).
+/// Filters from the Engine's JSON (`{"label": ["a=b"]}`); NULL or "" for none.
 fn filters(json: Option<&str>) -> Result<Filters, Error> {
-    let invalid = |message: String| Error::InvalidParams {
-        message,
-        valid: Vec::new(),
-    };
-    let mut f = Filters::new();
     let Some(json) = json.filter(|j| !j.trim().is_empty()) else {
-        return Ok(f);
+        return Ok(Filters::new());
     };
-    let value: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| invalid(format!("filters_json is not JSON: {e}")))?;
-    let map = value.as_object().ok_or_else(|| {
-        invalid("filters_json must be an object such as {\"label\": [\"app=web\"]}".into())
+    let value = serde_json::from_str(json).map_err(|e| Error::InvalidParams {
+        message: format!("filters_json is not JSON: {e}"),
+        valid: Vec::new(),
     })?;
-    for (key, values) in map {
-        let values = values
-            .as_array()
-            .ok_or_else(|| invalid(format!("filters_json: `{key}` must be a list of strings")))?;
-        for v in values {
-            let v = v.as_str().ok_or_else(|| {
-                invalid(format!("filters_json: `{key}` must be a list of strings"))
-            })?;
-            f = f.add(key.clone(), v);
-        }
-    }
-    Ok(f)
+    Filters::from_json(&value)
 }
 
 /// A new monitor of the events `filters_json` selects (the Engine's filters;
@@ -77,18 +53,11 @@ pub extern "C" fn docker_monitor_new(
             Ok(f) => f,
             Err(e) => return fail(e),
         };
-        let runtime = match tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("libdocker-monitor")
-            .enable_all()
-            .build()
-        {
-            Ok(r) => r,
-            Err(e) => return fail(Error::Io { context: "starting the monitor's runtime".into(), source: e }),
-        };
         let stats_every = (stats_every_ms > 0).then(|| std::time::Duration::from_millis(stats_every_ms));
-        let monitor = Monitor::new(MonitorOptions { filters, stats_every, ..Default::default() });
-        *out = into_raw::<Watching, _>(Watching { monitor, runtime });
+        match Monitor::new(MonitorOptions { filters, stats_every, ..Default::default() }) {
+            Ok(monitor) => *out = into_raw::<Monitor, _>(monitor),
+            Err(e) => return fail(e),
+        }
         docker_result::Ok
     }
 }
@@ -102,10 +71,10 @@ pub extern "C" fn docker_monitor_add(
     client: *const crate::client::docker_client,
 ) -> docker_result {
     ffi_boundary! {
-        let watching = try_ref!(monitor as Watching);
+        let monitor = try_ref!(monitor as Monitor);
         let name = try_str!(name);
         let client = try_ref!(client as Docker);
-        watching.monitor.add(name, client.client().clone());
+        monitor.add(name, client);
         docker_result::Ok
     }
 }
@@ -118,9 +87,9 @@ pub extern "C" fn docker_monitor_remove(
     removed: *mut bool,
 ) -> docker_result {
     ffi_boundary! {
-        let watching = try_ref!(monitor as Watching);
+        let monitor = try_ref!(monitor as Monitor);
         let name = try_str!(name);
-        let was = watching.monitor.remove(name);
+        let was = monitor.remove(name);
         if !removed.is_null() {
             // SAFETY: non-NULL, and the caller gave a place for a bool.
             unsafe { *removed = was };
@@ -139,16 +108,10 @@ pub extern "C" fn docker_monitor_containers(
     out: *mut *mut c_char,
 ) -> docker_result {
     ffi_boundary! {
-        let watching = try_ref!(monitor as Watching);
+        let monitor = try_ref!(monitor as Monitor);
         let name = try_str!(name);
         let out = try_mut!(out);
-        let list: Vec<serde_json::Value> = watching
-            .monitor
-            .containers(name)
-            .into_iter()
-            .map(|c| serde_json::json!({"id": c.id, "name": c.name, "image": c.image, "state": c.state, "labels": c.labels}))
-            .collect();
-        *out = to_c_string(serde_json::Value::Array(list).to_string());
+        *out = to_c_string(serde_json::json!(monitor.containers(name)).to_string());
         docker_result::Ok
     }
 }
@@ -166,42 +129,31 @@ pub extern "C" fn docker_monitor_listen(
     userdata: *mut c_void,
 ) -> docker_result {
     ffi_boundary! {
-        let watching = try_ref!(monitor as Watching);
+        let monitor = try_ref!(monitor as Monitor);
         // SAFETY: NULL or a handle from docker_cancel_new, not freed.
         let cancel = unsafe { cancel.cast::<Cancel>().as_ref() }.cloned();
         let Some(callback) = callback else {
             return crate::ffi::null_parameter("callback");
         };
         let sink = Sink { callback, userdata };
-        let mut reports = {
-            let _runtime = watching.runtime.enter();
-            match watching.monitor.subscribe() {
-                Ok(s) => s,
-                Err(e) => return fail(e),
+        let mut reports = match monitor.subscribe() {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        let never = Cancel::new();
+        let cancel = cancel.as_ref().unwrap_or(&never);
+        let outcome = loop {
+            match reports.next_or_cancelled(cancel) {
+                Ok(Some(report)) => {
+                    let json = serde_json::to_string(&report).unwrap_or_default();
+                    if !sink.deliver(docker_stream::Json, json.as_bytes()) {
+                        break Ok(());
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
             }
         };
-        let fired = cancel.as_ref().map(Cancel::cancelled);
-        let outcome = watching.runtime.block_on(async {
-            let fired = async {
-                match fired {
-                    Some(f) => f.await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::pin!(fired);
-            loop {
-                let report = tokio::select! {
-                    biased;
-                    () = &mut fired => return Err(Error::Cancelled { what: "docker_monitor_listen".into() }),
-                    report = reports.next() => report,
-                };
-                let Some(report) = report else { return Ok(()) };
-                let json = serde_json::to_string(&report).unwrap_or_default();
-                if !sink.deliver(docker_stream::Json, json.as_bytes()) {
-                    return Ok(());
-                }
-            }
-        });
         drop(reports);
         crate::error::result(outcome)
     }
@@ -212,6 +164,6 @@ pub extern "C" fn docker_monitor_listen(
 pub extern "C" fn docker_monitor_free(monitor: *mut docker_monitor) {
     ffi_boundary! {
         // SAFETY: from docker_monitor_new, freed once.
-        drop(unsafe { from_raw::<Watching, _>(monitor) });
+        drop(unsafe { from_raw::<Monitor, _>(monitor) });
     }
 }

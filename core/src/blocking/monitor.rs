@@ -69,6 +69,23 @@ pub struct Reports {
 }
 
 impl Reports {
+    /// The next report, or `Cancelled` once `cancel` fires (from any thread)
+    /// while it waits.
+    pub fn next_or_cancelled(
+        &mut self,
+        cancel: &crate::Cancel,
+    ) -> Result<Option<MonitorEvent>, Error> {
+        let next = self.subscription.next();
+        let fired = cancel.cancelled();
+        self.runtime.block_on(async {
+            tokio::select! {
+                biased;
+                () = fired => Err(Error::Cancelled { what: "waiting for the monitor's next report".into() }),
+                report = next => Ok(report),
+            }
+        })
+    }
+
     /// The next report, or None if none comes within `timeout`.
     pub fn next_timeout(&mut self, timeout: std::time::Duration) -> Option<MonitorEvent> {
         let next = self.subscription.next();

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use crate::resources::container_summary::ContainerSummary;
 use crate::resources::system::Event;
 
-/// A container as the monitor last saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A container as the monitor last saw it (as JSON for the bindings:
+/// `{"id", "name", "image", "state", "labels"}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct WatchedContainer {
     pub id: String,
     /// Without the leading `/`.
