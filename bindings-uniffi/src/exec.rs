@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 use crate::client::Docker;
 use crate::error::{DockerError, Result};
 use crate::runtime;
-use crate::streams::{LogChunk, Source};
+use crate::streams::{items, next_of, Items, LogChunk, Source};
 
 /// A command to run in a container.
 #[derive(Debug, Clone, Default, uniffi::Record)]
@@ -53,16 +53,22 @@ pub struct ExecOutput {
 /// `close_stdin`), usable at the same time.
 #[derive(uniffi::Object)]
 pub struct Attached {
-    output: Source<libdocker::LogStream>,
+    output: Source<Items<LogChunk>>,
     input: Arc<Mutex<Option<libdocker::AttachInput>>>,
     /// The exec's id, for `exit_code`; None for an attached container.
     exec: Option<(String, libdocker::Docker)>,
 }
 
+impl AsRef<Source<Items<LogChunk>>> for Attached {
+    fn as_ref(&self) -> &Source<Items<LogChunk>> {
+        &self.output
+    }
+}
+
 impl Attached {
     fn new(attached: libdocker::Attached, exec: Option<(String, libdocker::Docker)>) -> Arc<Self> {
         Arc::new(Attached {
-            output: Source::new(attached.output),
+            output: Source::new(items(attached.output)),
             input: Arc::new(Mutex::new(Some(attached.input))),
             exec,
         })
@@ -73,17 +79,7 @@ export_async! {
     impl Attached {
         /// The next chunk of output, or null once the process has closed it.
         pub async fn next(self: Arc<Self>) -> Result<Option<LogChunk>> {
-            runtime::run(async move {
-                match self.output.next().await {
-                    Some(Ok(chunk)) => Ok(Some(chunk.into())),
-                    Some(Err(e)) => {
-                        self.output.cancel();
-                        Err(e.into())
-                    }
-                    None => Ok(None),
-                }
-            })
-            .await
+            next_of(self).await
         }
 
         /// Writes to the process's stdin (waits while the process does not read).
