@@ -402,3 +402,27 @@ async fn a_hijack_answered_with_200_instead_of_101_still_streams() {
     let (out, err) = attached.output.collect().await.unwrap();
     assert_eq!((out.as_slice(), err.as_slice()), (&b"out"[..], &b"err"[..]));
 }
+
+/// A client's pooled connection registered with one runtime's event loop is
+/// moved to the loop of the runtime that takes it next (a blocking client's
+/// runtime, then a monitor's or a map's); it used to hang there.
+#[test]
+fn pooled_connections_follow_the_runtime_that_uses_them() {
+    let client = isolated(&env("LIBDOCKER_TEST_TCP_HOST")).build().unwrap();
+    let first = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    first.block_on(client.ping()).unwrap();
+    assert_eq!(client.idle_connections(), 1);
+    let second = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let ping = second
+        .block_on(async { tokio::time::timeout(Duration::from_secs(10), client.ping()).await });
+    ping.expect("the pooled connection answers on the second runtime")
+        .unwrap();
+    assert_eq!(client.open_connections(), 1, "the same connection, moved");
+}

@@ -44,6 +44,15 @@ pub(crate) struct Conn {
     /// How long one blocking read or write may wait (the caller's limit).
     wait_limit: Option<Duration>,
     slot: Slot,
+    /// The runtime whose event loop an `InLoop` socket is registered with: a
+    /// client's connections may be used from several runtimes (a blocking
+    /// client's, a monitor's, a map's), and a socket only makes progress in its own.
+    runtime: Option<tokio::runtime::Id>,
+}
+
+/// The runtime this code runs on, if any.
+fn current_runtime() -> Option<tokio::runtime::Id> {
+    tokio::runtime::Handle::try_current().ok().map(|h| h.id())
 }
 
 impl Conn {
@@ -63,6 +72,7 @@ impl Conn {
             reused: false,
             wait_limit: None,
             slot,
+            runtime: current_runtime(),
         })
     }
 
@@ -95,10 +105,21 @@ impl Conn {
             reused,
             wait_limit,
             slot,
+            runtime,
         } = self;
+        let here = current_runtime();
         let socket = match (socket, mode) {
             (Socket::Closed, _) => return None,
-            (s @ Socket::InLoop(_), Mode::Async) | (s @ Socket::Std(..), Mode::Blocking) => s,
+            (s @ Socket::InLoop(_), Mode::Async) if runtime == here => s,
+            // Registered with another runtime's event loop: moved to this one
+            // (a TLS connection cannot move, and is closed instead).
+            (Socket::InLoop(io), Mode::Async) => {
+                if !io.can_leave_loop() {
+                    return None;
+                }
+                Socket::InLoop(io.into_std().ok()?.into_async().ok()?)
+            }
+            (s @ Socket::Std(..), Mode::Blocking) => s,
             (Socket::InLoop(io), Mode::Blocking) => {
                 if !io.can_leave_loop() {
                     return None;
@@ -113,12 +134,17 @@ impl Conn {
                 Socket::InLoop(std.into_async().ok()?)
             }
         };
+        let runtime = match &socket {
+            Socket::InLoop(_) => here,
+            _ => runtime,
+        };
         Some(Conn {
             socket,
             buf,
             reused,
             wait_limit,
             slot,
+            runtime,
         })
     }
 
@@ -284,6 +310,7 @@ impl Conn {
         match std::mem::replace(&mut self.socket, Socket::Closed) {
             Socket::Std(std, _) => {
                 self.socket = Socket::InLoop(std.into_async()?);
+                self.runtime = current_runtime();
                 Ok(())
             }
             other => {
