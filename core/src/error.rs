@@ -106,6 +106,23 @@ pub enum Error {
     /// interrupted blocking call); its connection was closed.
     #[error("{what} was cancelled")]
     Cancelled { what: String },
+    /// A container map (a Compose file or its JSON form) is wrong: `file`, `line`
+    /// (0 when unknown) and the `key` say where. Found before any daemon is touched.
+    #[error("{file}{}: {key}: {message}", at_line(*line))]
+    InvalidMap {
+        file: String,
+        line: usize,
+        key: String,
+        message: String,
+    },
+    /// A map action could not do everything: `failed` says what failed and why,
+    /// `skipped` which services were not touched because what they depend on failed.
+    #[error("{action} failed: {}{}", failed.join("; "), skipped_list(skipped))]
+    MapFailed {
+        action: String,
+        failed: Vec<String>,
+        skipped: Vec<String>,
+    },
     /// Configuration (environment, context, certificates) could not be used.
     #[error("configuration error: {0}")]
     Config(String),
@@ -135,6 +152,22 @@ fn daemon_message(body: &[u8]) -> String {
     match serde_json::from_slice::<Message>(body) {
         Ok(m) => m.message,
         Err(_) => String::from_utf8_lossy(body).trim().to_string(),
+    }
+}
+
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
+}
+
+fn skipped_list(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        String::new()
+    } else {
+        format!("; not done because of it: {}", skipped.join(", "))
     }
 }
 
@@ -237,6 +270,8 @@ impl Error {
             Error::ContainerFailed { .. } => ErrorKind::ContainerFailed,
             Error::WrongOutputKind { .. } => ErrorKind::WrongOutputKind,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
+            Error::InvalidMap { .. } => ErrorKind::InvalidMap,
+            Error::MapFailed { .. } => ErrorKind::MapFailed,
             Error::Config(_) => ErrorKind::Config,
             Error::Io { .. } => ErrorKind::Io,
         }
@@ -372,6 +407,8 @@ macro_rules! for_each_error_kind {
             /// A call that reads the answer another way than the operation answers.
             WrongOutputKind = 4, "wrong output kind", "WrongOutputKind" < "DockerError";
             Cancelled = 1013, "cancelled", "Cancelled" < "DockerError";
+            InvalidMap = 1014, "invalid map", "InvalidMapError" < "DockerError";
+            MapFailed = 1015, "map action failed", "MapFailed" < "DockerError";
         }
     };
 }

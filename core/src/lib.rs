@@ -24,7 +24,8 @@
 //! behaviour, `doc`, parameter encoding); `transport` (the connection pool and
 //! HTTP/1 exchange); [`stream`] (response decoders); `client` (the [`Docker`]
 //! handle); `pipeline` (the one path every call takes: plan, send, reply);
-//! [`resources`] (typed methods); [`blocking`] (the blocking client).
+//! [`resources`] (typed methods); [`monitor`] and [`maps`] (many daemons at once);
+//! [`blocking`] (the blocking client).
 
 pub mod api;
 pub mod blocking;
@@ -33,6 +34,7 @@ mod client;
 pub mod config;
 mod error;
 mod filters;
+pub mod maps;
 pub mod monitor;
 mod pipeline;
 mod random;

@@ -53,6 +53,10 @@ pub enum docker_result {
     Io = 1012,
     /// The call was cancelled (a fired `docker_cancel`); its connection was closed.
     Cancelled = 1013,
+    /// A container map is wrong (the message names its file, line and key).
+    InvalidMap = 1014,
+    /// A map action failed for some services (the message names them).
+    MapFailed = 1015,
     /// A failure this version of the header has no code for.
     Other = 9999,
 }
@@ -84,6 +88,8 @@ impl From<ErrorKind> for docker_result {
             ErrorKind::Io => docker_result::Io,
             ErrorKind::WrongOutputKind => docker_result::WrongOutputKind,
             ErrorKind::Cancelled => docker_result::Cancelled,
+            ErrorKind::InvalidMap => docker_result::InvalidMap,
+            ErrorKind::MapFailed => docker_result::MapFailed,
             _ => docker_result::Other,
         }
     }
@@ -129,7 +135,7 @@ pub extern "C" fn docker_result_name(result: docker_result) -> *const c_char {
 
 impl docker_result {
     /// Every code, the C layer's own first.
-    pub const ALL: [docker_result; 30] = [
+    pub const ALL: [docker_result; 32] = [
         docker_result::Ok,
         docker_result::NullParameter,
         docker_result::InvalidUtf8,
@@ -159,6 +165,8 @@ impl docker_result {
         docker_result::Config,
         docker_result::Io,
         docker_result::Cancelled,
+        docker_result::InvalidMap,
+        docker_result::MapFailed,
         docker_result::Other,
     ];
 }

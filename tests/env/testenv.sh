@@ -20,7 +20,7 @@
 set -euo pipefail
 
 WORK=${LIBDOCKER_TEST_WORK:-/tmp/libdocker-test}
-PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates docker-registry apache2-utils podman netavark)
+PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates docker-registry apache2-utils podman netavark docker-compose)
 REGISTRY_USER=libdocker
 REGISTRY_PASSWORD=registry-pass-4711
 TLS_BRIDGE=ldtls0

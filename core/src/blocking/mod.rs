@@ -27,10 +27,12 @@
 //! Do not use it from async code: it blocks the thread (use [`crate::Docker`]).
 
 mod invoke;
+mod maps;
 mod monitor;
 mod output;
 
 pub use invoke::{Invoke, RawRequest};
+pub use maps::{MapClients, MapEvents, MapLogLines};
 pub use monitor::{Monitor, Reports};
 pub use output::{AttachInput, Attached, Content, Iter, Output, Upgraded};
 
