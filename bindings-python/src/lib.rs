@@ -14,6 +14,7 @@ mod convert;
 mod errors;
 mod gil;
 mod json_text;
+mod maps;
 mod monitor;
 mod runtime;
 mod settings;
@@ -238,6 +239,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ExecResult>()?;
     m.add_class::<archive::Archive>()?;
     m.add_class::<monitor::Monitor>()?;
+    m.add_class::<maps::ContainerMap>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(categories, m)?)?;
     m.add_function(wrap_pyfunction!(doc, m)?)?;

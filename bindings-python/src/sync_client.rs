@@ -30,6 +30,11 @@ impl Docker {
     pub(crate) fn core(&self) -> libdocker::Docker {
         self.inner.client().clone()
     }
+
+    /// The blocking client, whose waits sync streams read with.
+    pub(crate) fn blocking(&self) -> &blocking::Docker {
+        &self.inner
+    }
 }
 
 #[pymethods]

@@ -28,6 +28,7 @@ from libdocker._containers import (
 )
 from libdocker._dockerfile import Dockerfile
 from libdocker._images import AsyncImage, AsyncImageCollection, BuildArgs, Image, ImageCollection
+from libdocker._maps import AsyncMapCollection, Map, MapCollection, MapContainer, MapEvent, MapLogLine, MapStep
 from libdocker._monitor import Listening, Monitor, MonitorEvent
 from libdocker._native import (
     STDERR,
@@ -49,8 +50,10 @@ from libdocker._native import (
     DockerError,
     ExecResult,
     Forbidden,
+    InvalidMapError,
     InvalidParams,
     IoError,
+    MapFailed,
     NotAcceptable,
     NotFound,
     NotModified,
@@ -88,6 +91,7 @@ __all__ = [
     "AsyncExecStream",
     "AsyncImage",
     "AsyncImageCollection",
+    "AsyncMapCollection",
     "AsyncNetwork",
     "AsyncNetworkCollection",
     "AsyncStream",
@@ -116,10 +120,18 @@ __all__ = [
     "Forbidden",
     "Image",
     "ImageCollection",
+    "InvalidMapError",
     "InvalidParams",
     "IoError",
     "Listening",
     "LogsArgs",
+    "Map",
+    "MapCollection",
+    "MapContainer",
+    "MapEvent",
+    "MapFailed",
+    "MapLogLine",
+    "MapStep",
     "Monitor",
     "MonitorEvent",
     "Network",

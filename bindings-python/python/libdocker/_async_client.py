@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from libdocker import _cleanup, _native, _params
 from libdocker._containers import AsyncContainerCollection
 from libdocker._images import AsyncImageCollection
+from libdocker._maps import AsyncMapCollection
 from libdocker._networks import AsyncNetworkCollection
 from libdocker._plan import drive_async
 from libdocker._volumes import AsyncVolumeCollection
@@ -32,6 +33,7 @@ class AsyncDocker(_native.AsyncDocker):
     images: AsyncImageCollection
     networks: AsyncNetworkCollection
     volumes: AsyncVolumeCollection
+    maps: AsyncMapCollection
 
     def __new__(cls, host: str | None = None, **kwargs: Unpack[ClientArgs]) -> AsyncDocker:
         """``host`` (or docker-py's ``base_url``): ``unix:///path``,
@@ -43,6 +45,7 @@ class AsyncDocker(_native.AsyncDocker):
         self.images = AsyncImageCollection(self)
         self.networks = AsyncNetworkCollection(self)
         self.volumes = AsyncVolumeCollection(self)
+        self.maps = AsyncMapCollection(self)
         return self
 
     @classmethod

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from libdocker import _cleanup, _native, _params
 from libdocker._containers import ContainerCollection
 from libdocker._images import ImageCollection
+from libdocker._maps import MapCollection
 from libdocker._networks import NetworkCollection
 from libdocker._plan import drive
 from libdocker._volumes import VolumeCollection
@@ -35,6 +36,7 @@ class Docker(_native.Docker):
     images: ImageCollection
     networks: NetworkCollection
     volumes: VolumeCollection
+    maps: MapCollection
 
     def __new__(cls, host: str | None = None, **kwargs: Unpack[ClientArgs]) -> Docker:
         """``host`` (or docker-py's ``base_url``): ``unix:///path``,
@@ -46,6 +48,7 @@ class Docker(_native.Docker):
         self.images = ImageCollection(self)
         self.networks = NetworkCollection(self)
         self.volumes = VolumeCollection(self)
+        self.maps = MapCollection(self)
         return self
 
     @classmethod

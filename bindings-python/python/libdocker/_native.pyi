@@ -29,6 +29,7 @@ __all__ = [
     "Conflict",
     "ConnectError",
     "ContainerFailed",
+    "ContainerMap",
     "DecodeError",
     "Docker",
     "DockerError",
@@ -269,6 +270,78 @@ class Monitor:
     def containers(self, daemon: str) -> list[dict[str, Any]]: ...
     def subscribe(self) -> Stream: ...
     def subscribe_async(self) -> AsyncStream: ...
+
+@disjoint_base
+class ContainerMap:
+    """A container map (see ``libdocker.Map``)."""
+
+    @staticmethod
+    def load(path: str | PathLike[str], *, project: str | None = None) -> ContainerMap: ...
+    @staticmethod
+    def from_yaml(
+        text: str, working_dir: str | PathLike[str] | None = None, *, project: str | None = None
+    ) -> ContainerMap: ...
+    @staticmethod
+    def from_json(text: str) -> ContainerMap: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def services(self) -> list[str]: ...
+    @property
+    def warnings(self) -> list[str]: ...
+    def to_json(self) -> str: ...
+    def run(
+        self,
+        docker: Docker,
+        clients: dict[str, Docker | AsyncDocker] | None = None,
+        action: str = "up",
+        *,
+        volumes: bool = False,
+        timeout: float | None = None,
+    ) -> Stream: ...
+    def run_async(
+        self,
+        docker: AsyncDocker,
+        clients: dict[str, Docker | AsyncDocker] | None = None,
+        action: str = "up",
+        *,
+        volumes: bool = False,
+        timeout: float | None = None,
+    ) -> AsyncStream: ...
+    def plan(
+        self,
+        docker: Docker,
+        clients: dict[str, Docker | AsyncDocker] | None = None,
+        action: str = "up",
+        *,
+        volumes: bool = False,
+    ) -> list[dict[str, Any]]: ...
+    def plan_async(
+        self,
+        docker: AsyncDocker,
+        clients: dict[str, Docker | AsyncDocker] | None = None,
+        action: str = "up",
+        *,
+        volumes: bool = False,
+    ) -> Call: ...
+    def ps(self, docker: Docker, clients: dict[str, Docker | AsyncDocker] | None = None) -> list[dict[str, Any]]: ...
+    def ps_async(self, docker: AsyncDocker, clients: dict[str, Docker | AsyncDocker] | None = None) -> Call: ...
+    def logs(
+        self,
+        docker: Docker,
+        clients: dict[str, Docker | AsyncDocker] | None = None,
+        *,
+        follow: bool = False,
+        tail: int | None = None,
+    ) -> Stream: ...
+    def logs_async(
+        self,
+        docker: AsyncDocker,
+        clients: dict[str, Docker | AsyncDocker] | None = None,
+        *,
+        follow: bool = False,
+        tail: int | None = None,
+    ) -> Call: ...
 
 @final
 class AsyncStream:
