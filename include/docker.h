@@ -123,6 +123,10 @@ typedef struct docker_client docker_client;
 // Settings for a client, made by `docker_client_builder_new`. Not thread-safe.
 typedef struct docker_client_builder docker_client_builder;
 
+// A container map and the clients it is applied with, made by
+// `docker_map_new` or `docker_map_load`. Thread-safe.
+typedef struct docker_map docker_map;
+
 // A monitor of several daemons, made by `docker_monitor_new`. Thread-safe:
 // listen on several threads, add and remove daemons from any thread.
 typedef struct docker_monitor docker_monitor;
@@ -376,6 +380,71 @@ docker_result docker_client_login(const struct docker_client *client,
 docker_result docker_client_logout(const struct docker_client *client,
                                    const char *registry,
                                    bool *forgotten);
+
+// A map from `document`: Compose YAML, or the JSON form. Relative paths start
+// at `working_dir` (NULL: the current directory); `project` (NULL: the
+// document's `name:`) names the project. Errors (`DOCKER_RESULT_INVALID_MAP`)
+// name the line and key. Sets `*out`; release it with `docker_map_free`.
+docker_result docker_map_new(const char *document,
+                             const char *working_dir,
+                             const char *project,
+                             struct docker_map **out);
+
+// A map read from the Compose file at `path` (with the `.env` beside it).
+// Sets `*out`; release it with `docker_map_free`.
+docker_result docker_map_load(const char *path, const char *project, struct docker_map **out);
+
+// Applies the map's services placed on client `name` with `client` (`""`:
+// the default client, required before a run). The map keeps what it needs of
+// `client`, which may be freed.
+docker_result docker_map_add_client(const struct docker_map *map,
+                                    const char *name,
+                                    const struct docker_client *client);
+
+// The map in its JSON form (a Compose document in long syntax). Sets `*out`
+// (release it with `docker_string_free`).
+docker_result docker_map_to_json(const struct docker_map *map, char **out);
+
+// What `action` (`up`, `update`, `down`, `start`, `stop`, `restart`, `pull`,
+// `build`) would do now, as a JSON array of steps (`{"step", "client",
+// "service", "target", "reason"}`); nothing is changed. Sets `*out` (release
+// it with `docker_string_free`).
+docker_result docker_map_plan(const struct docker_map *map,
+                              const char *action_name,
+                              const char *options_json,
+                              char **out);
+
+// Runs `action` on the calling thread. Each event goes to `callback` (with
+// `userdata`, `DOCKER_STREAM_JSON` and the event's JSON) as it happens. Returns
+// `DOCKER_RESULT_OK` when every step was done; `DOCKER_RESULT_MAP_FAILED`
+// when some failed (the last error names them and the services skipped
+// because of them); `DOCKER_RESULT_CANCELLED` when `cancel` (may be NULL)
+// fired. A callback returning non-zero stops the action where it is (then
+// `DOCKER_RESULT_OK`); running `up` again resumes it. `options_json`: NULL,
+// or `{"volumes": true}` (down removes the volumes), `{"timeout": 10}`.
+docker_result docker_map_run(const struct docker_map *map,
+                             const char *action_name,
+                             const char *options_json,
+                             const struct docker_cancel *cancel,
+                             docker_chunk_callback callback,
+                             void *userdata);
+
+// The project's containers on every daemon the map uses, as a JSON array of
+// `{"client", "id", "name", "service", "number", "state", "status", "image",
+// "hash"}`. Sets `*out` (release it with `docker_string_free`).
+docker_result docker_map_ps(const struct docker_map *map, char **out);
+
+// Every container's logs merged, one line per callback (`DOCKER_STREAM_JSON`,
+// `{"client", "service", "container", "stream", "line"}`), until they end
+// (`follow` false), the callback returns non-zero, or `cancel` fires.
+docker_result docker_map_logs(const struct docker_map *map,
+                              bool follow,
+                              const struct docker_cancel *cancel,
+                              docker_chunk_callback callback,
+                              void *userdata);
+
+// Releases a map. NULL does nothing. No run may be going on with it.
+void docker_map_free(struct docker_map *map);
 
 // A new monitor of the events `filters_json` selects (the Engine's filters;
 // NULL or "" for all; their `label` part also selects the containers of

@@ -10,7 +10,8 @@
 //! Map: `client.rs` (builder, client, whole answers), `call.rs` (calls with every
 //! option: raw requests, streamed bodies, time limits, headers), `stream.rs`
 //! (streams to callbacks), `attach.rs` (hijacked attach/exec connections),
-//! `monitor.rs` (many daemons' events to a callback), `operations.rs` (the operation
+//! `monitor.rs` (many daemons' events to a callback), `maps.rs` (container maps:
+//! a document in, events out), `operations.rs` (the operation
 //! table as JSON), `string.rs` (strings we hand out).
 
 #![allow(non_camel_case_types)]
@@ -28,6 +29,7 @@ mod cancel;
 mod client;
 mod error;
 mod login;
+mod maps;
 mod monitor;
 mod operations;
 mod stream;

@@ -21,7 +21,7 @@ LIB=$PWD/target/debug
 cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -Iinclude -Itests/c)
-TESTS=(test_client test_pipeline test_lifetimes test_monitor)
+TESTS=(test_client test_pipeline test_lifetimes test_monitor test_maps)
 for t in "${TESTS[@]}"; do
     cc "${CFLAGS[@]}" "tests/c/$t.c" -L"$LIB" -ldocker -lpthread -o "$OUT/$t"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined "tests/c/$t.c" "$LIB/libdocker.a" \
@@ -32,7 +32,7 @@ for t in "${TESTS[@]}"; do
     echo "-- $t: plain"
     LD_LIBRARY_PATH=$LIB "$OUT/$t"
     echo "-- $t: valgrind"
-    LD_LIBRARY_PATH=$LIB valgrind -q --error-exitcode=99 --leak-check=full \
+    LD_LIBRARY_PATH=$LIB valgrind -q --error-exitcode=99 --leak-check=full --suppressions=tests/c/valgrind.supp \
         --errors-for-leak-kinds=definite --show-leak-kinds=definite "$OUT/$t"
     echo "-- $t: AddressSanitizer"
     ASAN_OPTIONS=detect_leaks=1 "$OUT/${t}_asan"

@@ -112,6 +112,12 @@ impl MapEvents {
         self.runtime.block_on(self.run.finish())
     }
 
+    /// The next event, or `Cancelled` once `cancel` fires (from any thread)
+    /// while it waits; the action is then cancelled when this is dropped.
+    pub fn next_or_cancelled(&mut self, cancel: &crate::Cancel) -> Result<Option<MapEvent>, Error> {
+        next_or_cancelled(&self.runtime, &mut self.run, cancel, "the map action")
+    }
+
     /// The summary, once the events have ended without an error.
     pub fn summary(&self) -> Option<&Summary> {
         self.run.summary()
@@ -132,10 +138,36 @@ pub struct MapLogLines {
     runtime: Arc<tokio::runtime::Runtime>,
 }
 
+impl MapLogLines {
+    /// The next line, or `Cancelled` once `cancel` fires while it waits.
+    pub fn next_or_cancelled(&mut self, cancel: &crate::Cancel) -> Result<Option<LogLine>, Error> {
+        next_or_cancelled(&self.runtime, &mut self.logs, cancel, "the map's logs")
+    }
+}
+
 impl Iterator for MapLogLines {
     type Item = Result<LogLine, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.runtime.block_on(self.logs.next())
     }
+}
+
+fn next_or_cancelled<S, T>(
+    runtime: &tokio::runtime::Runtime,
+    stream: &mut S,
+    cancel: &crate::Cancel,
+    what: &str,
+) -> Result<Option<T>, Error>
+where
+    S: futures_core::Stream<Item = Result<T, Error>> + Unpin,
+{
+    let fired = cancel.cancelled();
+    runtime.block_on(async {
+        tokio::select! {
+            biased;
+            () = fired => Err(Error::Cancelled { what: what.to_string() }),
+            item = stream.next() => item.transpose(),
+        }
+    })
 }
