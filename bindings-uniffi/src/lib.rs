@@ -7,8 +7,9 @@
 //! Layers, bottom first: `export` (the one place `async_runtime` is set),
 //! `error`, `runtime` (the one tokio runtime; `jvm` attaches its threads to a
 //! JVM once), `task_handle`, `cancel_handle`, `streams`, then the `Docker` object's methods by
-//! subject: `client`, `containers`, `exec`, `images`, `networks`; and `monitor`
-//! (many daemons' events as one stream).
+//! subject: `client`, `containers`, `exec`, `images`, `networks`; `monitor`
+//! (many daemons' events as one stream); and `maps` (container maps: Compose
+//! projects over several daemons).
 
 uniffi::setup_scaffolding!();
 
@@ -21,6 +22,7 @@ mod error;
 mod exec;
 mod images;
 mod jvm;
+mod maps;
 mod monitor;
 mod networks;
 mod runtime;

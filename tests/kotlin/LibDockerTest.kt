@@ -391,6 +391,231 @@ suspend fun monitor(d: Docker): Unit = coroutineScope {
     }
 }
 
+/** The mutual-TLS daemon, from the test env's certificates. */
+fun tlsDaemon(): Docker {
+    val env = System.getenv()
+    val certs = env["LIBDOCKER_TEST_CERTS"]!!
+    return Docker(DockerOptions(host = env["LIBDOCKER_TEST_TLS_HOST"]!!, tlsCa = "$certs/ca.pem", tlsCert = "$certs/cert.pem", tlsKey = "$certs/key.pem"))
+}
+
+/** The test image on `other` too, carried through the test registry if absent. */
+suspend fun ensureImageOn(d: Docker, other: Docker) {
+    try { other.inspectImage(IMAGE); return } catch (e: DockerException.NotFound) {}
+    val registry = System.getenv("LIBDOCKER_TEST_REGISTRY") ?: "127.0.0.1:5000"
+    val repo = "$registry/libdocker-test/busybox"
+    val tag = "kotlin-${System.nanoTime()}"
+    d.tagImage(IMAGE, repo, tag)
+    d.push("$repo:$tag").asFlow().toList()
+    other.pull("$repo:$tag").asFlow().toList()
+    other.tagImage("$repo:$tag", "libdocker-test/busybox", "latest")
+    d.removeImage("$repo:$tag", false)
+    other.removeImage("$repo:$tag", false)
+}
+
+/** A project name of its own (lowercase, digits, `-`, `_`). */
+fun project(what: String) = "kt-$what-${System.nanoTime()}"
+
+/** db (healthy after a second) on the TLS daemon; web on the default client,
+ * waiting for db to be healthy. */
+fun twoDaemonMap(name: String) = """
+name: $name
+x-libdocker:
+  clients: {tls: {}}
+services:
+  db:
+    image: $IMAGE
+    command: sh -c 'echo db starting >&2; sleep 1; touch /tmp/ready; exec sleep 600'
+    stop_grace_period: 1s
+    healthcheck: {test: [CMD, test, -f, /tmp/ready], interval: 1s, retries: 30}
+    x-libdocker: {clients: [tls]}
+  web:
+    image: $IMAGE
+    command: sh -c 'echo hello from web; exec sleep 600'
+    stop_grace_period: 1s
+    depends_on:
+      db: {condition: service_healthy}
+"""
+
+/** A map over two daemons: `up` as a Flow (web created only once db is
+ * healthy), `ps` on the right daemons, nothing left to plan, `down` through a
+ * listener, and nothing left after it. */
+suspend fun mapsUpPsDown(d: Docker) {
+    val tls = tlsDaemon()
+    ensureImageOn(d, tls)
+    val clients = MapClients(d)
+    clients.add("tls", tls)
+    check(clients.names() == listOf("", "tls")) { "clients: ${clients.names()}" }
+    val name = project("maps")
+    val map = ContainerMap.fromYaml(twoDaemonMap(name), System.getProperty("java.io.tmpdir"))
+    check(map.name() == name && map.services() == listOf("db", "web") && map.warnings().isEmpty()) { "the map: ${map.toJson()}" }
+    check(ContainerMap.fromJson(map.toJson()).services() == map.services()) { "the JSON form reads back" }
+    try {
+        val planned = map.plan(clients, MapAction.UP)
+        check(planned.any { it.step == "create" && it.client == "tls" && it.service == "db" }) { "the plan: $planned" }
+        val events = map.runFlow(clients, MapAction.UP).toList()
+        val waited = events.indexOfFirst { it.step == "wait" && it.status == MapStatus.DONE && it.service == "web" }
+        val created = events.indexOfFirst { it.step == "create" && it.service == "web" }
+        check(waited >= 0 && created > waited) { "web created before db was healthy: ${events.map { it.line }}" }
+        check(events[waited].message == "service_healthy") { "the wait: ${events[waited]}" }
+        check(events.none { it.status == MapStatus.FAILED }) { "failures: ${events.map { it.line }}" }
+        // Listed by daemon (the default client first), then by service.
+        val ps = map.ps(clients)
+        check(ps.map { it.client to it.name } == listOf("" to "${name}_web_1", "tls" to "${name}_db_1")) { "ps: $ps" }
+        check(ps.all { it.running && it.state == "running" }) { "ps: $ps" }
+        val (web, db) = ps
+        check(db.status.contains("healthy")) { "db: $db" }
+        val mine = """{"label": ["com.docker.compose.project=$name"]}"""
+        check(d.listContainers(true, mine).map { it.id } == listOf(web.id)) { "web is on the main daemon" }
+        check(tls.listContainers(true, mine).map { it.id } == listOf(db.id)) { "db is on the TLS daemon" }
+        var lines = map.logs(clients, LogOptions()).asFlow().toList()
+        for (i in 1..20) { // web has only just started
+            if (lines.size >= 2) break
+            delay(100)
+            lines = map.logs(clients, LogOptions()).asFlow().toList()
+        }
+        check(lines.any { it.client == "" && it.container == "${name}_web_1" && it.stream == StdStream.STDOUT && it.line == "hello from web" }) { "logs: $lines" }
+        check(lines.any { it.client == "tls" && it.service == "db" && it.stream == StdStream.STDERR && it.line == "db starting" }) { "logs: $lines" }
+        check(map.plan(clients, MapAction.UP).isEmpty()) { "up again has nothing to do" }
+        check(map.up(clients).done == 0uL) { "up again did something" }
+        // down through the listener form.
+        val heard = mutableListOf<MapEvent>()
+        val ended = CompletableDeferred<DockerException?>()
+        val handle = map.runTo(mapListener(onEnd = { ended.complete(it) }) { synchronized(heard) { heard.add(it) }; false }, clients, MapAction.DOWN)
+        check(withTimeout(60000) { ended.await() } == null) { "down failed: ${heard.map { it.line }}" }
+        handle.close()
+        check(heard.count { it.step == "remove" && it.status == MapStatus.DONE } == 2) { "down: ${heard.map { it.line }}" }
+        val left = map.ps(clients)
+        check(left.isEmpty()) { "left after down: $left" }
+        for (c in listOf(d, tls)) {
+            check(c.listNetworks().none { it.name == "${name}_default" }) { "a network is left on ${c.host()}" }
+        }
+    } finally {
+        runCatching { map.down(clients) }
+        tls.close()
+    }
+}
+
+/** A wrong map is a typed InvalidMap naming its file and line; a missing client
+ * is refused before anything is sent; a failing step is MapFailed at the end
+ * of the Flow, after its events. */
+suspend fun mapsErrors(d: Docker) {
+    val dir = kotlin.io.path.createTempDirectory("libdocker-kt-map").toFile()
+    try {
+        val text = "name: ${project("cycle")}\nservices:\n  a:\n    image: $IMAGE\n    depends_on: [b]\n  b:\n    image: $IMAGE\n    depends_on: [a]\n"
+        val file = File(dir, "compose.yaml").apply { writeText(text) }
+        try {
+            ContainerMap.load(file.path)
+            throw Failed("a cycle was accepted")
+        } catch (e: DockerException.InvalidMap) {
+            check(e.reason.contains("compose.yaml:5:") && e.reason.contains("cycle")) { e.reason }
+        }
+        try {
+            ContainerMap.fromYaml("name: x\nservices:\n  web:\n    image: $IMAGE\n    bogus: 1\n", dir.path)
+            throw Failed("an unknown key was accepted")
+        } catch (e: DockerException.InvalidMap) {
+            check(e.reason.contains("<yaml>:5:") && e.reason.contains("bogus")) { e.reason }
+        }
+        val elsewhere = ContainerMap.fromYaml(twoDaemonMap(project("noclient")), dir.path)
+        try {
+            elsewhere.ps(MapClients(d))
+            throw Failed("a map was used without its tls client")
+        } catch (e: DockerException.InvalidMap) {
+            check(e.reason.contains("tls")) { e.reason }
+        }
+        val registry = System.getenv("LIBDOCKER_TEST_REGISTRY") ?: "127.0.0.1:5000"
+        val name = project("fail")
+        val failing = ContainerMap.fromYaml(
+            "name: $name\nservices:\n  gone:\n    image: $registry/libdocker-test/never-pushed-${System.nanoTime()}\n  after:\n    image: $IMAGE\n    depends_on: [gone]\n",
+            dir.path,
+        )
+        val clients = MapClients(d)
+        val events = mutableListOf<MapEvent>()
+        try {
+            failing.runFlow(clients, MapAction.UP).collect { events.add(it) }
+            throw Failed("a missing image was pulled")
+        } catch (e: DockerException.MapFailed) {
+            check(e.reason.contains("gone") && e.reason.contains("after")) { e.reason }
+            check(events.any { it.step == "pull" && it.status == MapStatus.FAILED }) { events.map { it.line }.toString() }
+            check(events.any { it.service == "after" && it.status == MapStatus.SKIPPED }) { events.map { it.line }.toString() }
+        } finally {
+            failing.down(clients)
+        }
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+
+/** A cancelled Flow collection stops the action where it is: web, waiting for
+ * db to be healthy, is never created, though db becomes healthy later. */
+suspend fun mapsCancel(d: Docker): Unit = coroutineScope {
+    val name = project("cancel")
+    val map = ContainerMap.fromYaml("""
+name: $name
+services:
+  db:
+    image: $IMAGE
+    command: sh -c 'sleep 2; touch /tmp/ready; exec sleep 600'
+    stop_grace_period: 1s
+    healthcheck: {test: [CMD, test, -f, /tmp/ready], interval: 1s, retries: 30}
+  web:
+    image: $IMAGE
+    command: [sleep, "600"]
+    stop_grace_period: 1s
+    depends_on:
+      db: {condition: service_healthy}
+""", System.getProperty("java.io.tmpdir"))
+    val clients = MapClients(d)
+    try {
+        val waiting = CompletableDeferred<Unit>()
+        val collector = launch {
+            map.runFlow(clients, MapAction.UP).collect {
+                if (it.step == "wait" && it.service == "web" && it.status == MapStatus.WORKING) waiting.complete(Unit)
+            }
+        }
+        withTimeout(20000) { waiting.await() }
+        withTimeout(2000) { collector.cancelAndJoin() }
+        delay(4000) // db is healthy by now: an action still running would have made web
+        val ps = map.ps(clients)
+        check(ps.map { it.service } == listOf("db")) { "after the cancel: $ps" }
+        // up again resumes: web is made.
+        check(map.up(clients).done > 0uL) { "up again did nothing" }
+        val resumed = map.ps(clients)
+        check(resumed.map { it.service } == listOf("db", "web")) { "resumed: $resumed" }
+    } finally {
+        map.down(clients)
+    }
+    check(map.ps(clients).isEmpty()) { "left after down" }
+    // A client's CancelHandle ends a map's call (Swift's way): up, waiting for a
+    // dependency that never becomes healthy, ends with Cancelled.
+    val stuck = ContainerMap.fromYaml("""
+name: ${project("stuck")}
+services:
+  db:
+    image: $IMAGE
+    command: [sleep, "600"]
+    stop_grace_period: 1s
+    healthcheck: {test: [CMD, test, -f, /never], interval: 1s, retries: 1000}
+  web:
+    image: $IMAGE
+    stop_grace_period: 1s
+    depends_on:
+      db: {condition: service_healthy}
+""", System.getProperty("java.io.tmpdir"))
+    val fire = CancelHandle()
+    val scoped = MapClients(d.withCancel(fire))
+    try {
+        val up = async { runCatching { stuck.up(scoped) } }
+        withTimeout(20000) { while (stuck.ps(clients).none { it.service == "db" && it.running }) delay(100) }
+        fire.cancel()
+        val r = withTimeout(2000) { up.await() }
+        check(r.exceptionOrNull() is DockerException.Cancelled) { "a fired handle ends up: $r" }
+        val made = stuck.ps(clients)
+        check(made.map { it.service } == listOf("db")) { "web was made: $made" }
+    } finally {
+        stuck.down(clients)
+    }
+}
+
 /** The scenarios, named as tests/parity/cells.tsv names them. */
 val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "lifecycle" to ::lifecycle,
@@ -405,6 +630,9 @@ val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "attachStatsLogin" to ::attachStatsLogin,
     "manyDaemons" to ::manyDaemons,
     "monitor" to ::monitor,
+    "mapsUpPsDown" to ::mapsUpPsDown,
+    "mapsErrors" to ::mapsErrors,
+    "mapsCancel" to ::mapsCancel,
 )
 
 fun main(): Unit = runBlocking {

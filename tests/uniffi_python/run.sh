@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The parity scenarios through UniFFI's generated Python: generates
-# libdocker_uniffi.py beside the library and runs test_scenarios.py with the
+# libdocker_uniffi.py beside the library and runs test_scenarios.py (and
+# test_maps.py, container maps over the main and TLS daemons) with the
 # Python tests' venv (tests/python/run.sh makes it). Needs the environment of
 # tests/env/testenv.sh (tests/run.sh provides it).
 set -euo pipefail
@@ -20,4 +21,4 @@ cp target/debug/liblibdocker_uniffi.so "$OUT/"
 mkdir -p "$WORK/parity"
 
 PYTHONPATH=$OUT "$PY" -m pytest -q -p no:cacheprovider --junitxml="$WORK/parity/uniffi-python.xml" \
-    tests/uniffi_python/test_scenarios.py
+    tests/uniffi_python/test_scenarios.py tests/uniffi_python/test_maps.py

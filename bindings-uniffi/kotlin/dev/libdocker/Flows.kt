@@ -5,6 +5,7 @@
 package dev.libdocker
 
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
 
 private fun <T : Any> items(next: suspend () -> T?, cancel: () -> Unit): Flow<T> = flow {
@@ -48,6 +49,19 @@ fun JsonStream.asFlow(): Flow<String> = batches(::nextBatch, ::cancel)
 /** A monitor's reports, until the collector stops. */
 fun MonitorStream.asFlow(): Flow<MonitorEvent> = batches(::nextBatch, ::cancel)
 
+/** A map action's events; the action runs while the flow is collected, and
+ * stops where it is when the collector stops or is cancelled. Its failure
+ * (`DockerException.MapFailed`, …) is thrown after the last event. */
+fun MapEventStream.asFlow(): Flow<MapEvent> = batches(::nextBatch, ::cancel)
+
+/** A cold flow of `action`'s events: each collection runs the action again
+ * (`up` resumes where a cancelled one stopped). */
+fun ContainerMap.runFlow(clients: MapClients, action: MapAction, options: MapActionOptions = MapActionOptions()): Flow<MapEvent> =
+    flow { emitAll(run(clients, action, options).asFlow()) }
+
+/** Every container's lines of a map, merged as they come. */
+fun MapLogStream.asFlow(): Flow<MapLogLine> = batches(::nextBatch, ::cancel)
+
 /** An attached process's output; its stdin stays usable meanwhile. */
 fun Attached.output(): Flow<LogChunk> = items(::next, ::cancel)
 
@@ -76,5 +90,12 @@ fun monitorListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (MonitorEve
 fun eventListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (DockerEvent) -> Boolean): EventListener =
     object : EventListener {
         override fun onEvent(event: DockerEvent): Boolean = onEvent(event)
+        override fun onEnd(error: DockerException?) = onEnd(error)
+    }
+
+/** A map listener from lambdas: `onEvent` returns true to stop the action. */
+fun mapListener(onEnd: (DockerException?) -> Unit = {}, onEvent: (MapEvent) -> Boolean): MapListener =
+    object : MapListener {
+        override fun onEvent(event: MapEvent): Boolean = onEvent(event)
         override fun onEnd(error: DockerException?) = onEnd(error)
     }

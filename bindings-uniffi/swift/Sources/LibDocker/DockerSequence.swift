@@ -117,6 +117,22 @@ extension MonitorStream {
     }
 }
 
+extension MapEventStream {
+    /// A map action's events; the action runs while the loop reads them and
+    /// stops where it is when the loop is left or its task cancelled. Its
+    /// failure (`DockerError.MapFailed`, …) is thrown after the last event.
+    public var values: DockerSequence<MapEvent> {
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
+    }
+}
+
+extension MapLogStream {
+    /// Every container's lines of a map, merged as they come.
+    public var values: DockerSequence<MapLogLine> {
+        DockerSequence(nextBatch: { try await self.nextBatch(most: batchSize) }, cancel: { self.cancel() })
+    }
+}
+
 extension Attached {
     /// The process's output; its stdin stays usable meanwhile.
     public var output: DockerSequence<LogChunk> {
@@ -181,5 +197,20 @@ public final class MonitorHandler: MonitorListener {
     }
 
     public func onEvent(event: MonitorEvent) throws -> Bool { try self.event(event) }
+    public func onEnd(error: DockerError?) { end(error) }
+}
+
+/// A `MapListener` from closures: `onEvent` returns true to stop the action.
+public final class MapHandler: MapListener {
+    private let event: @Sendable (MapEvent) throws -> Bool
+    private let end: @Sendable (DockerError?) -> Void
+
+    public init(onEnd: @escaping @Sendable (DockerError?) -> Void = { _ in },
+                onEvent: @escaping @Sendable (MapEvent) throws -> Bool) {
+        self.event = onEvent
+        self.end = onEnd
+    }
+
+    public func onEvent(event: MapEvent) throws -> Bool { try self.event(event) }
     public func onEnd(error: DockerError?) { end(error) }
 }

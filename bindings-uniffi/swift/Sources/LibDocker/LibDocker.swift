@@ -1003,6 +1003,478 @@ public func FfiConverterTypeCancelHandle_lower(_ value: CancelHandle) -> UInt64 
 
 
 /**
+ * A container map: a Compose project's services (with their dependencies),
+ * networks and volumes, placed on one or more daemons. Reading it checks it
+ * whole; nothing is sent until an action runs.
+ */
+public protocol ContainerMapProtocol: AnyObject, Sendable {
+    
+    /**
+     * `perform(clients, MapAction.Down)`; `volumes` removes the volumes too.
+     */
+    func down(clients: MapClients, volumes: Bool) async throws  -> MapSummary
+    
+    /**
+     * Every container's output as one stream of lines (`follow` keeps it
+     * open while they run).
+     */
+    func logs(clients: MapClients, options: LogOptions) async throws  -> MapLogStream
+    
+    /**
+     * The project name: it prefixes the containers, networks and volumes, and labels them.
+     */
+    func name()  -> String
+    
+    /**
+     * Runs `action` to its end without its events: its summary, or
+     * `MapFailed` naming what failed and what was skipped.
+     */
+    func perform(clients: MapClients, action: MapAction, options: MapActionOptions) async throws  -> MapSummary
+    
+    /**
+     * What `action` would do now, step by step; nothing is changed.
+     */
+    func plan(clients: MapClients, action: MapAction, options: MapActionOptions) async throws  -> [MapStep]
+    
+    /**
+     * The project's containers on every daemon the map uses (whoever made
+     * them: this map or `docker compose`), by service and number.
+     */
+    func ps(clients: MapClients) async throws  -> [MapContainer]
+    
+    /**
+     * Starts `action`: its events as a pull stream. Nothing happens until the
+     * stream is read; cancelling it stops the action.
+     */
+    func run(clients: MapClients, action: MapAction, options: MapActionOptions)  -> MapEventStream
+    
+    /**
+     * Runs `action`, telling `listener` each event, until it ends, the listener
+     * returns true or the handle is cancelled or dropped (each of which stops
+     * the action where it is).
+     */
+    func runTo(listener: MapListener, clients: MapClients, action: MapAction, options: MapActionOptions)  -> TaskHandle
+    
+    /**
+     * The services' names, sorted.
+     */
+    func services()  -> [String]
+    
+    /**
+     * The map in its JSON form (a Compose document in long syntax), which
+     * `from_json` reads back.
+     */
+    func toJson()  -> String
+    
+    /**
+     * `perform(clients, MapAction.Up)`.
+     */
+    func up(clients: MapClients) async throws  -> MapSummary
+    
+    /**
+     * `perform(clients, MapAction.Update)`.
+     */
+    func update(clients: MapClients) async throws  -> MapSummary
+    
+    /**
+     * What was read but has no effect here (keys Compose ignores too).
+     */
+    func warnings()  -> [String]
+    
+    /**
+     * Where relative paths start.
+     */
+    func workingDir()  -> String
+    
+}
+/**
+ * A container map: a Compose project's services (with their dependencies),
+ * networks and volumes, placed on one or more daemons. Reading it checks it
+ * whole; nothing is sent until an action runs.
+ */
+open class ContainerMap: ContainerMapProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_containermap(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_containermap(handle, $0) }
+    }
+
+    
+    /**
+     * Reads the JSON form (what `to_json` writes, or Compose written as JSON);
+     * no interpolation.
+     */
+public static func fromJson(text: String)throws  -> ContainerMap  {
+    return try  FfiConverterTypeContainerMap_lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_constructor_containermap_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a map from Compose YAML text; relative paths (build contexts, bind
+     * mounts) start at `working_dir`. `variables` default to the process
+     * environment.
+     */
+public static func fromYaml(text: String, workingDir: String, project: String? = nil, variables: [String: String]? = nil)throws  -> ContainerMap  {
+    return try  FfiConverterTypeContainerMap_lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_constructor_containermap_from_yaml(
+        FfiConverterString.lower(text),
+        FfiConverterString.lower(workingDir),
+        FfiConverterOptionString.lower(project),
+        FfiConverterOptionDictionaryStringString.lower(variables),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a Compose file (or a JSON map) with the `.env` beside it. `project`
+     * names the project (default: the file's `name:`, `COMPOSE_PROJECT_NAME` or
+     * the directory's name); `variables` are what `${VAR}` reads (default: the
+     * process environment over `.env`). A wrong map is `InvalidMap`, naming the
+     * file, line and key.
+     */
+public static func load(path: String, project: String? = nil, variables: [String: String]? = nil)throws  -> ContainerMap  {
+    return try  FfiConverterTypeContainerMap_lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_constructor_containermap_load(
+        FfiConverterString.lower(path),
+        FfiConverterOptionString.lower(project),
+        FfiConverterOptionDictionaryStringString.lower(variables),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * `perform(clients, MapAction.Down)`; `volumes` removes the volumes too.
+     */
+open func down(clients: MapClients, volumes: Bool = false)async throws  -> MapSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_down(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients),FfiConverterBool.lower(volumes)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMapSummary_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Every container's output as one stream of lines (`follow` keeps it
+     * open while they run).
+     */
+open func logs(clients: MapClients, options: LogOptions)async throws  -> MapLogStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_logs(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients),FfiConverterTypeLogOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeMapLogStream_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The project name: it prefixes the containers, networks and volumes, and labels them.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Runs `action` to its end without its events: its summary, or
+     * `MapFailed` naming what failed and what was skipped.
+     */
+open func perform(clients: MapClients, action: MapAction, options: MapActionOptions = MapActionOptions())async throws  -> MapSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_perform(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients),FfiConverterTypeMapAction_lower(action),FfiConverterTypeMapActionOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMapSummary_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * What `action` would do now, step by step; nothing is changed.
+     */
+open func plan(clients: MapClients, action: MapAction, options: MapActionOptions = MapActionOptions())async throws  -> [MapStep]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_plan(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients),FfiConverterTypeMapAction_lower(action),FfiConverterTypeMapActionOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeMapStep.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The project's containers on every daemon the map uses (whoever made
+     * them: this map or `docker compose`), by service and number.
+     */
+open func ps(clients: MapClients)async throws  -> [MapContainer]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_ps(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeMapContainer.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Starts `action`: its events as a pull stream. Nothing happens until the
+     * stream is read; cancelling it stops the action.
+     */
+open func run(clients: MapClients, action: MapAction, options: MapActionOptions = MapActionOptions()) -> MapEventStream  {
+    return try!  FfiConverterTypeMapEventStream_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_run(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMapClients_lower(clients),
+        FfiConverterTypeMapAction_lower(action),
+        FfiConverterTypeMapActionOptions_lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Runs `action`, telling `listener` each event, until it ends, the listener
+     * returns true or the handle is cancelled or dropped (each of which stops
+     * the action where it is).
+     */
+open func runTo(listener: MapListener, clients: MapClients, action: MapAction, options: MapActionOptions = MapActionOptions()) -> TaskHandle  {
+    return try!  FfiConverterTypeTaskHandle_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_run_to(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMapListener_lower(listener),
+        FfiConverterTypeMapClients_lower(clients),
+        FfiConverterTypeMapAction_lower(action),
+        FfiConverterTypeMapActionOptions_lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The services' names, sorted.
+     */
+open func services() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_services(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The map in its JSON form (a Compose document in long syntax), which
+     * `from_json` reads back.
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `perform(clients, MapAction.Up)`.
+     */
+open func up(clients: MapClients)async throws  -> MapSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_up(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMapSummary_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * `perform(clients, MapAction.Update)`.
+     */
+open func update(clients: MapClients)async throws  -> MapSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_update(
+                        self.uniffiCloneHandle(),FfiConverterTypeMapClients_lower(clients)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMapSummary_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * What was read but has no effect here (keys Compose ignores too).
+     */
+open func warnings() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_warnings(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where relative paths start.
+     */
+open func workingDir() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_containermap_working_dir(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContainerMap: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ContainerMap
+
+    public static func lift(_ handle: UInt64) throws -> ContainerMap {
+        return ContainerMap(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ContainerMap) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContainerMap {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ContainerMap, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContainerMap_lift(_ handle: UInt64) throws -> ContainerMap {
+    return try FfiConverterTypeContainerMap.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContainerMap_lower(_ value: ContainerMap) -> UInt64 {
+    return FfiConverterTypeContainerMap.lower(value)
+}
+
+
+
+
+
+
+/**
  * A client of one Docker daemon; thread-safe, cheap to share.
  */
 public protocol DockerProtocol: AnyObject, Sendable {
@@ -3278,6 +3750,836 @@ public func FfiConverterTypeLogStream_lift(_ handle: UInt64) throws -> LogStream
 #endif
 public func FfiConverterTypeLogStream_lower(_ value: LogStream) -> UInt64 {
     return FfiConverterTypeLogStream.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The daemons a map is applied to: the default client (for services that name
+ * none) and clients by name (`x-libdocker: clients: [name]` in the map). A
+ * client made with `Docker.with_cancel` ends the map's calls (`plan`,
+ * `perform`, `up`, …, `ps`, opening `logs`) when its handle fires; streams
+ * (`run`, `logs`) end by their own `cancel()`, listeners by their `TaskHandle`.
+ */
+public protocol MapClientsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds (or replaces) the client called `name` (`""`: the default client).
+     */
+    func add(name: String, docker: Docker) 
+    
+    /**
+     * Every client's name, sorted; the default client as `""`.
+     */
+    func names()  -> [String]
+    
+}
+/**
+ * The daemons a map is applied to: the default client (for services that name
+ * none) and clients by name (`x-libdocker: clients: [name]` in the map). A
+ * client made with `Docker.with_cancel` ends the map's calls (`plan`,
+ * `perform`, `up`, …, `ps`, opening `logs`) when its handle fires; streams
+ * (`run`, `logs`) end by their own `cancel()`, listeners by their `TaskHandle`.
+ */
+open class MapClients: MapClientsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_mapclients(self.handle, $0) }
+    }
+    /**
+     * Clients with `default_client` for the services that name none.
+     */
+public convenience init(defaultClient: Docker) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_constructor_mapclients_new(
+        FfiConverterTypeDocker_lower(defaultClient),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_mapclients(handle, $0) }
+    }
+
+    
+    /**
+     * The default client as the docker CLI would connect, and each client the
+     * map describes with a host or a CLI context (`x-libdocker: clients:
+     * {edge: {host: tcp://edge:2376}}`); add the others.
+     */
+public static func fromMap(map: ContainerMap)throws  -> MapClients  {
+    return try  FfiConverterTypeMapClients_lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_constructor_mapclients_from_map(
+        FfiConverterTypeContainerMap_lower(map),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Adds (or replaces) the client called `name` (`""`: the default client).
+     */
+open func add(name: String, docker: Docker)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_mapclients_add(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeDocker_lower(docker),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Every client's name, sorted; the default client as `""`.
+     */
+open func names() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_mapclients_names(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapClients: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MapClients
+
+    public static func lift(_ handle: UInt64) throws -> MapClients {
+        return MapClients(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MapClients) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapClients {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MapClients, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapClients_lift(_ handle: UInt64) throws -> MapClients {
+    return try FfiConverterTypeMapClients.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapClients_lower(_ value: MapClients) -> UInt64 {
+    return FfiConverterTypeMapClients.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A map action's events (`ContainerMap.run`). The action runs while the
+ * stream is read: a failure is thrown after the last event
+ * (`MapFailed`, or the error that stopped it), and `cancel()` (or freeing
+ * it) stops the action where it is; `up` again resumes from there.
+ */
+public protocol MapEventStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream now and closes its connection, from any thread;
+     * a `next()` waiting meanwhile gives null, as does every later one.
+     * Again, or after the end, does nothing. (Kotlin's `close()` /
+     * `use {}` frees the object, which ends it too.) Swift's
+     * `Task.cancel()` does not reach a waiting `next()`: call this.
+     */
+    func cancel() 
+    
+    /**
+     * The next item, or null once the stream has ended. A failure the
+     * daemon reports inside the stream is thrown here.
+     */
+    func next() async throws  -> MapEvent?
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [MapEvent]
+    
+}
+/**
+ * A map action's events (`ContainerMap.run`). The action runs while the
+ * stream is read: a failure is thrown after the last event
+ * (`MapFailed`, or the error that stopped it), and `cancel()` (or freeing
+ * it) stops the action where it is; `up` again resumes from there.
+ */
+open class MapEventStream: MapEventStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_mapeventstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_mapeventstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ends the stream now and closes its connection, from any thread;
+     * a `next()` waiting meanwhile gives null, as does every later one.
+     * Again, or after the end, does nothing. (Kotlin's `close()` /
+     * `use {}` frees the object, which ends it too.) Swift's
+     * `Task.cancel()` does not reach a waiting `next()`: call this.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_mapeventstream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next item, or null once the stream has ended. A failure the
+     * daemon reports inside the stream is thrown here.
+     */
+open func next()async throws  -> MapEvent?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_mapeventstream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeMapEvent.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [MapEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_mapeventstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeMapEvent.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapEventStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MapEventStream
+
+    public static func lift(_ handle: UInt64) throws -> MapEventStream {
+        return MapEventStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MapEventStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapEventStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MapEventStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapEventStream_lift(_ handle: UInt64) throws -> MapEventStream {
+    return try FfiConverterTypeMapEventStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapEventStream_lower(_ value: MapEventStream) -> UInt64 {
+    return FfiConverterTypeMapEventStream.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Hears a map action's events (`ContainerMap.run_to`): return true to stop
+ * the action where it is.
+ */
+public protocol MapListener: AnyObject, Sendable {
+    
+    func onEvent(event: MapEvent) throws  -> Bool
+    
+    /**
+     * Once, at the end: null when every step worked (or the listener stopped
+     * it), else why not (`MapFailed`, `Cancelled`, …).
+     */
+    func onEnd(error: DockerError?) 
+    
+}
+/**
+ * Hears a map action's events (`ContainerMap.run_to`): return true to stop
+ * the action where it is.
+ */
+open class MapListenerImpl: MapListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_maplistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_maplistener(handle, $0) }
+    }
+
+    
+
+    
+open func onEvent(event: MapEvent)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeDockerError_lift) {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_maplistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMapEvent_lower(event),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Once, at the end: null when every step worked (or the listener stopped
+     * it), else why not (`MapFailed`, `Cancelled`, …).
+     */
+open func onEnd(error: DockerError?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_maplistener_on_end(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeDockerError.lower(error),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceMapListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceMapListener = UniffiVTableCallbackInterfaceMapListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeMapListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface MapListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeMapListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface MapListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<Int8>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeMapListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.onEvent(
+                     event: try FfiConverterTypeMapEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterBool.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeDockerError_lower
+            )
+        },
+        onEnd: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeMapListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEnd(
+                     error: try FfiConverterOptionTypeDockerError.lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceMapListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceMapListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitMapListener() {
+    uniffi_libdocker_uniffi_fn_init_callback_vtable_maplistener(UniffiCallbackInterfaceMapListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<MapListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = MapListener
+
+    public static func lift(_ handle: UInt64) throws -> MapListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return MapListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: MapListener) -> UInt64 {
+         if let rustImpl = value as? MapListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MapListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapListener_lift(_ handle: UInt64) throws -> MapListener {
+    return try FfiConverterTypeMapListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapListener_lower(_ value: MapListener) -> UInt64 {
+    return FfiConverterTypeMapListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Every container's lines, merged as they come (`ContainerMap.logs`).
+ */
+public protocol MapLogStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream now and closes its connection, from any thread;
+     * a `next()` waiting meanwhile gives null, as does every later one.
+     * Again, or after the end, does nothing. (Kotlin's `close()` /
+     * `use {}` frees the object, which ends it too.) Swift's
+     * `Task.cancel()` does not reach a waiting `next()`: call this.
+     */
+    func cancel() 
+    
+    /**
+     * The next item, or null once the stream has ended. A failure the
+     * daemon reports inside the stream is thrown here.
+     */
+    func next() async throws  -> MapLogLine?
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+    func nextBatch(most: UInt32) async throws  -> [MapLogLine]
+    
+}
+/**
+ * Every container's lines, merged as they come (`ContainerMap.logs`).
+ */
+open class MapLogStream: MapLogStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_maplogstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_maplogstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ends the stream now and closes its connection, from any thread;
+     * a `next()` waiting meanwhile gives null, as does every later one.
+     * Again, or after the end, does nothing. (Kotlin's `close()` /
+     * `use {}` frees the object, which ends it too.) Swift's
+     * `Task.cancel()` does not reach a waiting `next()`: call this.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_maplogstream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next item, or null once the stream has ended. A failure the
+     * daemon reports inside the stream is thrown here.
+     */
+open func next()async throws  -> MapLogLine?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_maplogstream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeMapLogLine.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The next item and those already arrived, at most `most`:
+     * fewer crossings of the FFI for many small items (what the
+     * Kotlin `Flow` and Swift `AsyncSequence` read). Log output comes
+     * with neighbouring pieces of the same stream joined. Empty once
+     * the stream has ended; a failure is thrown after the items
+     * before it.
+     */
+open func nextBatch(most: UInt32)async throws  -> [MapLogLine]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_maplogstream_next_batch(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(most)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeMapLogLine.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapLogStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MapLogStream
+
+    public static func lift(_ handle: UInt64) throws -> MapLogStream {
+        return MapLogStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MapLogStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapLogStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MapLogStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapLogStream_lift(_ handle: UInt64) throws -> MapLogStream {
+    return try FfiConverterTypeMapLogStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapLogStream_lower(_ value: MapLogStream) -> UInt64 {
+    return FfiConverterTypeMapLogStream.lower(value)
 }
 
 
@@ -5652,6 +6954,562 @@ public func FfiConverterTypeLogOptions_lower(_ value: LogOptions) -> RustBuffer 
 
 
 /**
+ * How an action is done.
+ */
+public struct MapActionOptions: Equatable, Hashable {
+    /**
+     * `down`: remove the map's named volumes and the containers' anonymous ones too.
+     */
+    public var volumes: Bool
+    /**
+     * `stop`, `restart`, `down` and recreations: seconds a container has to
+     * stop before it is killed (null: its `stop_grace_period`, else the
+     * daemon's default).
+     */
+    public var timeoutSecs: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `down`: remove the map's named volumes and the containers' anonymous ones too.
+         */volumes: Bool = false, 
+        /**
+         * `stop`, `restart`, `down` and recreations: seconds a container has to
+         * stop before it is killed (null: its `stop_grace_period`, else the
+         * daemon's default).
+         */timeoutSecs: UInt32? = nil) {
+        self.volumes = volumes
+        self.timeoutSecs = timeoutSecs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MapActionOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapActionOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapActionOptions {
+        return
+            try MapActionOptions(
+                volumes: FfiConverterBool.read(from: &buf), 
+                timeoutSecs: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MapActionOptions, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.volumes, into: &buf)
+        FfiConverterOptionUInt32.write(value.timeoutSecs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapActionOptions_lift(_ buf: RustBuffer) throws -> MapActionOptions {
+    return try FfiConverterTypeMapActionOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapActionOptions_lower(_ value: MapActionOptions) -> RustBuffer {
+    return FfiConverterTypeMapActionOptions.lower(value)
+}
+
+
+/**
+ * One container of the project on one daemon (`ContainerMap.ps`).
+ */
+public struct MapContainer: Equatable, Hashable {
+    /**
+     * The client's name (`""`: the default client).
+     */
+    public var client: String
+    public var id: String
+    public var name: String
+    public var service: String
+    /**
+     * Its number within its service.
+     */
+    public var number: UInt32
+    /**
+     * The configuration hash it was made with (empty when it has none).
+     */
+    public var configHash: String
+    /**
+     * `created`, `running`, `exited`, `paused`, …
+     */
+    public var state: String
+    /**
+     * The daemon's words: `Up 3 minutes (healthy)`.
+     */
+    public var status: String
+    public var image: String
+    /**
+     * Running, paused or restarting.
+     */
+    public var running: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The client's name (`""`: the default client).
+         */client: String, id: String, name: String, service: String, 
+        /**
+         * Its number within its service.
+         */number: UInt32, 
+        /**
+         * The configuration hash it was made with (empty when it has none).
+         */configHash: String, 
+        /**
+         * `created`, `running`, `exited`, `paused`, …
+         */state: String, 
+        /**
+         * The daemon's words: `Up 3 minutes (healthy)`.
+         */status: String, image: String, 
+        /**
+         * Running, paused or restarting.
+         */running: Bool) {
+        self.client = client
+        self.id = id
+        self.name = name
+        self.service = service
+        self.number = number
+        self.configHash = configHash
+        self.state = state
+        self.status = status
+        self.image = image
+        self.running = running
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MapContainer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapContainer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapContainer {
+        return
+            try MapContainer(
+                client: FfiConverterString.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                service: FfiConverterString.read(from: &buf), 
+                number: FfiConverterUInt32.read(from: &buf), 
+                configHash: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                image: FfiConverterString.read(from: &buf), 
+                running: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MapContainer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.client, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.service, into: &buf)
+        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterString.write(value.configHash, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterString.write(value.image, into: &buf)
+        FfiConverterBool.write(value.running, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapContainer_lift(_ buf: RustBuffer) throws -> MapContainer {
+    return try FfiConverterTypeMapContainer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapContainer_lower(_ value: MapContainer) -> RustBuffer {
+    return FfiConverterTypeMapContainer.lower(value)
+}
+
+
+/**
+ * One report of a running action.
+ */
+public struct MapEvent: Equatable, Hashable {
+    /**
+     * The step (`create`, `start`, `pull`, …, as `MapStep.step`) or `wait` (for
+     * a dependency's condition; its `message` names the condition when done).
+     */
+    public var step: String
+    public var status: MapStatus
+    /**
+     * The client's name (`""`: the default client).
+     */
+    public var client: String
+    public var service: String?
+    /**
+     * The container, network, volume or image.
+     */
+    public var target: String
+    public var message: String?
+    /**
+     * The event as a line for people: `[tls] create demo_db_1 done`.
+     */
+    public var line: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The step (`create`, `start`, `pull`, …, as `MapStep.step`) or `wait` (for
+         * a dependency's condition; its `message` names the condition when done).
+         */step: String, status: MapStatus, 
+        /**
+         * The client's name (`""`: the default client).
+         */client: String, service: String?, 
+        /**
+         * The container, network, volume or image.
+         */target: String, message: String?, 
+        /**
+         * The event as a line for people: `[tls] create demo_db_1 done`.
+         */line: String) {
+        self.step = step
+        self.status = status
+        self.client = client
+        self.service = service
+        self.target = target
+        self.message = message
+        self.line = line
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MapEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapEvent {
+        return
+            try MapEvent(
+                step: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeMapStatus.read(from: &buf), 
+                client: FfiConverterString.read(from: &buf), 
+                service: FfiConverterOptionString.read(from: &buf), 
+                target: FfiConverterString.read(from: &buf), 
+                message: FfiConverterOptionString.read(from: &buf), 
+                line: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MapEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.step, into: &buf)
+        FfiConverterTypeMapStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.client, into: &buf)
+        FfiConverterOptionString.write(value.service, into: &buf)
+        FfiConverterString.write(value.target, into: &buf)
+        FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterString.write(value.line, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapEvent_lift(_ buf: RustBuffer) throws -> MapEvent {
+    return try FfiConverterTypeMapEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapEvent_lower(_ value: MapEvent) -> RustBuffer {
+    return FfiConverterTypeMapEvent.lower(value)
+}
+
+
+/**
+ * One line of a container's output (`ContainerMap.logs`).
+ */
+public struct MapLogLine: Equatable, Hashable {
+    public var client: String
+    public var service: String
+    /**
+     * The container's name.
+     */
+    public var container: String
+    /**
+     * `Stdout` or `Stderr`.
+     */
+    public var stream: StdStream
+    /**
+     * The line without its newline, as text (bytes that are not UTF-8 become U+FFFD).
+     */
+    public var line: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(client: String, service: String, 
+        /**
+         * The container's name.
+         */container: String, 
+        /**
+         * `Stdout` or `Stderr`.
+         */stream: StdStream, 
+        /**
+         * The line without its newline, as text (bytes that are not UTF-8 become U+FFFD).
+         */line: String) {
+        self.client = client
+        self.service = service
+        self.container = container
+        self.stream = stream
+        self.line = line
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MapLogLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapLogLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapLogLine {
+        return
+            try MapLogLine(
+                client: FfiConverterString.read(from: &buf), 
+                service: FfiConverterString.read(from: &buf), 
+                container: FfiConverterString.read(from: &buf), 
+                stream: FfiConverterTypeStdStream.read(from: &buf), 
+                line: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MapLogLine, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.client, into: &buf)
+        FfiConverterString.write(value.service, into: &buf)
+        FfiConverterString.write(value.container, into: &buf)
+        FfiConverterTypeStdStream.write(value.stream, into: &buf)
+        FfiConverterString.write(value.line, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapLogLine_lift(_ buf: RustBuffer) throws -> MapLogLine {
+    return try FfiConverterTypeMapLogLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapLogLine_lower(_ value: MapLogLine) -> RustBuffer {
+    return FfiConverterTypeMapLogLine.lower(value)
+}
+
+
+/**
+ * One step of a plan: what, on which client, for which service, to which object.
+ */
+public struct MapStep: Equatable, Hashable {
+    /**
+     * `create_network`, `create_volume`, `pull`, `build`, `create`, `recreate`,
+     * `start`, `stop`, `restart`, `remove`, `remove_network` or `remove_volume`.
+     */
+    public var step: String
+    /**
+     * The client's name (`""`: the default client).
+     */
+    public var client: String
+    public var service: String?
+    /**
+     * The container, network, volume or image.
+     */
+    public var target: String
+    /**
+     * Why, when it is not plain (`configuration changed`, `scaled down`); may be empty.
+     */
+    public var reason: String
+    /**
+     * The container's number within its service (0 for other steps).
+     */
+    public var number: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `create_network`, `create_volume`, `pull`, `build`, `create`, `recreate`,
+         * `start`, `stop`, `restart`, `remove`, `remove_network` or `remove_volume`.
+         */step: String, 
+        /**
+         * The client's name (`""`: the default client).
+         */client: String, service: String?, 
+        /**
+         * The container, network, volume or image.
+         */target: String, 
+        /**
+         * Why, when it is not plain (`configuration changed`, `scaled down`); may be empty.
+         */reason: String, 
+        /**
+         * The container's number within its service (0 for other steps).
+         */number: UInt32) {
+        self.step = step
+        self.client = client
+        self.service = service
+        self.target = target
+        self.reason = reason
+        self.number = number
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MapStep: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapStep: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapStep {
+        return
+            try MapStep(
+                step: FfiConverterString.read(from: &buf), 
+                client: FfiConverterString.read(from: &buf), 
+                service: FfiConverterOptionString.read(from: &buf), 
+                target: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                number: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MapStep, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.step, into: &buf)
+        FfiConverterString.write(value.client, into: &buf)
+        FfiConverterOptionString.write(value.service, into: &buf)
+        FfiConverterString.write(value.target, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterUInt32.write(value.number, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapStep_lift(_ buf: RustBuffer) throws -> MapStep {
+    return try FfiConverterTypeMapStep.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapStep_lower(_ value: MapStep) -> RustBuffer {
+    return FfiConverterTypeMapStep.lower(value)
+}
+
+
+/**
+ * How an action ended when everything it tried worked.
+ */
+public struct MapSummary: Equatable, Hashable {
+    public var action: MapAction
+    /**
+     * Steps carried out (0: there was nothing to do).
+     */
+    public var done: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(action: MapAction, 
+        /**
+         * Steps carried out (0: there was nothing to do).
+         */done: UInt64) {
+        self.action = action
+        self.done = done
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MapSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapSummary {
+        return
+            try MapSummary(
+                action: FfiConverterTypeMapAction.read(from: &buf), 
+                done: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MapSummary, into buf: inout [UInt8]) {
+        FfiConverterTypeMapAction.write(value.action, into: &buf)
+        FfiConverterUInt64.write(value.done, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapSummary_lift(_ buf: RustBuffer) throws -> MapSummary {
+    return try FfiConverterTypeMapSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapSummary_lower(_ value: MapSummary) -> RustBuffer {
+    return FfiConverterTypeMapSummary.lower(value)
+}
+
+
+/**
  * One report of a monitor.
  */
 public struct MonitorEvent: Equatable, Hashable {
@@ -6234,6 +8092,10 @@ enum DockerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     )
     case Cancelled(reason: String
     )
+    case InvalidMap(reason: String
+    )
+    case MapFailed(reason: String
+    )
     /**
      * A listener implemented in the foreign language threw.
      */
@@ -6346,10 +8208,16 @@ public struct FfiConverterTypeDockerError: FfiConverterRustBuffer {
         case 24: return .Cancelled(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 25: return .Callback(
+        case 25: return .InvalidMap(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 26: return .Panic(
+        case 26: return .MapFailed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 27: return .Callback(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 28: return .Panic(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -6484,13 +8352,23 @@ public struct FfiConverterTypeDockerError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Callback(reason):
+        case let .InvalidMap(reason):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Panic(reason):
+        case let .MapFailed(reason):
             writeInt(&buf, Int32(26))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Callback(reason):
+            writeInt(&buf, Int32(27))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Panic(reason):
+            writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -6511,6 +8389,233 @@ public func FfiConverterTypeDockerError_lift(_ buf: RustBuffer) throws -> Docker
 public func FfiConverterTypeDockerError_lower(_ value: DockerError) -> RustBuffer {
     return FfiConverterTypeDockerError.lower(value)
 }
+
+
+/**
+ * What to do to a whole map.
+ */
+
+public enum MapAction: Equatable, Hashable {
+    
+    /**
+     * Create the networks and volumes, then create, start (and recreate what
+     * changed) every service in dependency order, waiting for `depends_on`.
+     */
+    case up
+    /**
+     * Recreate only the containers whose configuration changed; create new ones.
+     */
+    case update
+    /**
+     * Stop and remove every container of the project (orphans too) in reverse
+     * dependency order, then its networks (and volumes, if asked).
+     */
+    case down
+    case start
+    case stop
+    case restart
+    /**
+     * Pull the images of the services that are not built.
+     */
+    case pull
+    /**
+     * Build the images of the services that have `build:`.
+     */
+    case build
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MapAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapAction: FfiConverterRustBuffer {
+    typealias SwiftType = MapAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .up
+        
+        case 2: return .update
+        
+        case 3: return .down
+        
+        case 4: return .start
+        
+        case 5: return .stop
+        
+        case 6: return .restart
+        
+        case 7: return .pull
+        
+        case 8: return .build
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MapAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .up:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .update:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .down:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .start:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .stop:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .restart:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .pull:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .build:
+            writeInt(&buf, Int32(8))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapAction_lift(_ buf: RustBuffer) throws -> MapAction {
+    return try FfiConverterTypeMapAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapAction_lower(_ value: MapAction) -> RustBuffer {
+    return FfiConverterTypeMapAction.lower(value)
+}
+
+
+
+/**
+ * Where a step is.
+ */
+
+public enum MapStatus: Equatable, Hashable {
+    
+    /**
+     * Begun (for a dependent: waiting for its dependencies).
+     */
+    case working
+    /**
+     * A message while it works (pull or build output).
+     */
+    case progress
+    case done
+    case failed
+    /**
+     * Not done because something it depends on failed.
+     */
+    case skipped
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MapStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMapStatus: FfiConverterRustBuffer {
+    typealias SwiftType = MapStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MapStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .working
+        
+        case 2: return .progress
+        
+        case 3: return .done
+        
+        case 4: return .failed
+        
+        case 5: return .skipped
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MapStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .working:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .progress:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .skipped:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapStatus_lift(_ buf: RustBuffer) throws -> MapStatus {
+    return try FfiConverterTypeMapStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMapStatus_lower(_ value: MapStatus) -> RustBuffer {
+    return FfiConverterTypeMapStatus.lower(value)
+}
+
 
 
 /**
@@ -6902,6 +9007,54 @@ fileprivate struct FfiConverterOptionTypeLogChunk: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMapEvent: FfiConverterRustBuffer {
+    typealias SwiftType = MapEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMapEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMapEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMapLogLine: FfiConverterRustBuffer {
+    typealias SwiftType = MapLogLine?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMapLogLine.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMapLogLine.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeMonitorEvent: FfiConverterRustBuffer {
     typealias SwiftType = MonitorEvent?
 
@@ -6966,6 +9119,30 @@ fileprivate struct FfiConverterOptionTypeDockerError: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDockerError.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7091,6 +9268,106 @@ fileprivate struct FfiConverterSequenceTypeLogChunk: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeLogChunk.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMapContainer: FfiConverterRustBuffer {
+    typealias SwiftType = [MapContainer]
+
+    public static func write(_ value: [MapContainer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMapContainer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MapContainer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MapContainer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMapContainer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMapEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [MapEvent]
+
+    public static func write(_ value: [MapEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMapEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MapEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MapEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMapEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMapLogLine: FfiConverterRustBuffer {
+    typealias SwiftType = [MapLogLine]
+
+    public static func write(_ value: [MapLogLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMapLogLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MapLogLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MapLogLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMapLogLine.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMapStep: FfiConverterRustBuffer {
+    typealias SwiftType = [MapStep]
+
+    public static func write(_ value: [MapStep], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMapStep.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MapStep] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MapStep]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMapStep.read(from: &buf))
         }
         return seq
     }
@@ -7516,6 +9793,78 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_attached_write() != 30432) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_down() != 1663) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_logs() != 7831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_name() != 10314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_perform() != 19571) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_plan() != 62922) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_ps() != 14440) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_run() != 52471) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_run_to() != 4572) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_services() != 27401) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_to_json() != 52687) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_up() != 34819) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_update() != 64653) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_warnings() != 16446) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_working_dir() != 43811) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_mapclients_add() != 17334) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_mapclients_names() != 57089) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_mapeventstream_cancel() != 54868) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_mapeventstream_next() != 4165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_mapeventstream_next_batch() != 306) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_maplistener_on_event() != 27454) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_maplistener_on_end() != 57625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_maplogstream_cancel() != 34344) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_maplogstream_next() != 12977) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_maplogstream_next_batch() != 41972) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_monitor_add() != 7171) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7618,12 +9967,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_constructor_docker_new() != 50835) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_constructor_containermap_from_json() != 574) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_constructor_containermap_from_yaml() != 40165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_constructor_containermap_load() != 20434) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_constructor_mapclients_from_map() != 2871) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_constructor_mapclients_new() != 8467) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_constructor_monitor_new() != 5403) {
         return InitializationResult.apiChecksumMismatch
     }
 
     uniffiCallbackInitEventListener()
     uniffiCallbackInitLogListener()
+    uniffiCallbackInitMapListener()
     uniffiCallbackInitMonitorListener()
     uniffiCallbackInitProgressListener()
     return InitializationResult.ok

@@ -243,6 +243,20 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MAP_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MAP_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceMapListenerMethod0)(uint64_t, RustBuffer, int8_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MAP_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MAP_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceMapListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MONITOR_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MONITOR_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceMonitorListenerMethod0)(uint64_t, RustBuffer, int8_t* _Nonnull, 
@@ -297,6 +311,16 @@ typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuf
 typedef void (*UniffiCallbackInterfaceProgressListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MAP_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MAP_LISTENER
+typedef struct UniffiVTableCallbackInterfaceMapListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceMapListenerMethod0 _Nonnull onEvent;
+    UniffiCallbackInterfaceMapListenerMethod1 _Nonnull onEnd;
+} UniffiVTableCallbackInterfaceMapListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MONITOR_LISTENER
@@ -659,6 +683,206 @@ uint64_t uniffi_libdocker_uniffi_fn_method_attached_next(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_ATTACHED_WRITE
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_ATTACHED_WRITE
 uint64_t uniffi_libdocker_uniffi_fn_method_attached_write(uint64_t ptr, RustBuffer data
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_CONTAINERMAP
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_CONTAINERMAP
+uint64_t uniffi_libdocker_uniffi_fn_clone_containermap(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_CONTAINERMAP
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_CONTAINERMAP
+void uniffi_libdocker_uniffi_fn_free_containermap(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_CONTAINERMAP_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_CONTAINERMAP_FROM_JSON
+uint64_t uniffi_libdocker_uniffi_fn_constructor_containermap_from_json(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_CONTAINERMAP_FROM_YAML
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_CONTAINERMAP_FROM_YAML
+uint64_t uniffi_libdocker_uniffi_fn_constructor_containermap_from_yaml(RustBuffer text, RustBuffer working_dir, RustBuffer project, RustBuffer variables, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_CONTAINERMAP_LOAD
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_CONTAINERMAP_LOAD
+uint64_t uniffi_libdocker_uniffi_fn_constructor_containermap_load(RustBuffer path, RustBuffer project, RustBuffer variables, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_DOWN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_DOWN
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_down(uint64_t ptr, uint64_t clients, int8_t volumes
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_LOGS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_LOGS
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_logs(uint64_t ptr, uint64_t clients, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_NAME
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_NAME
+RustBuffer uniffi_libdocker_uniffi_fn_method_containermap_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PERFORM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PERFORM
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_perform(uint64_t ptr, uint64_t clients, RustBuffer action, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PLAN
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_plan(uint64_t ptr, uint64_t clients, RustBuffer action, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PS
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_ps(uint64_t ptr, uint64_t clients
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_RUN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_RUN
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_run(uint64_t ptr, uint64_t clients, RustBuffer action, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_RUN_TO
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_RUN_TO
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_run_to(uint64_t ptr, uint64_t listener, uint64_t clients, RustBuffer action, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_SERVICES
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_SERVICES
+RustBuffer uniffi_libdocker_uniffi_fn_method_containermap_services(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_TO_JSON
+RustBuffer uniffi_libdocker_uniffi_fn_method_containermap_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_UP
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_UP
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_up(uint64_t ptr, uint64_t clients
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_UPDATE
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_update(uint64_t ptr, uint64_t clients
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_WARNINGS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_WARNINGS
+RustBuffer uniffi_libdocker_uniffi_fn_method_containermap_warnings(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_WORKING_DIR
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_WORKING_DIR
+RustBuffer uniffi_libdocker_uniffi_fn_method_containermap_working_dir(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPCLIENTS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPCLIENTS
+uint64_t uniffi_libdocker_uniffi_fn_clone_mapclients(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPCLIENTS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPCLIENTS
+void uniffi_libdocker_uniffi_fn_free_mapclients(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MAPCLIENTS_FROM_MAP
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MAPCLIENTS_FROM_MAP
+uint64_t uniffi_libdocker_uniffi_fn_constructor_mapclients_from_map(uint64_t map, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MAPCLIENTS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CONSTRUCTOR_MAPCLIENTS_NEW
+uint64_t uniffi_libdocker_uniffi_fn_constructor_mapclients_new(uint64_t default_client, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPCLIENTS_ADD
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPCLIENTS_ADD
+void uniffi_libdocker_uniffi_fn_method_mapclients_add(uint64_t ptr, RustBuffer name, uint64_t docker, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPCLIENTS_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPCLIENTS_NAMES
+RustBuffer uniffi_libdocker_uniffi_fn_method_mapclients_names(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPEVENTSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPEVENTSTREAM
+uint64_t uniffi_libdocker_uniffi_fn_clone_mapeventstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPEVENTSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPEVENTSTREAM
+void uniffi_libdocker_uniffi_fn_free_mapeventstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPEVENTSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPEVENTSTREAM_CANCEL
+void uniffi_libdocker_uniffi_fn_method_mapeventstream_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPEVENTSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPEVENTSTREAM_NEXT
+uint64_t uniffi_libdocker_uniffi_fn_method_mapeventstream_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPEVENTSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPEVENTSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_mapeventstream_next_batch(uint64_t ptr, uint32_t most
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPLISTENER
+uint64_t uniffi_libdocker_uniffi_fn_clone_maplistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPLISTENER
+void uniffi_libdocker_uniffi_fn_free_maplistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_INIT_CALLBACK_VTABLE_MAPLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_INIT_CALLBACK_VTABLE_MAPLISTENER
+void uniffi_libdocker_uniffi_fn_init_callback_vtable_maplistener(const UniffiVTableCallbackInterfaceMapListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLISTENER_ON_EVENT
+int8_t uniffi_libdocker_uniffi_fn_method_maplistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLISTENER_ON_END
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLISTENER_ON_END
+void uniffi_libdocker_uniffi_fn_method_maplistener_on_end(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPLOGSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MAPLOGSTREAM
+uint64_t uniffi_libdocker_uniffi_fn_clone_maplogstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPLOGSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_FREE_MAPLOGSTREAM
+void uniffi_libdocker_uniffi_fn_free_maplogstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLOGSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLOGSTREAM_CANCEL
+void uniffi_libdocker_uniffi_fn_method_maplogstream_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLOGSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLOGSTREAM_NEXT
+uint64_t uniffi_libdocker_uniffi_fn_method_maplogstream_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLOGSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_MAPLOGSTREAM_NEXT_BATCH
+uint64_t uniffi_libdocker_uniffi_fn_method_maplogstream_next_batch(uint64_t ptr, uint32_t most
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_CLONE_MONITOR
@@ -1575,6 +1799,150 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_attached_write(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_DOWN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_DOWN
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_down(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_LOGS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_LOGS
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_logs(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_NAME
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_NAME
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PERFORM
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PERFORM
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_perform(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PLAN
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PS
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_ps(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_RUN
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_RUN
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_run(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_RUN_TO
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_RUN_TO
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_run_to(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_SERVICES
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_SERVICES
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_services(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_TO_JSON
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_to_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_UP
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_UP
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_up(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_UPDATE
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_WARNINGS
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_WARNINGS
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_warnings(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_WORKING_DIR
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_WORKING_DIR
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_working_dir(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPCLIENTS_ADD
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPCLIENTS_ADD
+uint16_t uniffi_libdocker_uniffi_checksum_method_mapclients_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPCLIENTS_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPCLIENTS_NAMES
+uint16_t uniffi_libdocker_uniffi_checksum_method_mapclients_names(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPEVENTSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPEVENTSTREAM_CANCEL
+uint16_t uniffi_libdocker_uniffi_checksum_method_mapeventstream_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPEVENTSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPEVENTSTREAM_NEXT
+uint16_t uniffi_libdocker_uniffi_checksum_method_mapeventstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPEVENTSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPEVENTSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_mapeventstream_next_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLISTENER_ON_EVENT
+uint16_t uniffi_libdocker_uniffi_checksum_method_maplistener_on_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLISTENER_ON_END
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLISTENER_ON_END
+uint16_t uniffi_libdocker_uniffi_checksum_method_maplistener_on_end(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLOGSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLOGSTREAM_CANCEL
+uint16_t uniffi_libdocker_uniffi_checksum_method_maplogstream_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLOGSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLOGSTREAM_NEXT
+uint16_t uniffi_libdocker_uniffi_checksum_method_maplogstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLOGSTREAM_NEXT_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MAPLOGSTREAM_NEXT_BATCH
+uint16_t uniffi_libdocker_uniffi_checksum_method_maplogstream_next_batch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_ADD
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_MONITOR_ADD
 uint16_t uniffi_libdocker_uniffi_checksum_method_monitor_add(void
@@ -1776,6 +2144,36 @@ uint16_t uniffi_libdocker_uniffi_checksum_constructor_docker_connect(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_DOCKER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_DOCKER_NEW
 uint16_t uniffi_libdocker_uniffi_checksum_constructor_docker_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_CONTAINERMAP_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_CONTAINERMAP_FROM_JSON
+uint16_t uniffi_libdocker_uniffi_checksum_constructor_containermap_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_CONTAINERMAP_FROM_YAML
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_CONTAINERMAP_FROM_YAML
+uint16_t uniffi_libdocker_uniffi_checksum_constructor_containermap_from_yaml(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_CONTAINERMAP_LOAD
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_CONTAINERMAP_LOAD
+uint16_t uniffi_libdocker_uniffi_checksum_constructor_containermap_load(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_MAPCLIENTS_FROM_MAP
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_MAPCLIENTS_FROM_MAP
+uint16_t uniffi_libdocker_uniffi_checksum_constructor_mapclients_from_map(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_MAPCLIENTS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_CONSTRUCTOR_MAPCLIENTS_NEW
+uint16_t uniffi_libdocker_uniffi_checksum_constructor_mapclients_new(void
     
 );
 #endif

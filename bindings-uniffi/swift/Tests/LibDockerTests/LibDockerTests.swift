@@ -301,4 +301,41 @@ final class Box<T: Sendable>: @unchecked Sendable {
         #expect(got.last?.daemon == "main" && got.last?.event?.actorId == created)
         try await d.removeContainer(id: created, force: true)
     }
+
+    @Test func mapsUpPsDown() async throws {
+        let name = "swift-maps-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+        let map = try ContainerMap.fromYaml(text: """
+            name: \(name)
+            services:
+              db:
+                image: \(image)
+                command: sh -c 'sleep 1; touch /tmp/ready; exec sleep 600'
+                stop_grace_period: 1s
+                healthcheck: {test: [CMD, test, -f, /tmp/ready], interval: 1s, retries: 30}
+              web:
+                image: \(image)
+                command: [sleep, "600"]
+                stop_grace_period: 1s
+                depends_on:
+                  db: {condition: service_healthy}
+            """, workingDir: NSTemporaryDirectory())
+        let clients = MapClients(defaultClient: d)
+        var events: [MapEvent] = []
+        for try await event in map.run(clients: clients, action: .up).values {
+            events.append(event)
+        }
+        let waited = try #require(events.firstIndex { $0.step == "wait" && $0.status == .done && $0.service == "web" })
+        let created = try #require(events.firstIndex { $0.step == "create" && $0.service == "web" })
+        #expect(waited < created)
+        let ps = try await map.ps(clients: clients)
+        #expect(ps.map(\.service) == ["db", "web"] && ps.allSatisfy(\.running))
+        _ = try await map.down(clients: clients)
+        #expect(try await map.ps(clients: clients).isEmpty)
+        do {
+            _ = try ContainerMap.fromYaml(text: "name: x\nservices:\n  web:\n    image: \(image)\n    bogus: 1\n", workingDir: ".")
+            Issue.record("an unknown key was accepted")
+        } catch DockerError.InvalidMap(let reason) {
+            #expect(reason.contains("<yaml>:5:"))
+        }
+    }
 }
