@@ -407,7 +407,7 @@ macro_rules! for_each_error_kind {
             /// A call that reads the answer another way than the operation answers.
             WrongOutputKind = 4, "wrong output kind", "WrongOutputKind" < "DockerError";
             Cancelled = 1013, "cancelled", "Cancelled" < "DockerError";
-            InvalidMap = 1014, "invalid map", "InvalidMapError" < "DockerError";
+            InvalidMap = 1014, "invalid map", "InvalidMap" < "DockerError";
             MapFailed = 1015, "map action failed", "MapFailed" < "DockerError";
         }
     };

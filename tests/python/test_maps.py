@@ -119,12 +119,12 @@ def test_a_failed_service_raises_map_failed_naming_its_dependents(docker: libdoc
 def test_bad_maps_name_the_line_and_nothing_is_touched(docker: libdocker.Docker, tmp_path: Any) -> None:
     path = tmp_path / "compose.yaml"
     path.write_text(f"services:\n  a:\n    image: {TEST_IMAGE}\n    depends_on: [b]\n  b:\n    image: {TEST_IMAGE}\n    depends_on: [a]\n")
-    with pytest.raises(libdocker.InvalidMapError) as raised:
+    with pytest.raises(libdocker.InvalidMap) as raised:
         libdocker.Map.load(path)
     message = str(raised.value)
     assert f"{path}:4: services.a.depends_on" in message and "a → b → a" in message
     m = libdocker.Map.from_yaml(f"name: {project()}\nservices:\n  a:\n    image: {TEST_IMAGE}\n    x-libdocker: {{clients: [edge]}}\n")
-    with pytest.raises(libdocker.InvalidMapError, match="no client called `edge`"):
+    with pytest.raises(libdocker.InvalidMap, match="no client called `edge`"):
         docker.maps.up(m)
     with pytest.raises(ValueError, match="unknown map action"):
         docker.maps.plan(m, "launch")  # type: ignore[arg-type]

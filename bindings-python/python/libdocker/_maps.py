@@ -46,7 +46,7 @@ class Map:
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, project: str | None = None) -> Map:
         """Reads a Compose file (or a JSON map), with the ``.env`` beside it.
-        Errors (``InvalidMapError``) name the file, line and key."""
+        Errors (``InvalidMap``) name the file, line and key."""
         return cls(_native.ContainerMap.load(path, project=project))
 
     @classmethod

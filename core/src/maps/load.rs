@@ -351,10 +351,25 @@ impl Reader {
             .or(name)
             .or_else(|| std::env::var("COMPOSE_PROJECT_NAME").ok())
             .unwrap_or_else(|| {
-                self.dir
+                // As Compose does: the directory's name without what a project
+                // name may not hold (`my.app` is `myapp`).
+                let dir = self
+                    .dir
                     .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "default".into())
+                    .map(|n| n.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                let kept: String = dir
+                    .chars()
+                    .filter(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'
+                    })
+                    .collect();
+                let kept = kept.trim_start_matches(['-', '_']).to_string();
+                if kept.is_empty() {
+                    "default".into()
+                } else {
+                    kept
+                }
             });
         let name = project_name(&name).ok_or_else(|| {
             self.error(
