@@ -53,6 +53,9 @@ pub enum docker_result {
     Io = 1012,
     /// The call was cancelled (a fired `docker_cancel`); its connection was closed.
     Cancelled = 1013,
+    /// An update named a version of a swarm object that is no longer its current
+    /// one; the message names both versions.
+    OutOfSequence = 1014,
     /// A failure this version of the header has no code for.
     Other = 9999,
 }
@@ -84,6 +87,7 @@ impl From<ErrorKind> for docker_result {
             ErrorKind::Io => docker_result::Io,
             ErrorKind::WrongOutputKind => docker_result::WrongOutputKind,
             ErrorKind::Cancelled => docker_result::Cancelled,
+            ErrorKind::OutOfSequence => docker_result::OutOfSequence,
             _ => docker_result::Other,
         }
     }
