@@ -58,6 +58,9 @@ enum docker_result
   DOCKER_RESULT_IO = 1012,
   // The call was cancelled (a fired `docker_cancel`); its connection was closed.
   DOCKER_RESULT_CANCELLED = 1013,
+  // An update named a version of a swarm object that is no longer its current
+  // one; the message names both versions.
+  DOCKER_RESULT_OUT_OF_SEQUENCE = 1014,
   // A failure this version of the header has no code for.
   DOCKER_RESULT_OTHER = 9999,
 };
