@@ -40,6 +40,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "NotModified",
+    "OutOfSequence",
     "ProgressError",
     "Ready",
     "STDERR",
@@ -375,3 +376,9 @@ class ConfigError(DockerError): ...
 class IoError(DockerError): ...
 class Cancelled(DockerError): ...
 class WrongOutputKind(DockerError): ...
+class OutOfSequence(ApiError):
+    """An update named a version older than the object's current one."""
+
+    object: str
+    given: int
+    current: int | None

@@ -128,10 +128,12 @@ impl Services {
         let mut spec = service.spec.clone();
         match spec.pointer_mut("/Mode/Replicated") {
             Some(replicated) => replicated["Replicas"] = json!(replicas),
-            None => return Err(Error::invalid(format!(
+            None => {
+                return Err(Error::invalid(format!(
                 "service {id} is not replicated (its mode is {}): only a replicated service scales",
                 spec.get("Mode").map_or("unknown".into(), Value::to_string)
-            ))),
+            )))
+            }
         }
         self.update(id, service.version(), spec).await.map(drop)
     }
