@@ -734,3 +734,67 @@ async fn a_service_that_cannot_be_placed_times_out_naming_its_progress() {
     let value: Value = serde_json::to_value(task).unwrap();
     assert_eq!(value["ServiceID"], json!(id));
 }
+
+/// The blocking client: the same pipeline on blocking sockets, the out-of-sequence
+/// look-up included; logs as an iterator; typed methods through `block_on`.
+#[test]
+fn the_blocking_client_drives_a_service() {
+    let _one = SWARM.blocking_lock();
+    let d = libdocker::blocking::Docker::from_async(manager());
+    let s = spec("echo blocking-out; echo blocking-err >&2; exec sleep 600").replicas(2);
+    let created = d
+        .invoke("ServiceCreate", json!({ "body": s.to_json() }))
+        .send()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let id = created["ID"].as_str().unwrap().to_string();
+    let _removed = Removed(id.clone());
+
+    let done = d
+        .block_on(d.client().services().wait_converged(&id, ConvergeOptions::default(), |_| {}))
+        .unwrap();
+    assert_eq!((done.running, done.desired), (2, 2));
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (mut out, mut err) = (String::new(), String::new());
+    while out.matches("blocking-out").count() < 2 && Instant::now() < deadline {
+        (out, err) = (String::new(), String::new());
+        let logs = d
+            .invoke("ServiceLogs", json!({"id": id, "stdout": true, "stderr": true}))
+            .send()
+            .unwrap()
+            .into_logs()
+            .unwrap();
+        for chunk in logs {
+            let chunk = chunk.unwrap();
+            let text = String::from_utf8_lossy(&chunk.bytes).into_owned();
+            match chunk.stream {
+                libdocker::StdStream::Stdout => out.push_str(&text),
+                _ => err.push_str(&text),
+            }
+        }
+    }
+    assert_eq!(out.matches("blocking-out").count(), 2, "{out:?}");
+    assert_eq!(err.matches("blocking-err").count(), 2, "{err:?}");
+
+    let read = d
+        .invoke("ServiceInspect", json!({ "id": id }))
+        .send()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let v1 = read["Version"]["Index"].as_u64().unwrap();
+    let update = json!({"id": id, "version": v1, "body": read["Spec"]});
+    d.invoke("ServiceUpdate", update.clone()).send().unwrap();
+    let err = d.invoke("ServiceUpdate", update).send().unwrap_err();
+    assert!(
+        matches!(&err, Error::OutOfSequence { given, current: Some(c), .. } if *given == v1 && *c > v1),
+        "{err:?}"
+    );
+    let missing = d
+        .invoke("ServiceInspect", json!({"id": "no-such-service-4711"}))
+        .send()
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }) && missing.to_string().contains("no-such-service-4711"));
+}
