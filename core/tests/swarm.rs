@@ -644,7 +644,7 @@ async fn an_overlay_network_carries_traffic_between_the_nodes() {
     let net = m
         .networks()
         .create(
-            &NetworkConfig::new(&unique("overlay"))
+            &NetworkConfig::new(unique("overlay"))
                 .driver("overlay")
                 .label(TEST_LABEL, "1"),
         )
@@ -752,7 +752,11 @@ fn the_blocking_client_drives_a_service() {
     let _removed = Removed(id.clone());
 
     let done = d
-        .block_on(d.client().services().wait_converged(&id, ConvergeOptions::default(), |_| {}))
+        .block_on(
+            d.client()
+                .services()
+                .wait_converged(&id, ConvergeOptions::default(), |_| {}),
+        )
         .unwrap();
     assert_eq!((done.running, done.desired), (2, 2));
 
@@ -761,7 +765,10 @@ fn the_blocking_client_drives_a_service() {
     while out.matches("blocking-out").count() < 2 && Instant::now() < deadline {
         (out, err) = (String::new(), String::new());
         let logs = d
-            .invoke("ServiceLogs", json!({"id": id, "stdout": true, "stderr": true}))
+            .invoke(
+                "ServiceLogs",
+                json!({"id": id, "stdout": true, "stderr": true}),
+            )
             .send()
             .unwrap()
             .into_logs()
@@ -796,5 +803,8 @@ fn the_blocking_client_drives_a_service() {
         .invoke("ServiceInspect", json!({"id": "no-such-service-4711"}))
         .send()
         .unwrap_err();
-    assert!(matches!(missing, Error::NotFound { .. }) && missing.to_string().contains("no-such-service-4711"));
+    assert!(
+        matches!(missing, Error::NotFound { .. })
+            && missing.to_string().contains("no-such-service-4711")
+    );
 }

@@ -133,7 +133,7 @@ pub extern "C" fn docker_result_name(result: docker_result) -> *const c_char {
 
 impl docker_result {
     /// Every code, the C layer's own first.
-    pub const ALL: [docker_result; 30] = [
+    pub const ALL: [docker_result; 31] = [
         docker_result::Ok,
         docker_result::NullParameter,
         docker_result::InvalidUtf8,
@@ -163,6 +163,7 @@ impl docker_result {
         docker_result::Config,
         docker_result::Io,
         docker_result::Cancelled,
+        docker_result::OutOfSequence,
         docker_result::Other,
     ];
 }
