@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use docker_testsupport::{env, isolated, unique, TEST_IMAGE, TEST_LABEL};
+use docker_testsupport::{env, isolated, unique, Recorder, TEST_IMAGE, TEST_LABEL};
 use futures_util::StreamExt;
 use libdocker::resources::containers::LogsOptions;
 use libdocker::{
@@ -807,4 +807,62 @@ fn the_blocking_client_drives_a_service() {
         matches!(missing, Error::NotFound { .. })
             && missing.to_string().contains("no-such-service-4711")
     );
+}
+
+/// Service creates and updates (the typed `scale` included) carry the image's
+/// registry credentials from the docker CLI's configuration as `X-Registry-Auth`,
+/// as the operation table says; seen by a recording proxy before the manager.
+#[tokio::test]
+async fn service_creates_and_updates_carry_the_images_registry_credentials() {
+    use base64::Engine;
+    let _one = SWARM.lock().await;
+    let rec = Recorder::start(&env("LIBDOCKER_TEST_SWARM_MANAGER")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let auth = base64::engine::general_purpose::STANDARD.encode("alice:s3cret");
+    let config = json!({"auths": {"registry.invalid:5000": {"auth": auth}}});
+    std::fs::write(dir.path().join("config.json"), config.to_string()).unwrap();
+    let d = Docker::builder()
+        .environment(libdocker::Environment::from_pairs([
+            ("DOCKER_HOST".to_string(), rec.address.clone()),
+            (
+                "DOCKER_CONFIG".to_string(),
+                dir.path().display().to_string(),
+            ),
+        ]))
+        .build()
+        .unwrap();
+    // The image is never pulled: the service is removed before its task could run.
+    let mut s = spec("exec sleep 600").replicas(1);
+    s.image = "registry.invalid:5000/app:1".into();
+    let (id, _removed) = create(&d, &s).await;
+    d.services().scale(&id, 2).await.unwrap();
+
+    let sent = rec.sent();
+    let headers: Vec<&str> = sent
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("x-registry-auth: ")
+                .or_else(|| l.strip_prefix("X-Registry-Auth: "))
+        })
+        .collect();
+    assert_eq!(
+        headers.len(),
+        2,
+        "one on the create, one on the update: {sent}"
+    );
+    for header in headers {
+        let decoded = base64::engine::general_purpose::URL_SAFE
+            .decode(header.trim())
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim()))
+            .unwrap();
+        let creds: Value = serde_json::from_slice(&decoded).unwrap();
+        assert_eq!(creds["username"], "alice", "{creds}");
+        assert_eq!(creds["password"], "s3cret", "{creds}");
+    }
+    // An image of a registry the configuration does not know: no header.
+    let before = rec.sent().len();
+    let (_other, _removed_too) = create(&d, &spec("exec sleep 600")).await;
+    assert!(!rec.sent()[before..]
+        .to_ascii_lowercase()
+        .contains("x-registry-auth"));
 }
