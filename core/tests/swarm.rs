@@ -866,3 +866,57 @@ async fn service_creates_and_updates_carry_the_images_registry_credentials() {
         .to_ascii_lowercase()
         .contains("x-registry-auth"));
 }
+
+/// The swarm's own spec updates with its version (a stale one is out of
+/// sequence); autolock makes an unlock key, and turning it off again removes it.
+#[tokio::test]
+async fn the_swarm_updates_with_its_version_and_autolock_gives_an_unlock_key() {
+    let _one = SWARM.lock().await;
+    let m = manager();
+    let before = m.swarm().inspect().await.unwrap();
+    let mut locked = before.spec.clone();
+    locked["EncryptionConfig"] = json!({ "AutoLockManagers": true });
+    m.swarm()
+        .update(before.version.index, locked.clone(), Default::default())
+        .await
+        .unwrap();
+    let key = m.swarm().unlock_key().await.unwrap();
+    assert!(key.starts_with("SWMKEY-1-"), "{key}");
+
+    let err = m
+        .swarm()
+        .update(before.version.index, locked, Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::OutOfSequence { object, given, current: Some(c), .. }
+            if object == "the swarm" && *given == before.version.index && *c > *given),
+        "{err:?}"
+    );
+
+    let now = m.swarm().inspect().await.unwrap();
+    let mut unlocked = now.spec.clone();
+    unlocked["EncryptionConfig"] = json!({ "AutoLockManagers": false });
+    let rotate = libdocker::SwarmRotate {
+        worker_token: true,
+        ..Default::default()
+    };
+    m.swarm()
+        .update(now.version.index, unlocked, rotate)
+        .await
+        .unwrap();
+    assert_eq!(m.swarm().unlock_key().await.unwrap(), "");
+    let after = m.swarm().inspect().await.unwrap();
+    assert_ne!(
+        after.join_tokens.worker, before.join_tokens.worker,
+        "the worker token was rotated"
+    );
+    assert_eq!(after.join_tokens.manager, before.join_tokens.manager);
+    // Unlocking a swarm that is not locked is refused with the daemon's reason.
+    let err = m.swarm().unlock(&key).await.unwrap_err();
+    assert!(
+        err.daemon_message()
+            .is_some_and(|m| m.contains("not locked")),
+        "{err:?}"
+    );
+}
