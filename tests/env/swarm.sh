@@ -3,6 +3,8 @@
 #
 #   tests/env/swarm.sh up     start it (reused when it already answers), load the test
 #                             image into both nodes, add its variables to $WORK/env
+#   tests/env/swarm.sh sweep  remove the services, secrets and configs labelled
+#                             libdocker-test that tests left on it
 #   tests/env/swarm.sh down   leave the swarm, stop the daemons, remove the namespaces,
 #                             links, bridge, firewall rules and directories
 #
@@ -168,6 +170,15 @@ up() {
     log "swarm up: manager unix://$(sock 1), worker unix://$(sock 2)"
 }
 
+sweep() {
+    daemon_ok 1 || return 0
+    local kind ids
+    for kind in service secret config; do
+        ids=$(dk 1 "$kind" ls -q --filter label=libdocker-test 2>/dev/null || true)
+        [ -z "$ids" ] || dk 1 "$kind" rm $ids >/dev/null 2>&1 || true
+    done
+}
+
 down() {
     local n pid d
     for n in 2 1; do
@@ -196,6 +207,7 @@ down() {
 
 case "${1:-}" in
     up) up ;;
+    sweep) sweep ;;
     down) down ;;
-    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+    *) echo "usage: $0 up|sweep|down" >&2; exit 2 ;;
 esac

@@ -266,6 +266,7 @@ sweep() {
     ids=$(curl -sf --unix-socket "$sock" "$api/images/json?$q" | grep -o '"Id":"sha256:[0-9a-f]*"' | cut -d'"' -f4 || true)
     for id in $ids; do curl -sf -X DELETE --unix-socket "$sock" "$api/images/$id?force=1" >/dev/null || true; done
     curl -sf -X DELETE --unix-socket "$sock" "$api/images/libdocker-test/busybox:latest?force=1" >/dev/null || true
+    "$HERE/swarm.sh" sweep
 }
 
 down() {
