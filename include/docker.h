@@ -62,6 +62,9 @@ enum docker_result
   DOCKER_RESULT_INVALID_MAP = 1014,
   // A map action failed for some services (the message names them).
   DOCKER_RESULT_MAP_FAILED = 1015,
+  // An update named a version of a swarm object that is no longer its current
+  // one; the message names both versions.
+  DOCKER_RESULT_OUT_OF_SEQUENCE = 1016,
   // A failure this version of the header has no code for.
   DOCKER_RESULT_OTHER = 9999,
 };
@@ -146,7 +149,7 @@ typedef int32_t (*docker_chunk_callback)(void *userdata,
 typedef ptrdiff_t (*docker_read_callback)(void *userdata, uint8_t *buf, size_t len);
 
 // Every code, the C layer's own first.
-#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Cancelled, docker_result_InvalidMap, docker_result_MapFailed, docker_result_Other, }
+#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Cancelled, docker_result_InvalidMap, docker_result_MapFailed, docker_result_OutOfSequence, docker_result_Other, }
 
 #ifdef __cplusplus
 extern "C" {

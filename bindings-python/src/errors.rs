@@ -137,6 +137,17 @@ pub fn to_py(err: Error) -> PyErr {
         if let Error::BuildFailed { output, .. } = &err {
             let _ = value.setattr("output", output);
         }
+        if let Error::OutOfSequence {
+            object,
+            given,
+            current,
+            ..
+        } = &err
+        {
+            let _ = value.setattr("object", object);
+            let _ = value.setattr("given", given);
+            let _ = value.setattr("current", current);
+        }
         e
     })
 }

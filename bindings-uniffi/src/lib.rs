@@ -27,6 +27,7 @@ mod monitor;
 mod networks;
 mod runtime;
 mod streams;
+mod swarm;
 mod task_handle;
 
 pub use cancel_handle::CancelHandle;

@@ -49,6 +49,20 @@ pub enum Error {
     /// 503: the daemon (or swarm) is unavailable.
     #[error("the daemon is unavailable (503): {message}")]
     Unavailable { message: String },
+    /// An update named a version of a swarm object (service, node, secret, config,
+    /// the swarm, a cluster volume) that is not its current one: someone changed it
+    /// since it was read. Read it again and apply the change to `current`.
+    #[error("the update of {object} names version {given}, but {object} is at version {} now: read it again and retry (the daemon said: {message})", current.map_or_else(|| "another".to_string(), |v| v.to_string()))]
+    OutOfSequence {
+        /// What was updated, e.g. `service 3f1c…`.
+        object: String,
+        /// The version the update named.
+        given: u64,
+        /// The object's version when the refusal came (`None` if it could not be read).
+        current: Option<u64>,
+        /// The daemon's message (`update out of sequence`).
+        message: String,
+    },
     /// Any other non-success status, kept with its number.
     #[error("the daemon answered {status}: {message}")]
     Status { status: u16, message: String },
@@ -240,7 +254,8 @@ impl Error {
             | Error::Conflict { message }
             | Error::ServerError { message }
             | Error::Unavailable { message }
-            | Error::Status { message, .. } => Some(message),
+            | Error::Status { message, .. }
+            | Error::OutOfSequence { message, .. } => Some(message),
             _ => None,
         }
     }
@@ -258,6 +273,7 @@ impl Error {
             Error::ServerError { .. } => ErrorKind::ServerError,
             Error::Unavailable { .. } => ErrorKind::Unavailable,
             Error::Status { .. } => ErrorKind::Status,
+            Error::OutOfSequence { .. } => ErrorKind::OutOfSequence,
             Error::Connect { .. } => ErrorKind::Connect,
             Error::Tls { .. } => ErrorKind::Tls,
             Error::Timeout { .. } => ErrorKind::Timeout,
@@ -409,6 +425,8 @@ macro_rules! for_each_error_kind {
             Cancelled = 1013, "cancelled", "Cancelled" < "DockerError";
             InvalidMap = 1014, "invalid map", "InvalidMap" < "DockerError";
             MapFailed = 1015, "map action failed", "MapFailed" < "DockerError";
+            /// An update that names a version of the object older than its current one.
+            OutOfSequence = 1016, "update out of sequence", "OutOfSequence" < "ApiError";
         }
     };
 }

@@ -67,16 +67,27 @@ pub use resources::container_summary::{
 pub use resources::containers::{
     AttachOptions, Containers, ListOptions, LogsOptions, RemoveOptions, StopOptions, WaitCondition,
 };
+pub use resources::convergence::{ConvergeOptions, ConvergeStream, Convergence, TaskProgress};
 pub use resources::exec::{ExecConfig, ExecInspect, ExecOutput, ExecSession, Execs};
 pub use resources::images::{
     CommitOptions, HistoryItem, ImageInspect, ImageSummary, Images, ImportOptions,
     ListImagesOptions, PullOptions, PushOptions, RemovedImage, SearchResult,
 };
 pub use resources::networks::{ConnectOptions, NetworkConfig, Networks};
+pub use resources::nodes::{Availability, Nodes};
 pub use resources::run::{RunOptions, RunOutput};
+pub use resources::service_spec::{FileRef, ServiceSpec, UpdatePolicy};
+pub use resources::services::Services;
+pub use resources::swarm::{Swarm, SwarmInit, SwarmJoin, SwarmRotate};
+pub use resources::swarm_data::{Configs, Secrets, SwarmData};
+pub use resources::swarm_models::{
+    Config, JoinTokens, Node, ObjectVersion, Secret, Service, SwarmInfo, SwarmObject, Task,
+    TaskContainer, TaskStatus,
+};
 pub use resources::system::{
     Actor, AuthStatus, DiskUsage, Event, EventStream, EventsOptions, Info, Version,
 };
+pub use resources::tasks::Tasks;
 pub use resources::volumes::{Volume, VolumeConfig, Volumes};
 pub use stream::{
     AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, Progress,

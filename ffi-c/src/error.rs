@@ -57,6 +57,9 @@ pub enum docker_result {
     InvalidMap = 1014,
     /// A map action failed for some services (the message names them).
     MapFailed = 1015,
+    /// An update named a version of a swarm object that is no longer its current
+    /// one; the message names both versions.
+    OutOfSequence = 1016,
     /// A failure this version of the header has no code for.
     Other = 9999,
 }
@@ -90,6 +93,7 @@ impl From<ErrorKind> for docker_result {
             ErrorKind::Cancelled => docker_result::Cancelled,
             ErrorKind::InvalidMap => docker_result::InvalidMap,
             ErrorKind::MapFailed => docker_result::MapFailed,
+            ErrorKind::OutOfSequence => docker_result::OutOfSequence,
             _ => docker_result::Other,
         }
     }
@@ -135,7 +139,7 @@ pub extern "C" fn docker_result_name(result: docker_result) -> *const c_char {
 
 impl docker_result {
     /// Every code, the C layer's own first.
-    pub const ALL: [docker_result; 32] = [
+    pub const ALL: [docker_result; 33] = [
         docker_result::Ok,
         docker_result::NullParameter,
         docker_result::InvalidUtf8,
@@ -167,6 +171,7 @@ impl docker_result {
         docker_result::Cancelled,
         docker_result::InvalidMap,
         docker_result::MapFailed,
+        docker_result::OutOfSequence,
         docker_result::Other,
     ];
 }

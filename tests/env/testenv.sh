@@ -15,11 +15,14 @@
 #     certificate) in front of the main daemon's socket;
 #   - Debian's docker-registry on 127.0.0.1:5000 (open) and 127.0.0.1:5001 (htpasswd);
 #   - podman's Docker-compatible API on a private socket, with its own storage and
-#     configuration.
+#     configuration;
+#   - a two-node swarm (manager and worker), each dockerd in a network namespace of
+#     its own (tests/env/swarm.sh).
 # Needs root (to install packages and run dockerd).
 set -euo pipefail
 
 WORK=${LIBDOCKER_TEST_WORK:-/tmp/libdocker-test}
+HERE=$(cd "$(dirname "$0")" && pwd)
 PACKAGES=(docker.io busybox-static socat openssl curl iptables iproute2 ca-certificates docker-registry apache2-utils podman netavark docker-compose)
 REGISTRY_USER=libdocker
 REGISTRY_PASSWORD=registry-pass-4711
@@ -241,6 +244,7 @@ up() {
     registry 5001 registry-auth auth
     podman_service
     write_env
+    "$HERE/swarm.sh" up
 }
 
 # Removes what tests may have left on the main daemon: objects labelled libdocker-test
@@ -262,10 +266,12 @@ sweep() {
     ids=$(curl -sf --unix-socket "$sock" "$api/images/json?$q" | grep -o '"Id":"sha256:[0-9a-f]*"' | cut -d'"' -f4 || true)
     for id in $ids; do curl -sf -X DELETE --unix-socket "$sock" "$api/images/$id?force=1" >/dev/null || true; done
     curl -sf -X DELETE --unix-socket "$sock" "$api/images/libdocker-test/busybox:latest?force=1" >/dev/null || true
+    "$HERE/swarm.sh" sweep
 }
 
 down() {
     sweep
+    "$HERE/swarm.sh" down
     local started_podman=
     # Podman's containers live on in their own conmon processes: remove them first.
     if [ -f "$WORK/pids/podman" ]; then

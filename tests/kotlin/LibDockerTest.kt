@@ -332,6 +332,59 @@ suspend fun manyDaemons(d: Docker): Unit = coroutineScope {
     d.listContainers(all = true, filtersJson = """{"label": ["libdocker-test=kotlin"]}""").forEach { d.removeContainer(it.id, force = true) }
 }
 
+/** A service on the two-node test swarm: converging with a listener, a task on
+ * each node, logs from both demultiplexed, scaled, an update of a stale version
+ * refused as OutOfSequence naming it, a node relabelled, unknown ones NotFound. */
+suspend fun swarmService(d: Docker) {
+    val host = System.getenv("LIBDOCKER_TEST_SWARM_MANAGER") ?: throw Failed("LIBDOCKER_TEST_SWARM_MANAGER is not set")
+    val m = Docker(DockerOptions(host = host))
+    val script = "echo kt-out-\$(hostname); echo kt-err-\$(hostname) >&2; exec sleep 600"
+    val id = m.createService(ServiceSpec(name = "libdocker-kt-${System.nanoTime()}", image = IMAGE,
+        command = listOf("sh", "-c", script), labels = LABEL, replicas = 2uL, stopGraceSeconds = 1uL))
+    try {
+        val heard = java.util.Collections.synchronizedList(mutableListOf<Convergence>())
+        val done = m.waitServiceConverged(id, 90_000uL, object : ConvergenceListener {
+            override fun onProgress(progress: Convergence) { heard.add(progress) }
+        })
+        check(done.converged && done.running == 2uL && done.desired == 2uL) { "converged: $done" }
+        check(heard.isNotEmpty() && heard.last().converged) { "progress heard: $heard" }
+        val tasks = m.listTasks("""{"service": ["$id"], "desired-state": ["running"]}""")
+        check(tasks.map { it.nodeId }.toSet().size == 2) { "a task on each node: $tasks" }
+        val hosts = tasks.map { it.containerId!!.take(12) }
+        var out = ""
+        var err = ""
+        for (attempt in 1..100) {
+            val chunks = m.serviceLogs(id, LogOptions()).asFlow().toList()
+            out = chunks.filter { it.stream == StdStream.STDOUT }.fold(byteArrayOf()) { a, c -> a + c.data }.decodeToString()
+            err = chunks.filter { it.stream == StdStream.STDERR }.fold(byteArrayOf()) { a, c -> a + c.data }.decodeToString()
+            if (hosts.all { out.contains("kt-out-$it") && err.contains("kt-err-$it") }) break
+            delay(200)
+        }
+        check(hosts.all { out.contains("kt-out-$it") && err.contains("kt-err-$it") }) { "logs of both nodes: $out / $err" }
+        check(!out.contains("kt-err") && !err.contains("kt-out")) { "demultiplexed: $out / $err" }
+        m.scaleService(id, 3uL)
+        check(m.waitServiceConverged(id, 90_000uL, null).running == 3uL) { "scaled to 3" }
+        val read = m.inspectService(id)
+        m.updateService(id, read.version, read.specJson)
+        try {
+            m.updateService(id, read.version, read.specJson)
+            throw Failed("an update of a stale version was taken")
+        } catch (e: DockerException.OutOfSequence) {
+            check(e.reason.contains("version ${read.version},")) { "names the stale version: ${e.reason}" }
+        }
+        val worker = m.listNodes("""{"role": ["worker"]}""").single()
+        m.setNodeLabels(worker.id, mapOf("zone" to "kt"))
+        check(m.inspectNode(worker.id).labels == mapOf("zone" to "kt")) { "node labels" }
+        m.setNodeLabels(worker.id, mapOf())
+        try { m.inspectService("no-such-service-kt"); throw Failed("an unknown service was found") } catch (e: DockerException.NotFound) {
+            check(e.reason.contains("no-such-service-kt")) { "names it: ${e.reason}" }
+        }
+    } finally {
+        m.removeService(id)
+        m.close()
+    }
+}
+
 /** A monitor of two daemons: each up, an event of each tagged with its daemon,
  * the container cache, the listener form, and every connection closed after. */
 suspend fun monitor(d: Docker): Unit = coroutineScope {
@@ -628,6 +681,7 @@ val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "inStreamErrors" to ::inStreamErrors,
     "networksAndVolumes" to ::networksAndVolumes,
     "attachStatsLogin" to ::attachStatsLogin,
+    "swarmService" to ::swarmService,
     "manyDaemons" to ::manyDaemons,
     "monitor" to ::monitor,
     "mapsUpPsDown" to ::mapsUpPsDown,

@@ -22,3 +22,5 @@ mkdir -p "$WORK/parity"
 
 PYTHONPATH=$OUT "$PY" -m pytest -q -p no:cacheprovider --junitxml="$WORK/parity/uniffi-python.xml" \
     tests/uniffi_python/test_scenarios.py tests/uniffi_python/test_maps.py
+# The swarm on the two-node test swarm (not a parity scenario).
+PYTHONPATH=$OUT "$PY" -m pytest -q -p no:cacheprovider tests/uniffi_python/test_swarm.py

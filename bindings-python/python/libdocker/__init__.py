@@ -2,7 +2,8 @@
 
 ``Docker`` is the synchronous client (share one between threads), ``AsyncDocker``
 the asyncio one, with the same methods awaited. Both have the collections a
-docker-py user knows (``containers``, ``images``, ``networks``, ``volumes``)
+docker-py user knows (``containers``, ``images``, ``networks``, ``volumes``;
+``swarm``, ``services``, ``tasks``, ``nodes``, ``secrets``, ``configs``)
 and reach every operation of the Engine API by name through ``invoke(op,
 params)``; ``operations()``, ``categories()`` and ``doc(op)`` list and describe
 them. Streams (logs, events, progress, tar) are iterators; log items are
@@ -26,6 +27,7 @@ from libdocker._containers import (
     ExecStream,
     LogsArgs,
 )
+from libdocker._convergence import Convergence, TaskProgress
 from libdocker._dockerfile import Dockerfile
 from libdocker._images import AsyncImage, AsyncImageCollection, BuildArgs, Image, ImageCollection
 from libdocker._maps import AsyncMapCollection, Map, MapCollection, MapContainer, MapEvent, MapLogLine, MapStep
@@ -57,6 +59,7 @@ from libdocker._native import (
     NotAcceptable,
     NotFound,
     NotModified,
+    OutOfSequence,
     ProgressError,
     ServerError,
     Stream,
@@ -74,8 +77,30 @@ from libdocker._native import (
     operations,
 )
 from libdocker._networks import AsyncNetwork, AsyncNetworkCollection, Network, NetworkArgs, NetworkCollection
+from libdocker._nodes import AsyncNode, AsyncNodeCollection, Node, NodeCollection
 from libdocker._params import ClientArgs, CreateArgs, RunArgs
 from libdocker._progress import ProgressBars
+from libdocker._services import (
+    AsyncService,
+    AsyncServiceCollection,
+    AsyncTask,
+    AsyncTaskCollection,
+    Service,
+    ServiceArgs,
+    ServiceCollection,
+    Task,
+    TaskCollection,
+    file_ref,
+)
+from libdocker._swarm import AsyncSwarm, Swarm
+from libdocker._swarm_data import (
+    AsyncConfig,
+    AsyncSecret,
+    AsyncSwarmDataCollection,
+    Config,
+    Secret,
+    SwarmDataCollection,
+)
 from libdocker._volumes import AsyncVolume, AsyncVolumeCollection, Volume, VolumeCollection
 
 __all__ = [
@@ -85,6 +110,7 @@ __all__ = [
     "ApiError",
     "Archive",
     "AsyncAttached",
+    "AsyncConfig",
     "AsyncContainer",
     "AsyncContainerCollection",
     "AsyncDocker",
@@ -94,7 +120,16 @@ __all__ = [
     "AsyncMapCollection",
     "AsyncNetwork",
     "AsyncNetworkCollection",
+    "AsyncNode",
+    "AsyncNodeCollection",
+    "AsyncSecret",
+    "AsyncService",
+    "AsyncServiceCollection",
     "AsyncStream",
+    "AsyncSwarm",
+    "AsyncSwarmDataCollection",
+    "AsyncTask",
+    "AsyncTaskCollection",
     "AsyncVolume",
     "AsyncVolumeCollection",
     "Attached",
@@ -103,12 +138,14 @@ __all__ = [
     "BuildFailed",
     "Cancelled",
     "ClientArgs",
+    "Config",
     "ConfigError",
     "Conflict",
     "ConnectError",
     "Container",
     "ContainerCollection",
     "ContainerFailed",
+    "Convergence",
     "CreateArgs",
     "DecodeError",
     "Docker",
@@ -137,15 +174,27 @@ __all__ = [
     "Network",
     "NetworkArgs",
     "NetworkCollection",
+    "Node",
+    "NodeCollection",
     "NotAcceptable",
     "NotFound",
     "NotModified",
+    "OutOfSequence",
     "ProgressBars",
     "ProgressError",
     "RunArgs",
+    "Secret",
     "ServerError",
+    "Service",
+    "ServiceArgs",
+    "ServiceCollection",
     "Stream",
     "StreamClosed",
+    "Swarm",
+    "SwarmDataCollection",
+    "Task",
+    "TaskCollection",
+    "TaskProgress",
     "Timeout",
     "TlsError",
     "Unauthorized",
@@ -158,6 +207,7 @@ __all__ = [
     "categories",
     "doc",
     "error_kinds",
+    "file_ref",
     "from_env",
     "operations",
 ]

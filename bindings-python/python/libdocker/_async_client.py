@@ -13,6 +13,10 @@ from libdocker._containers import AsyncContainerCollection
 from libdocker._images import AsyncImageCollection
 from libdocker._maps import AsyncMapCollection
 from libdocker._networks import AsyncNetworkCollection
+from libdocker._nodes import AsyncNodeCollection
+from libdocker._services import AsyncServiceCollection, AsyncTaskCollection
+from libdocker._swarm import AsyncSwarm
+from libdocker._swarm_data import AsyncConfig, AsyncSecret, AsyncSwarmDataCollection
 from libdocker._plan import drive_async
 from libdocker._volumes import AsyncVolumeCollection
 
@@ -34,6 +38,12 @@ class AsyncDocker(_native.AsyncDocker):
     networks: AsyncNetworkCollection
     volumes: AsyncVolumeCollection
     maps: AsyncMapCollection
+    swarm: AsyncSwarm
+    services: AsyncServiceCollection
+    tasks: AsyncTaskCollection
+    nodes: AsyncNodeCollection
+    secrets: AsyncSwarmDataCollection
+    configs: AsyncSwarmDataCollection
 
     def __new__(cls, host: str | None = None, **kwargs: Unpack[ClientArgs]) -> AsyncDocker:
         """``host`` (or docker-py's ``base_url``): ``unix:///path``,
@@ -46,6 +56,12 @@ class AsyncDocker(_native.AsyncDocker):
         self.networks = AsyncNetworkCollection(self)
         self.volumes = AsyncVolumeCollection(self)
         self.maps = AsyncMapCollection(self)
+        self.swarm = AsyncSwarm(self)
+        self.services = AsyncServiceCollection(self)
+        self.tasks = AsyncTaskCollection(self)
+        self.nodes = AsyncNodeCollection(self)
+        self.secrets = AsyncSwarmDataCollection(self, AsyncSecret)
+        self.configs = AsyncSwarmDataCollection(self, AsyncConfig)
         return self
 
     @classmethod

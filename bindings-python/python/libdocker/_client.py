@@ -1,7 +1,8 @@
 """``Docker``: the synchronous client a docker-py user reaches for. It is the
 native client (every call in Rust, the GIL released while it waits) with the
 collections on top: ``containers``, ``images``, ``networks``, ``volumes``,
-and docker-map's cleanup helpers. Share one between threads."""
+the swarm's (``swarm``, ``services``, ``tasks``, ``nodes``, ``secrets``,
+``configs``), and docker-map's cleanup helpers. Share one between threads."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from libdocker._containers import ContainerCollection
 from libdocker._images import ImageCollection
 from libdocker._maps import MapCollection
 from libdocker._networks import NetworkCollection
+from libdocker._nodes import NodeCollection
+from libdocker._services import ServiceCollection, TaskCollection
+from libdocker._swarm import Swarm
+from libdocker._swarm_data import Config, Secret, SwarmDataCollection
 from libdocker._plan import drive
 from libdocker._volumes import VolumeCollection
 
@@ -37,6 +42,12 @@ class Docker(_native.Docker):
     networks: NetworkCollection
     volumes: VolumeCollection
     maps: MapCollection
+    swarm: Swarm
+    services: ServiceCollection
+    tasks: TaskCollection
+    nodes: NodeCollection
+    secrets: SwarmDataCollection
+    configs: SwarmDataCollection
 
     def __new__(cls, host: str | None = None, **kwargs: Unpack[ClientArgs]) -> Docker:
         """``host`` (or docker-py's ``base_url``): ``unix:///path``,
@@ -49,6 +60,12 @@ class Docker(_native.Docker):
         self.networks = NetworkCollection(self)
         self.volumes = VolumeCollection(self)
         self.maps = MapCollection(self)
+        self.swarm = Swarm(self)
+        self.services = ServiceCollection(self)
+        self.tasks = TaskCollection(self)
+        self.nodes = NodeCollection(self)
+        self.secrets = SwarmDataCollection(self, Secret)
+        self.configs = SwarmDataCollection(self, Config)
         return self
 
     @classmethod

@@ -165,3 +165,64 @@ class VolumeAttrs(Model):
     @property
     def short_id(self) -> str:
         return self.name
+
+
+class SwarmObjectAttrs(Model):
+    """A service, node, secret or config: ``ID``, ``Version.Index``, ``Spec``."""
+
+    __slots__ = ()
+    id_attribute = "ID"
+
+    @property
+    def version(self) -> int:
+        """The version index an update names (as the last read saw it)."""
+        return int(_dig(self.attrs, "Version", "Index") or 0)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return dict(self.attrs.get("Spec") or {})
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("Name") or "")
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict(self.spec.get("Labels") or {})
+
+
+class TaskAttrs(Model):
+    """A task: one run of a service's container on a node."""
+
+    __slots__ = ()
+    id_attribute = "ID"
+
+    @property
+    def service_id(self) -> str:
+        return str(self.attrs.get("ServiceID") or "")
+
+    @property
+    def node_id(self) -> str:
+        return str(self.attrs.get("NodeID") or "")
+
+    @property
+    def slot(self) -> int | None:
+        slot = self.attrs.get("Slot")
+        return None if slot is None else int(slot)
+
+    @property
+    def state(self) -> str:
+        """``pending``, ``preparing``, ``running``, ``failed``, ``shutdown``, ..."""
+        return str(_dig(self.attrs, "Status", "State") or "")
+
+    @property
+    def desired_state(self) -> str:
+        return str(self.attrs.get("DesiredState") or "")
+
+    @property
+    def error(self) -> str | None:
+        return _dig(self.attrs, "Status", "Err") or None
+
+    @property
+    def container_id(self) -> str | None:
+        return _dig(self.attrs, "Status", "ContainerStatus", "ContainerID") or None

@@ -43,6 +43,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "NotModified",
+    "OutOfSequence",
     "ProgressError",
     "Ready",
     "STDERR",
@@ -452,3 +453,9 @@ class Cancelled(DockerError): ...
 class InvalidMap(DockerError): ...
 class MapFailed(DockerError): ...
 class WrongOutputKind(DockerError): ...
+class OutOfSequence(ApiError):
+    """An update named a version older than the object's current one."""
+
+    object: str
+    given: int
+    current: int | None

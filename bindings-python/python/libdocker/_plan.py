@@ -2,7 +2,7 @@
 asyncio client.
 
 A plan is a generator. It yields steps (``Do``: call a method of the native
-client; ``Drain``: read a stream to its end) and receives each step's result;
+client; ``Drain``: read a stream to its end; ``Sleep``: pause) and receives each step's result;
 what it returns is the method's result. An error of a step is thrown into the
 plan where it yielded, so a plan can catch ``NotFound`` like any code. The
 ``Docker`` client runs plans with ``drive``, ``AsyncDocker`` with
@@ -11,7 +11,9 @@ plan where it yielded, so a plan can catch ``NotFound`` like any code. The
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import time
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar, Union
 
@@ -52,7 +54,16 @@ class Drain:
         self.keep = keep
 
 
-Step = Union[Do, Drain]
+class Sleep:
+    """Pause for ``seconds`` (``time.sleep``, or ``asyncio.sleep`` in the asyncio client)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+Step = Union[Do, Drain, Sleep]
 Plan = Generator[Step, Any, T]
 
 
@@ -69,6 +80,9 @@ def drive(client: Any, plan: Plan[T]) -> T:
         try:
             if isinstance(step, Do):
                 reply = getattr(client, step.method)(*step.args, **step.kwargs)
+            elif isinstance(step, Sleep):
+                time.sleep(step.seconds)
+                reply = None
             else:
                 reply = _drain(step)
         except Exception as e:  # handed to the plan, which may catch it
@@ -102,6 +116,9 @@ async def drive_async(client: Any, plan: Plan[T]) -> T:
                 reply = getattr(client, step.method)(*step.args, **step.kwargs)
                 if inspect.isawaitable(reply):
                     reply = await reply
+            elif isinstance(step, Sleep):
+                await asyncio.sleep(step.seconds)
+                reply = None
             else:
                 reply = await _drain_async(step)
         except Exception as e:

@@ -438,6 +438,10 @@ pub struct Operation {
     pub tty: Tty,
     /// A flag that makes it answer another kind (a detached exec answers nothing).
     pub answers_if: Option<(Flag, ResponseKind)>,
+    /// An update naming the object's version (`version`): when the daemon refuses
+    /// it as out of sequence, the object's current version is read with this
+    /// inspect operation, given the same parameter (`None`: the swarm itself).
+    pub sequenced: Option<(&'static str, Option<&'static str>)>,
 }
 
 /// An operation without parameters or body (the table adds them).
@@ -468,6 +472,7 @@ pub const fn op(
         credentials: Credentials::None,
         tty: Tty::None,
         answers_if: None,
+        sequenced: None,
     }
 }
 
@@ -526,6 +531,12 @@ impl Operation {
 
     pub const fn answers_if(mut self, flag: Flag, kind: ResponseKind) -> Self {
         self.answers_if = Some((flag, kind));
+        self
+    }
+
+    /// An update of the version it names (see [`Operation::sequenced`]).
+    pub const fn sequenced(mut self, inspect: &'static str, param: Option<&'static str>) -> Self {
+        self.sequenced = Some((inspect, param));
         self
     }
 

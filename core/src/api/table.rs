@@ -138,7 +138,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("VolumeCreate", Volume, Post, "/volumes/create", Json).json_body("volumeConfig", Required),
     op("VolumeInspect", Volume, Get, "/volumes/{name}", Json)
         .params(&[path("name")]),
-    op("VolumeUpdate", Volume, Put, "/volumes/{name}", Empty).since(42).json_body("body", Optional)
+    op("VolumeUpdate", Volume, Put, "/volumes/{name}", Empty).since(42).json_body("body", Optional).sequenced("VolumeInspect", Some("name"))
         .params(&[path("name"), query("version", Int).required()]),
     op("VolumeDelete", Volume, Delete, "/volumes/{name}", Empty)
         .params(&[path("name"), query("force", Bool)]),
@@ -190,7 +190,7 @@ pub static OPERATIONS: &[Operation] = &[
         .params(&[path("id")]),
     op("NodeDelete", Node, Delete, "/nodes/{id}", Empty)
         .params(&[path("id"), query("force", Bool)]),
-    op("NodeUpdate", Node, Post, "/nodes/{id}/update", Empty).json_body("body", Optional)
+    op("NodeUpdate", Node, Post, "/nodes/{id}/update", Empty).json_body("body", Optional).sequenced("NodeInspect", Some("id"))
         .params(&[path("id"), query("version", Int).required()]),
     // Swarm
     op("SwarmInspect", Swarm, Get, "/swarm", Json),
@@ -198,7 +198,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("SwarmJoin", Swarm, Post, "/swarm/join", Empty).slow().json_body("body", Required),
     op("SwarmLeave", Swarm, Post, "/swarm/leave", Empty).slow()
         .params(&[query("force", Bool)]),
-    op("SwarmUpdate", Swarm, Post, "/swarm/update", Empty).json_body("body", Required)
+    op("SwarmUpdate", Swarm, Post, "/swarm/update", Empty).json_body("body", Required).sequenced("SwarmInspect", None)
         .params(&[query("version", Int).required(), query("rotateWorkerToken", Bool), query("rotateManagerToken", Bool), query("rotateManagerUnlockKey", Bool)]),
     op("SwarmUnlockkey", Swarm, Get, "/swarm/unlockkey", Json),
     op("SwarmUnlock", Swarm, Post, "/swarm/unlock", Empty).json_body("body", Required),
@@ -211,7 +211,7 @@ pub static OPERATIONS: &[Operation] = &[
         .params(&[path("id"), query("insertDefaults", Bool).since(29)]),
     op("ServiceDelete", Service, Delete, "/services/{id}", Empty)
         .params(&[path("id")]),
-    op("ServiceUpdate", Service, Post, "/services/{id}/update", Json).json_body("body", Required).credentials(ServiceImage)
+    op("ServiceUpdate", Service, Post, "/services/{id}/update", Json).json_body("body", Required).credentials(ServiceImage).sequenced("ServiceInspect", Some("id"))
         .params(&[path("id"), query("version", Int).required(), query("registryAuthFrom", Str), query("rollback", Str).since(28), header("X-Registry-Auth", Auth)]),
     op("ServiceLogs", Service, Get, "/services/{id}/logs", Multiplexed).tty(Tty::Service("id"))
         .params(&[path("id"), query("details", Bool), query("follow", Bool), query("stdout", Bool), query("stderr", Bool), query("since", Timestamp), query("timestamps", Bool), query("tail", Str)]),
@@ -230,7 +230,7 @@ pub static OPERATIONS: &[Operation] = &[
         .params(&[path("id")]),
     op("SecretDelete", Secret, Delete, "/secrets/{id}", Empty)
         .params(&[path("id")]),
-    op("SecretUpdate", Secret, Post, "/secrets/{id}/update", Empty).json_body("body", Optional)
+    op("SecretUpdate", Secret, Post, "/secrets/{id}/update", Empty).json_body("body", Optional).sequenced("SecretInspect", Some("id"))
         .params(&[path("id"), query("version", Int).required()]),
     // Config
     op("ConfigList", Config, Get, "/configs", Json).since(30)
@@ -240,7 +240,7 @@ pub static OPERATIONS: &[Operation] = &[
         .params(&[path("id")]),
     op("ConfigDelete", Config, Delete, "/configs/{id}", Empty).since(30)
         .params(&[path("id")]),
-    op("ConfigUpdate", Config, Post, "/configs/{id}/update", Empty).since(30).json_body("body", Optional)
+    op("ConfigUpdate", Config, Post, "/configs/{id}/update", Empty).since(30).json_body("body", Optional).sequenced("ConfigInspect", Some("id"))
         .params(&[path("id"), query("version", Int).required()]),
     // Distribution
     // The daemon reads X-Registry-Auth here too, though the spec does not list it.

@@ -30,11 +30,13 @@ mod invoke;
 mod maps;
 mod monitor;
 mod output;
+mod swarm;
 
 pub use invoke::{Invoke, RawRequest};
 pub use maps::{MapClients, MapEvents, MapLogLines};
 pub use monitor::{Monitor, Reports};
 pub use output::{AttachInput, Attached, Content, Iter, Output, Upgraded};
+pub use swarm::{Nodes, Services, Swarm, SwarmData, Tasks};
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};

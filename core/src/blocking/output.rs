@@ -158,7 +158,7 @@ pub struct Iter<S> {
 }
 
 impl<S> Iter<S> {
-    fn new(stream: S, docker: Docker) -> Self {
+    pub(super) fn new(stream: S, docker: Docker) -> Self {
         Iter { stream, docker }
     }
 

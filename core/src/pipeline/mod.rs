@@ -10,7 +10,9 @@
 //!    registry credentials (`credentials.rs`) and the TTY setting (`tty.rs`)
 //!    where the table says, build the request (`request.rs`), and enter the
 //!    transport through its one entry, expecting the answer whole, streamed or
-//!    upgraded. A blocking call runs the same steps on blocking sockets.
+//!    upgraded. A blocking call runs the same steps on blocking sockets. An
+//!    update the daemon refuses as out of sequence is explained with the
+//!    object's current version (`sequence.rs`).
 //! 3. **Reply** (`reply.rs`): a failure status is the matching error with the
 //!    daemon's message; a whole answer is decoded as the caller asks (an
 //!    [`Output`], JSON text, or a type, `json.rs`); a stream opens as log frames,
@@ -30,6 +32,7 @@ mod raw;
 pub(crate) mod reply;
 mod request;
 mod send;
+mod sequence;
 mod tty;
 
 pub use call::Invoke;

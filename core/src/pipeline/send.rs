@@ -13,6 +13,7 @@ use super::credentials;
 use super::plan::{CallOptions, Delivery, Planned, Target};
 use super::reply::{is_whole, Reading, Reply};
 use super::request::{self, Parts};
+use super::sequence;
 use super::tty;
 use crate::api::params;
 use crate::api::{Credentials, Operation, ResponseKind, StreamErrors};
@@ -54,6 +55,13 @@ impl Planned {
             _ => Some(self.docker.api_version_in(mode).await?),
         };
         let mut tty = self.options.tty.unwrap_or(false);
+        // An update of a version: kept to explain an out-of-sequence refusal.
+        let sequenced = match &self.target {
+            Target::Op { op, params, .. } if op.sequenced.is_some() => {
+                Some((self.docker.clone(), *op, params.clone()))
+            }
+            _ => None,
+        };
         if let Target::Op { op, params, .. } = &self.target {
             if op.credentials != Credentials::None {
                 let given = &self.options.headers;
@@ -69,7 +77,13 @@ impl Planned {
                 }
             }
         }
-        self.prepare(version, tty)?.exchange(mode).await
+        let reply = self.prepare(version, tty)?.exchange(mode).await;
+        match (reply, sequenced) {
+            (Err(e), Some((docker, op, params))) if sequence::refused(&e) => {
+                Err(sequence::explain(&docker, op, &params, e, version, mode).await)
+            }
+            (reply, _) => reply,
+        }
     }
 
     /// Builds the request for a daemon of `version` (`None`: unversioned), its

@@ -1475,6 +1475,210 @@ public func FfiConverterTypeContainerMap_lower(_ value: ContainerMap) -> UInt64 
 
 
 /**
+ * Hears each change of a service's progress.
+ */
+public protocol ConvergenceListener: AnyObject, Sendable {
+    
+    func onProgress(progress: Convergence) 
+    
+}
+/**
+ * Hears each change of a service's progress.
+ */
+open class ConvergenceListenerImpl: ConvergenceListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_libdocker_uniffi_fn_clone_convergencelistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_libdocker_uniffi_fn_free_convergencelistener(handle, $0) }
+    }
+
+    
+
+    
+open func onProgress(progress: Convergence)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_libdocker_uniffi_fn_method_convergencelistener_on_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeConvergence_lower(progress),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceConvergenceListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceConvergenceListener = UniffiVTableCallbackInterfaceConvergenceListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeConvergenceListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ConvergenceListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeConvergenceListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ConvergenceListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            progress: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeConvergenceListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onProgress(
+                     progress: try FfiConverterTypeConvergence_lift(progress)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceConvergenceListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceConvergenceListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitConvergenceListener() {
+    uniffi_libdocker_uniffi_fn_init_callback_vtable_convergencelistener(UniffiCallbackInterfaceConvergenceListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConvergenceListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ConvergenceListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ConvergenceListener
+
+    public static func lift(_ handle: UInt64) throws -> ConvergenceListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ConvergenceListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ConvergenceListener) -> UInt64 {
+         if let rustImpl = value as? ConvergenceListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConvergenceListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ConvergenceListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvergenceListener_lift(_ handle: UInt64) throws -> ConvergenceListener {
+    return try FfiConverterTypeConvergenceListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvergenceListener_lower(_ value: ConvergenceListener) -> UInt64 {
+    return FfiConverterTypeConvergenceListener.lower(value)
+}
+
+
+
+
+
+
+/**
  * A client of one Docker daemon; thread-safe, cheap to share.
  */
 public protocol DockerProtocol: AnyObject, Sendable {
@@ -1706,6 +1910,100 @@ public protocol DockerProtocol: AnyObject, Sendable {
     func removeNetwork(id: String) async throws 
     
     func removeVolume(name: String, force: Bool) async throws 
+    
+    /**
+     * Stores a config; its id.
+     */
+    func createConfig(name: String, data: Data, labels: [String: String]) async throws  -> String
+    
+    /**
+     * Stores a secret; its id.
+     */
+    func createSecret(name: String, data: Data, labels: [String: String]) async throws  -> String
+    
+    /**
+     * Creates a service (ask a manager); its id.
+     */
+    func createService(spec: ServiceSpec) async throws  -> String
+    
+    /**
+     * Makes this daemon the first manager of a new swarm; its node id.
+     */
+    func initSwarm(advertiseAddr: String, listenAddr: String?) async throws  -> String
+    
+    func inspectConfig(id: String) async throws  -> SwarmObject
+    
+    func inspectNode(id: String) async throws  -> NodeInfo
+    
+    func inspectSecret(id: String) async throws  -> SwarmObject
+    
+    func inspectService(id: String) async throws  -> SwarmObject
+    
+    /**
+     * The swarm this daemon manages, with its join tokens.
+     */
+    func inspectSwarm() async throws  -> SwarmSummary
+    
+    /**
+     * Joins the swarm of `manager_addr` (`ip:port`) as `token` says.
+     */
+    func joinSwarm(managerAddr: String, token: String, advertiseAddr: String?) async throws 
+    
+    func leaveSwarm(force: Bool) async throws 
+    
+    func listNodes(filtersJson: String) async throws  -> [NodeInfo]
+    
+    /**
+     * Services; `filters_json` as the Engine takes them (empty for none).
+     */
+    func listServices(filtersJson: String) async throws  -> [SwarmObject]
+    
+    /**
+     * Tasks; `filters_json` as the Engine takes them (`{"service": ["web"]}`).
+     */
+    func listTasks(filtersJson: String) async throws  -> [TaskInfo]
+    
+    func removeConfig(id: String) async throws 
+    
+    func removeNode(id: String, force: Bool) async throws 
+    
+    func removeSecret(id: String) async throws 
+    
+    func removeService(id: String) async throws 
+    
+    /**
+     * Back to the spec before its last update.
+     */
+    func rollbackService(id: String) async throws 
+    
+    func scaleService(id: String, replicas: UInt64) async throws 
+    
+    /**
+     * The output of all its tasks, on every node, stdout and stderr apart.
+     */
+    func serviceLogs(id: String, options: LogOptions) async throws  -> LogStream
+    
+    /**
+     * `active`, `pause` or `drain` (its tasks move to other nodes).
+     */
+    func setNodeAvailability(id: String, availability: String) async throws 
+    
+    /**
+     * Replaces the node's labels.
+     */
+    func setNodeLabels(id: String, labels: [String: String]) async throws 
+    
+    /**
+     * Replaces the service's spec (`spec_json`, e.g. an edited `SwarmObject.spec_json`);
+     * `version` is the one it was read at: an older one is `OutOfSequence`, naming both.
+     */
+    func updateService(id: String, version: UInt64, specJson: String) async throws 
+    
+    /**
+     * Waits until its tasks run as its spec wants (and an update has ended):
+     * `Timeout` after `timeout_ms`; `listener` (if any) hears each change.
+     */
+    func waitServiceConverged(id: String, timeoutMs: UInt64, listener: ConvergenceListener?) async throws  -> Convergence
     
 }
 /**
@@ -2627,6 +2925,450 @@ open func removeVolume(name: String, force: Bool = false)async throws   {
             completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
             freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Stores a config; its id.
+     */
+open func createConfig(name: String, data: Data, labels: [String: String] = [:])async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_create_config(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name),FfiConverterData.lower(data),FfiConverterDictionaryStringString.lower(labels)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Stores a secret; its id.
+     */
+open func createSecret(name: String, data: Data, labels: [String: String] = [:])async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_create_secret(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name),FfiConverterData.lower(data),FfiConverterDictionaryStringString.lower(labels)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Creates a service (ask a manager); its id.
+     */
+open func createService(spec: ServiceSpec)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_create_service(
+                        self.uniffiCloneHandle(),FfiConverterTypeServiceSpec_lower(spec)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Makes this daemon the first manager of a new swarm; its node id.
+     */
+open func initSwarm(advertiseAddr: String, listenAddr: String? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_init_swarm(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(advertiseAddr),FfiConverterOptionString.lower(listenAddr)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func inspectConfig(id: String)async throws  -> SwarmObject  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_inspect_config(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSwarmObject_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func inspectNode(id: String)async throws  -> NodeInfo  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_inspect_node(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeNodeInfo_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func inspectSecret(id: String)async throws  -> SwarmObject  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_inspect_secret(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSwarmObject_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func inspectService(id: String)async throws  -> SwarmObject  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_inspect_service(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSwarmObject_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The swarm this daemon manages, with its join tokens.
+     */
+open func inspectSwarm()async throws  -> SwarmSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_inspect_swarm(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSwarmSummary_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Joins the swarm of `manager_addr` (`ip:port`) as `token` says.
+     */
+open func joinSwarm(managerAddr: String, token: String, advertiseAddr: String? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_join_swarm(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(managerAddr),FfiConverterString.lower(token),FfiConverterOptionString.lower(advertiseAddr)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func leaveSwarm(force: Bool = false)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_leave_swarm(
+                        self.uniffiCloneHandle(),FfiConverterBool.lower(force)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func listNodes(filtersJson: String = "")async throws  -> [NodeInfo]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_list_nodes(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(filtersJson)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeNodeInfo.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Services; `filters_json` as the Engine takes them (empty for none).
+     */
+open func listServices(filtersJson: String = "")async throws  -> [SwarmObject]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_list_services(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(filtersJson)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSwarmObject.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Tasks; `filters_json` as the Engine takes them (`{"service": ["web"]}`).
+     */
+open func listTasks(filtersJson: String = "")async throws  -> [TaskInfo]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_list_tasks(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(filtersJson)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTaskInfo.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func removeConfig(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_remove_config(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func removeNode(id: String, force: Bool = false)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_remove_node(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterBool.lower(force)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func removeSecret(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_remove_secret(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func removeService(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_remove_service(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Back to the spec before its last update.
+     */
+open func rollbackService(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_rollback_service(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+open func scaleService(id: String, replicas: UInt64)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_scale_service(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterUInt64.lower(replicas)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * The output of all its tasks, on every node, stdout and stderr apart.
+     */
+open func serviceLogs(id: String, options: LogOptions)async throws  -> LogStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_service_logs(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeLogOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeLogStream_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * `active`, `pause` or `drain` (its tasks move to other nodes).
+     */
+open func setNodeAvailability(id: String, availability: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_set_node_availability(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(availability)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Replaces the node's labels.
+     */
+open func setNodeLabels(id: String, labels: [String: String])async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_set_node_labels(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterDictionaryStringString.lower(labels)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Replaces the service's spec (`spec_json`, e.g. an edited `SwarmObject.spec_json`);
+     * `version` is the one it was read at: an older one is `OutOfSequence`, naming both.
+     */
+open func updateService(id: String, version: UInt64, specJson: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_update_service(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterUInt64.lower(version),FfiConverterString.lower(specJson)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_void,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_void,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Waits until its tasks run as its spec wants (and an update has ended):
+     * `Timeout` after `timeout_ms`; `listener` (if any) hears each change.
+     */
+open func waitServiceConverged(id: String, timeoutMs: UInt64 = UInt64(120000), listener: ConvergenceListener? = nil)async throws  -> Convergence  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_docker_wait_service_converged(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterUInt64.lower(timeoutMs),FfiConverterOptionTypeConvergenceListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeConvergence_lift,
             errorHandler: FfiConverterTypeDockerError_lift
         )
 }
@@ -6382,6 +7124,87 @@ public func FfiConverterTypeContainerStats_lower(_ value: ContainerStats) -> Rus
 
 
 /**
+ * Where a service is on its way to the state it wants.
+ */
+public struct Convergence: Equatable, Hashable {
+    public var desired: UInt64
+    public var running: UInt64
+    /**
+     * `updating`, `completed`, `rollback_completed`, … (null: never updated).
+     */
+    public var updateState: String?
+    public var converged: Bool
+    /**
+     * The tasks meant to run.
+     */
+    public var tasks: [TaskProgress]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(desired: UInt64, running: UInt64, 
+        /**
+         * `updating`, `completed`, `rollback_completed`, … (null: never updated).
+         */updateState: String?, converged: Bool, 
+        /**
+         * The tasks meant to run.
+         */tasks: [TaskProgress]) {
+        self.desired = desired
+        self.running = running
+        self.updateState = updateState
+        self.converged = converged
+        self.tasks = tasks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Convergence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConvergence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Convergence {
+        return
+            try Convergence(
+                desired: FfiConverterUInt64.read(from: &buf), 
+                running: FfiConverterUInt64.read(from: &buf), 
+                updateState: FfiConverterOptionString.read(from: &buf), 
+                converged: FfiConverterBool.read(from: &buf), 
+                tasks: FfiConverterSequenceTypeTaskProgress.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Convergence, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.desired, into: &buf)
+        FfiConverterUInt64.write(value.running, into: &buf)
+        FfiConverterOptionString.write(value.updateState, into: &buf)
+        FfiConverterBool.write(value.converged, into: &buf)
+        FfiConverterSequenceTypeTaskProgress.write(value.tasks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvergence_lift(_ buf: RustBuffer) throws -> Convergence {
+    return try FfiConverterTypeConvergence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvergence_lower(_ value: Convergence) -> RustBuffer {
+    return FfiConverterTypeConvergence.lower(value)
+}
+
+
+/**
  * One event of the daemon.
  */
 public struct DockerEvent: Equatable, Hashable {
@@ -6733,6 +7556,67 @@ public func FfiConverterTypeExecSpec_lift(_ buf: RustBuffer) throws -> ExecSpec 
 #endif
 public func FfiConverterTypeExecSpec_lower(_ value: ExecSpec) -> RustBuffer {
     return FfiConverterTypeExecSpec.lower(value)
+}
+
+
+/**
+ * A secret or config mounted as a file in the tasks.
+ */
+public struct FileMount: Equatable, Hashable {
+    public var id: String
+    public var name: String
+    public var target: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, name: String, target: String) {
+        self.id = id
+        self.name = name
+        self.target = target
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FileMount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFileMount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FileMount {
+        return
+            try FileMount(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                target: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FileMount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.target, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFileMount_lift(_ buf: RustBuffer) throws -> FileMount {
+    return try FfiConverterTypeFileMount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFileMount_lower(_ value: FileMount) -> RustBuffer {
+    return FfiConverterTypeFileMount.lower(value)
 }
 
 
@@ -7650,6 +8534,101 @@ public func FfiConverterTypeNetworkListing_lower(_ value: NetworkListing) -> Rus
 
 
 /**
+ * A node of the swarm.
+ */
+public struct NodeInfo: Equatable, Hashable {
+    public var id: String
+    public var hostname: String
+    /**
+     * `manager` or `worker`.
+     */
+    public var role: String
+    /**
+     * `active`, `pause` or `drain`.
+     */
+    public var availability: String
+    /**
+     * `ready`, `down`, …
+     */
+    public var state: String
+    public var version: UInt64
+    public var labels: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, hostname: String, 
+        /**
+         * `manager` or `worker`.
+         */role: String, 
+        /**
+         * `active`, `pause` or `drain`.
+         */availability: String, 
+        /**
+         * `ready`, `down`, …
+         */state: String, version: UInt64, labels: [String: String]) {
+        self.id = id
+        self.hostname = hostname
+        self.role = role
+        self.availability = availability
+        self.state = state
+        self.version = version
+        self.labels = labels
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NodeInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNodeInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NodeInfo {
+        return
+            try NodeInfo(
+                id: FfiConverterString.read(from: &buf), 
+                hostname: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                availability: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                labels: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NodeInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.hostname, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterString.write(value.availability, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterDictionaryStringString.write(value.labels, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNodeInfo_lift(_ buf: RustBuffer) throws -> NodeInfo {
+    return try FfiConverterTypeNodeInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNodeInfo_lower(_ value: NodeInfo) -> RustBuffer {
+    return FfiConverterTypeNodeInfo.lower(value)
+}
+
+
+/**
  * One message of a pull, push or build.
  */
 public struct ProgressEvent: Equatable, Hashable {
@@ -7814,6 +8793,458 @@ public func FfiConverterTypeRunOutput_lift(_ buf: RustBuffer) throws -> RunOutpu
 #endif
 public func FfiConverterTypeRunOutput_lower(_ value: RunOutput) -> RustBuffer {
     return FfiConverterTypeRunOutput.lower(value)
+}
+
+
+/**
+ * What `create_service` makes: the common fields of a service's spec.
+ */
+public struct ServiceSpec: Equatable, Hashable {
+    public var name: String
+    /**
+     * Used as named (not resolved to a digest).
+     */
+    public var image: String
+    public var command: [String]
+    public var env: [String]
+    public var labels: [String: String]
+    /**
+     * Replicated with this many tasks; null with `global`: one per node.
+     */
+    public var replicas: UInt64?
+    public var global: Bool
+    /**
+     * `node.role==worker`, `node.labels.zone==a`, …
+     */
+    public var constraints: [String]
+    public var networks: [String]
+    /**
+     * Secrets mounted under `/run/secrets/`.
+     */
+    public var secrets: [FileMount]
+    /**
+     * Configs mounted at their target path.
+     */
+    public var configs: [FileMount]
+    /**
+     * Seconds a task gets to stop before it is killed (null: the daemon's 10).
+     */
+    public var stopGraceSeconds: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, 
+        /**
+         * Used as named (not resolved to a digest).
+         */image: String, command: [String] = [], env: [String] = [], labels: [String: String] = [:], 
+        /**
+         * Replicated with this many tasks; null with `global`: one per node.
+         */replicas: UInt64? = nil, global: Bool = false, 
+        /**
+         * `node.role==worker`, `node.labels.zone==a`, …
+         */constraints: [String] = [], networks: [String] = [], 
+        /**
+         * Secrets mounted under `/run/secrets/`.
+         */secrets: [FileMount] = [], 
+        /**
+         * Configs mounted at their target path.
+         */configs: [FileMount] = [], 
+        /**
+         * Seconds a task gets to stop before it is killed (null: the daemon's 10).
+         */stopGraceSeconds: UInt64? = nil) {
+        self.name = name
+        self.image = image
+        self.command = command
+        self.env = env
+        self.labels = labels
+        self.replicas = replicas
+        self.global = global
+        self.constraints = constraints
+        self.networks = networks
+        self.secrets = secrets
+        self.configs = configs
+        self.stopGraceSeconds = stopGraceSeconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ServiceSpec: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeServiceSpec: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ServiceSpec {
+        return
+            try ServiceSpec(
+                name: FfiConverterString.read(from: &buf), 
+                image: FfiConverterString.read(from: &buf), 
+                command: FfiConverterSequenceString.read(from: &buf), 
+                env: FfiConverterSequenceString.read(from: &buf), 
+                labels: FfiConverterDictionaryStringString.read(from: &buf), 
+                replicas: FfiConverterOptionUInt64.read(from: &buf), 
+                global: FfiConverterBool.read(from: &buf), 
+                constraints: FfiConverterSequenceString.read(from: &buf), 
+                networks: FfiConverterSequenceString.read(from: &buf), 
+                secrets: FfiConverterSequenceTypeFileMount.read(from: &buf), 
+                configs: FfiConverterSequenceTypeFileMount.read(from: &buf), 
+                stopGraceSeconds: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ServiceSpec, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.image, into: &buf)
+        FfiConverterSequenceString.write(value.command, into: &buf)
+        FfiConverterSequenceString.write(value.env, into: &buf)
+        FfiConverterDictionaryStringString.write(value.labels, into: &buf)
+        FfiConverterOptionUInt64.write(value.replicas, into: &buf)
+        FfiConverterBool.write(value.global, into: &buf)
+        FfiConverterSequenceString.write(value.constraints, into: &buf)
+        FfiConverterSequenceString.write(value.networks, into: &buf)
+        FfiConverterSequenceTypeFileMount.write(value.secrets, into: &buf)
+        FfiConverterSequenceTypeFileMount.write(value.configs, into: &buf)
+        FfiConverterOptionUInt64.write(value.stopGraceSeconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceSpec_lift(_ buf: RustBuffer) throws -> ServiceSpec {
+    return try FfiConverterTypeServiceSpec.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceSpec_lower(_ value: ServiceSpec) -> RustBuffer {
+    return FfiConverterTypeServiceSpec.lower(value)
+}
+
+
+/**
+ * A service, node, secret or config: id, name, version index, labels, and
+ * the daemon's whole answer as JSON.
+ */
+public struct SwarmObject: Equatable, Hashable {
+    public var id: String
+    public var name: String
+    /**
+     * The version an update names.
+     */
+    public var version: UInt64
+    public var labels: [String: String]
+    /**
+     * `Spec` as JSON text (edit it and give it to `update_service`).
+     */
+    public var specJson: String
+    /**
+     * The whole answer as JSON text.
+     */
+    public var json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, name: String, 
+        /**
+         * The version an update names.
+         */version: UInt64, labels: [String: String], 
+        /**
+         * `Spec` as JSON text (edit it and give it to `update_service`).
+         */specJson: String, 
+        /**
+         * The whole answer as JSON text.
+         */json: String) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.labels = labels
+        self.specJson = specJson
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SwarmObject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSwarmObject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwarmObject {
+        return
+            try SwarmObject(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                labels: FfiConverterDictionaryStringString.read(from: &buf), 
+                specJson: FfiConverterString.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SwarmObject, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterDictionaryStringString.write(value.labels, into: &buf)
+        FfiConverterString.write(value.specJson, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSwarmObject_lift(_ buf: RustBuffer) throws -> SwarmObject {
+    return try FfiConverterTypeSwarmObject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSwarmObject_lower(_ value: SwarmObject) -> RustBuffer {
+    return FfiConverterTypeSwarmObject.lower(value)
+}
+
+
+/**
+ * The swarm as a manager sees it.
+ */
+public struct SwarmSummary: Equatable, Hashable {
+    public var id: String
+    public var version: UInt64
+    public var workerToken: String
+    public var managerToken: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, version: UInt64, workerToken: String, managerToken: String) {
+        self.id = id
+        self.version = version
+        self.workerToken = workerToken
+        self.managerToken = managerToken
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SwarmSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSwarmSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwarmSummary {
+        return
+            try SwarmSummary(
+                id: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                workerToken: FfiConverterString.read(from: &buf), 
+                managerToken: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SwarmSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterString.write(value.workerToken, into: &buf)
+        FfiConverterString.write(value.managerToken, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSwarmSummary_lift(_ buf: RustBuffer) throws -> SwarmSummary {
+    return try FfiConverterTypeSwarmSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSwarmSummary_lower(_ value: SwarmSummary) -> RustBuffer {
+    return FfiConverterTypeSwarmSummary.lower(value)
+}
+
+
+/**
+ * A task: one run of a service's container on a node.
+ */
+public struct TaskInfo: Equatable, Hashable {
+    public var id: String
+    public var serviceId: String
+    public var nodeId: String
+    public var slot: UInt64?
+    /**
+     * `pending`, `preparing`, `running`, `failed`, `shutdown`, …
+     */
+    public var state: String
+    public var desiredState: String
+    public var containerId: String?
+    public var error: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, serviceId: String, nodeId: String, slot: UInt64?, 
+        /**
+         * `pending`, `preparing`, `running`, `failed`, `shutdown`, …
+         */state: String, desiredState: String, containerId: String?, error: String?) {
+        self.id = id
+        self.serviceId = serviceId
+        self.nodeId = nodeId
+        self.slot = slot
+        self.state = state
+        self.desiredState = desiredState
+        self.containerId = containerId
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TaskInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskInfo {
+        return
+            try TaskInfo(
+                id: FfiConverterString.read(from: &buf), 
+                serviceId: FfiConverterString.read(from: &buf), 
+                nodeId: FfiConverterString.read(from: &buf), 
+                slot: FfiConverterOptionUInt64.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                desiredState: FfiConverterString.read(from: &buf), 
+                containerId: FfiConverterOptionString.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TaskInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterString.write(value.nodeId, into: &buf)
+        FfiConverterOptionUInt64.write(value.slot, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterString.write(value.desiredState, into: &buf)
+        FfiConverterOptionString.write(value.containerId, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskInfo_lift(_ buf: RustBuffer) throws -> TaskInfo {
+    return try FfiConverterTypeTaskInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskInfo_lower(_ value: TaskInfo) -> RustBuffer {
+    return FfiConverterTypeTaskInfo.lower(value)
+}
+
+
+/**
+ * One task on the way.
+ */
+public struct TaskProgress: Equatable, Hashable {
+    public var id: String
+    public var nodeId: String
+    public var state: String
+    /**
+     * Made from the service's current spec.
+     */
+    public var current: Bool
+    public var error: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, nodeId: String, state: String, 
+        /**
+         * Made from the service's current spec.
+         */current: Bool, error: String?) {
+        self.id = id
+        self.nodeId = nodeId
+        self.state = state
+        self.current = current
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TaskProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskProgress {
+        return
+            try TaskProgress(
+                id: FfiConverterString.read(from: &buf), 
+                nodeId: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                current: FfiConverterBool.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TaskProgress, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.nodeId, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterBool.write(value.current, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskProgress_lift(_ buf: RustBuffer) throws -> TaskProgress {
+    return try FfiConverterTypeTaskProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskProgress_lower(_ value: TaskProgress) -> RustBuffer {
+    return FfiConverterTypeTaskProgress.lower(value)
 }
 
 
@@ -8097,6 +9528,11 @@ enum DockerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case MapFailed(reason: String
     )
     /**
+     * An update that names a version of the object older than its current one.
+     */
+    case OutOfSequence(reason: String
+    )
+    /**
      * A listener implemented in the foreign language threw.
      */
     case Callback(reason: String
@@ -8214,10 +9650,13 @@ public struct FfiConverterTypeDockerError: FfiConverterRustBuffer {
         case 26: return .MapFailed(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 27: return .Callback(
+        case 27: return .OutOfSequence(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 28: return .Panic(
+        case 28: return .Callback(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 29: return .Panic(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -8362,13 +9801,18 @@ public struct FfiConverterTypeDockerError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Callback(reason):
+        case let .OutOfSequence(reason):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Panic(reason):
+        case let .Callback(reason):
             writeInt(&buf, Int32(28))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Panic(reason):
+            writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -8935,6 +10379,30 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeConvergenceListener: FfiConverterRustBuffer {
+    typealias SwiftType = ConvergenceListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeConvergenceListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeConvergenceListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeContainerStats: FfiConverterRustBuffer {
     typealias SwiftType = ContainerStats?
 
@@ -9226,6 +10694,31 @@ fileprivate struct FfiConverterSequenceTypeDockerEvent: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFileMount: FfiConverterRustBuffer {
+    typealias SwiftType = [FileMount]
+
+    public static func write(_ value: [FileMount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFileMount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FileMount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FileMount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFileMount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImageListing: FfiConverterRustBuffer {
     typealias SwiftType = [ImageListing]
 
@@ -9426,6 +10919,31 @@ fileprivate struct FfiConverterSequenceTypeNetworkListing: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeNodeInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [NodeInfo]
+
+    public static func write(_ value: [NodeInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNodeInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NodeInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NodeInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNodeInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeProgressEvent: FfiConverterRustBuffer {
     typealias SwiftType = [ProgressEvent]
 
@@ -9443,6 +10961,81 @@ fileprivate struct FfiConverterSequenceTypeProgressEvent: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeProgressEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSwarmObject: FfiConverterRustBuffer {
+    typealias SwiftType = [SwarmObject]
+
+    public static func write(_ value: [SwarmObject], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSwarmObject.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SwarmObject] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SwarmObject]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSwarmObject.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTaskInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [TaskInfo]
+
+    public static func write(_ value: [TaskInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTaskInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TaskInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TaskInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTaskInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTaskProgress: FfiConverterRustBuffer {
+    typealias SwiftType = [TaskProgress]
+
+    public static func write(_ value: [TaskProgress], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTaskProgress.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TaskProgress] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TaskProgress]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTaskProgress.read(from: &buf))
         }
         return seq
     }
@@ -9778,6 +11371,81 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_docker_remove_volume() != 19187) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_create_config() != 55471) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_create_secret() != 40153) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_create_service() != 665) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_init_swarm() != 21197) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_inspect_config() != 49796) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_inspect_node() != 44796) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_inspect_secret() != 15191) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_inspect_service() != 38869) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_inspect_swarm() != 30038) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_join_swarm() != 47691) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_leave_swarm() != 18230) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_list_nodes() != 48218) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_list_services() != 7354) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_list_tasks() != 13995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_remove_config() != 59868) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_remove_node() != 58069) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_remove_secret() != 41747) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_remove_service() != 56412) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_rollback_service() != 57219) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_scale_service() != 18442) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_service_logs() != 49467) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_set_node_availability() != 33005) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_set_node_labels() != 63990) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_update_service() != 30604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_docker_wait_service_converged() != 47608) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_attached_cancel() != 44133) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9952,6 +11620,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_progressstream_next_batch() != 37497) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_convergencelistener_on_progress() != 20708) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_taskhandle_cancel() != 51397) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9986,6 +11657,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitConvergenceListener()
     uniffiCallbackInitEventListener()
     uniffiCallbackInitLogListener()
     uniffiCallbackInitMapListener()
