@@ -32,7 +32,7 @@ for t in "${TESTS[@]}"; do
     echo "-- $t: plain"
     LD_LIBRARY_PATH=$LIB "$OUT/$t"
     echo "-- $t: valgrind"
-    LD_LIBRARY_PATH=$LIB valgrind -q --error-exitcode=99 --leak-check=full --suppressions=tests/c/valgrind.supp \
+    LD_LIBRARY_PATH=$LIB valgrind -q --error-exitcode=99 --num-callers=40 --leak-check=full --suppressions=tests/c/valgrind.supp \
         --errors-for-leak-kinds=definite --show-leak-kinds=definite "$OUT/$t"
     echo "-- $t: AddressSanitizer"
     ASAN_OPTIONS=detect_leaks=1 "$OUT/${t}_asan"

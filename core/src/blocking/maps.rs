@@ -171,3 +171,16 @@ where
         }
     })
 }
+
+impl Docker {
+    /// Deploys `map` to the swarm this client's daemon manages, as a stack
+    /// ([`ContainerMap::deploy_stack`]).
+    pub fn deploy_stack(&self, map: &ContainerMap) -> Result<crate::maps::StackReport, Error> {
+        self.wait(map.deploy_stack(self.client()))?
+    }
+
+    /// Removes the stack of `map`'s name ([`ContainerMap::remove_stack`]).
+    pub fn remove_stack(&self, map: &ContainerMap) -> Result<crate::maps::StackReport, Error> {
+        self.wait(map.remove_stack(self.client()))?
+    }
+}

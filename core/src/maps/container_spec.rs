@@ -96,7 +96,7 @@ pub fn service_body(map: &ContainerMap, name: &str, service: &Service) -> Value 
     if !bindings.is_empty() {
         host.insert("PortBindings".into(), Value::Object(bindings));
     }
-    let mounts: Vec<Value> = service
+    let mut mounts: Vec<Value> = service
         .volumes
         .iter()
         .map(|m| {
@@ -119,6 +119,26 @@ pub fn service_body(map: &ContainerMap, name: &str, service: &Service) -> Value 
             mount
         })
         .collect();
+    // Outside a swarm, a secret or config is its file, mounted read-only where
+    // a swarm would put it (as Compose does).
+    for (refs, declared, dir) in [
+        (&service.secrets, &map.secrets, "/run/secrets/"),
+        (&service.configs, &map.configs, "/"),
+    ] {
+        for r in refs {
+            if let Some(file) = declared.get(&r.source).and_then(|d| d.file.as_ref()) {
+                let target = r.target.clone().unwrap_or_else(|| r.source.clone());
+                let target = if target.starts_with('/') {
+                    target
+                } else {
+                    format!("{dir}{target}")
+                };
+                mounts.push(
+                    json!({"Type": "bind", "Source": file, "Target": target, "ReadOnly": true}),
+                );
+            }
+        }
+    }
     if !mounts.is_empty() {
         host.insert("Mounts".into(), json!(mounts));
     }

@@ -285,6 +285,8 @@ impl Reader {
             "services",
             "networks",
             "volumes",
+            "secrets",
+            "configs",
             "version",
             "x-libdocker",
             "x-…",
@@ -296,6 +298,8 @@ impl Reader {
         let mut clients = BTreeMap::new();
         let mut saw_services = false;
         let mut working_dir = None;
+        let mut secrets = BTreeMap::new();
+        let mut configs = BTreeMap::new();
         let top = self.entries(root, "(top)")?;
         if let Some((_, ext)) = top.iter().find(|(k, _)| k.name == "x-libdocker") {
             (clients, working_dir) = self.top_extension(ext)?;
@@ -333,11 +337,26 @@ impl Reader {
                 }
                 // Read first (below): its working directory anchors relative paths.
                 "x-libdocker" => {}
-                "secrets" | "configs" | "include" => return Err(self.error(
-                    key.line,
-                    &key.name,
-                    "is not supported by container maps (yet): use a swarm stack, or bind mounts",
-                )),
+                "secrets" | "configs" => {
+                    let mut all = BTreeMap::new();
+                    for (k, v) in self.entries(value, &key.name)? {
+                        let path = format!("{}.{}", key.name, k.name);
+                        self.lines.insert(path.clone(), k.line);
+                        all.insert(k.name.clone(), self.data(v, &path)?);
+                    }
+                    if key.name == "secrets" {
+                        secrets = all;
+                    } else {
+                        configs = all;
+                    }
+                }
+                "include" => {
+                    return Err(self.error(
+                        key.line,
+                        &key.name,
+                        "is not supported by container maps (yet)",
+                    ))
+                }
                 other if other.starts_with("x-") => {}
                 _ => return Err(self.unknown(key, &key.name, KNOWN)),
             }
@@ -394,6 +413,8 @@ impl Reader {
             services,
             networks,
             volumes,
+            secrets,
+            configs,
             clients,
             working_dir: working_dir.unwrap_or_else(|| self.dir.clone()),
             files: Vec::new(),
@@ -444,6 +465,8 @@ impl Reader {
 
     fn service(&mut self, node: &Node, path: &str) -> Result<Service, Error> {
         const KNOWN: &[&str] = &[
+            "secrets",
+            "configs",
             "image",
             "build",
             "command",
@@ -605,8 +628,19 @@ impl Reader {
                         }
                     }
                 }
-                "platform" | "profiles" | "secrets" | "configs" | "links" | "extends" | "ipc"
-                | "pid" | "devices" | "ulimits" | "sysctls" | "logging" => {
+                "secrets" | "configs" => {
+                    let mut refs = Vec::new();
+                    for item in self.list(value, &kp)? {
+                        refs.push(self.data_ref(item, &kp)?);
+                    }
+                    if key.name == "secrets" {
+                        s.secrets = refs;
+                    } else {
+                        s.configs = refs;
+                    }
+                }
+                "platform" | "profiles" | "links" | "extends" | "ipc" | "pid" | "devices"
+                | "ulimits" | "sysctls" | "logging" => {
                     return Err(self.error(
                         key.line,
                         &kp,
@@ -1186,6 +1220,78 @@ impl Reader {
             }
         }
         Ok(v)
+    }
+
+    /// A top-level secret or config: `file:` (relative to the map), or `external:`.
+    fn data(&mut self, node: &Node, path: &str) -> Result<DataSpec, Error> {
+        let mut d = DataSpec::default();
+        for (key, value) in self.entries(node, path)? {
+            let kp = format!("{path}.{}", key.name);
+            match key.name.as_str() {
+                "file" => d.file = Some(self.host_path(&self.text(value, &kp)?)),
+                "external" => d.external = self.external(value, &kp, &mut d.name)?,
+                "name" => d.name = Some(self.text(value, &kp)?),
+                "environment" | "content" | "template_driver" => {
+                    return Err(self.error(
+                        key.line,
+                        &kp,
+                        "is not supported by container maps (yet): use `file`",
+                    ))
+                }
+                other if other.starts_with("x-") => {}
+                _ => return Err(self.unknown(key, path, &["file", "external", "name"])),
+            }
+        }
+        if d.file.is_none() && !d.external {
+            return Err(self.error(node.line, path, "needs `file:` (or `external: true`)"));
+        }
+        Ok(d)
+    }
+
+    /// A service's `secrets:` / `configs:` item: a name, or `{source, target, uid, gid, mode}`.
+    fn data_ref(&self, node: &Node, path: &str) -> Result<DataRef, Error> {
+        if let Some(source) = node.as_text() {
+            return Ok(DataRef {
+                source,
+                ..Default::default()
+            });
+        }
+        let mut r = DataRef::default();
+        for (key, value) in self.entries(node, path)? {
+            let kp = format!("{path}.{}", key.name);
+            match key.name.as_str() {
+                "source" => r.source = self.text(value, &kp)?,
+                "target" => r.target = Some(self.text(value, &kp)?),
+                "uid" => r.uid = Some(self.text(value, &kp)?),
+                "gid" => r.gid = Some(self.text(value, &kp)?),
+                "mode" => {
+                    // Octal as Compose writes it (0440), or its decimal value.
+                    let text = self.text(value, &kp)?;
+                    let mode = match &value.value {
+                        Value::Int(i) if !text.starts_with('0') => u32::try_from(*i).ok(),
+                        _ => u32::from_str_radix(text.trim_start_matches("0o"), 8).ok(),
+                    };
+                    r.mode = Some(mode.ok_or_else(|| {
+                        self.error(
+                            value.line,
+                            &kp,
+                            format!("{text:?} is not a file mode such as 0440"),
+                        )
+                    })?);
+                }
+                _ => {
+                    return Err(self.unknown(
+                        key,
+                        path,
+                        &["source", "target", "uid", "gid", "mode"],
+                    ))
+                }
+            }
+        }
+        if r.source.is_empty() {
+            return Err(self.error(node.line, path, "needs `source`"));
+        }
+        Ok(r)
     }
 
     /// `external: true`, or the old `external: {name: x}`.

@@ -1,7 +1,8 @@
 //! Container maps, after docker-map: services with their dependencies, applied
 //! to one or more daemons at once. A map is read from a Compose file (or its
 //! JSON form) and acted on as a whole: `plan` (a dry run), `up`, `update`,
-//! `down`, `start`, `stop`, `restart`, `pull`, `build`, `ps` and `logs`.
+//! `down`, `start`, `stop`, `restart`, `pull`, `build`, `ps` and `logs`; or it
+//! is deployed to a swarm as a stack (`deploy_stack`, `remove_stack`).
 //! Containers carry Compose's labels, so `docker compose ps` lists ours and we
 //! list its.
 //!
@@ -21,7 +22,7 @@
 //! `container_spec` turn a service into the Engine's bodies; `clients` and
 //! `state` say where things run and what is there; `plan` says what to do;
 //! `steps` does one thing, `execute` does them in order; `events` reports;
-//! `ps` reads back.
+//! `ps` reads back; `stack` deploys the map to a swarm instead.
 
 mod clients;
 mod container_spec;
@@ -34,6 +35,7 @@ mod load;
 mod model;
 mod plan;
 mod ps;
+mod stack;
 mod state;
 mod steps;
 mod validate;
@@ -44,11 +46,13 @@ pub use events::{MapEvent, MapRun, Status, Summary};
 pub use interpolate::Variables;
 pub use load::LoadOptions;
 pub use model::{
-    BuildSpec, ClientSpec, Condition, ContainerMap, Dependency, Healthcheck, MountKind, MountSpec,
-    NetworkAttachment, NetworkSpec, PortSpec, PullPolicy, Resources, Service, VolumeSpec,
+    BuildSpec, ClientSpec, Condition, ContainerMap, DataRef, DataSpec, Dependency, Healthcheck,
+    MountKind, MountSpec, NetworkAttachment, NetworkSpec, PortSpec, PullPolicy, Resources, Service,
+    VolumeSpec,
 };
 pub use plan::{Action, ActionOptions, Plan, Step, StepKind};
 pub use ps::{LogLine, MapLogs};
+pub use stack::{StackReport, NAMESPACE as STACK_NAMESPACE};
 pub use state::Existing;
 
 /// The Compose label names, for code that reads containers made by maps.

@@ -20,6 +20,11 @@ pub struct ContainerMap {
     /// name none join `default`.
     pub networks: BTreeMap<String, NetworkSpec>,
     pub volumes: BTreeMap<String, VolumeSpec>,
+    /// Secrets and configs the services name: files given to their containers
+    /// (mounted under `/run/secrets/` and `/`), or a swarm's secrets and configs
+    /// when the map is deployed as a stack.
+    pub secrets: BTreeMap<String, DataSpec>,
+    pub configs: BTreeMap<String, DataSpec>,
     /// Daemons by name (`x-libdocker: clients:`); how a client reaches its daemon
     /// is up to the caller, or given here as a host or CLI context.
     pub clients: BTreeMap<String, ClientSpec>,
@@ -47,6 +52,12 @@ impl Serialize for ContainerMap {
         m.serialize_entry("services", &self.services)?;
         m.serialize_entry("networks", &self.networks)?;
         m.serialize_entry("volumes", &self.volumes)?;
+        if !self.secrets.is_empty() {
+            m.serialize_entry("secrets", &self.secrets)?;
+        }
+        if !self.configs.is_empty() {
+            m.serialize_entry("configs", &self.configs)?;
+        }
         m.serialize_entry(
             "x-libdocker",
             &Extension {
@@ -84,6 +95,10 @@ pub struct Service {
     pub networks: BTreeMap<String, NetworkAttachment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<DataRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<DataRef>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub depends_on: BTreeMap<String, Dependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,6 +186,34 @@ pub struct BuildSpec {
     pub target: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+}
+
+/// A secret or config of the map: a local file, or one the swarm already has.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DataSpec {
+    /// The file holding it (absolute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub external: bool,
+    /// The swarm's name for it (default: `<project>_<key>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A service's use of a secret or config.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DataRef {
+    pub source: String,
+    /// The file name in the container (default: `source`); a config's may be a path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<u32>,
 }
 
 /// A published port.

@@ -48,6 +48,22 @@ pub fn validate(map: &ContainerMap) -> Result<(), Error> {
                 }
             }
         }
+        for (kind, refs, declared) in [
+            ("secret", &service.secrets, &map.secrets),
+            ("config", &service.configs, &map.configs),
+        ] {
+            for r in refs {
+                if !declared.contains_key(&r.source) {
+                    return Err(error(
+                        format!("services.{name}.{kind}s"),
+                        format!(
+                            "the {kind} `{}` is not declared under the top-level `{kind}s:`",
+                            r.source
+                        ),
+                    ));
+                }
+            }
+        }
         if !map.clients.is_empty() {
             for client in &service.clients {
                 if !map.clients.contains_key(client) {
