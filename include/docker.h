@@ -446,6 +446,19 @@ docker_result docker_map_logs(const struct docker_map *map,
                               docker_chunk_callback callback,
                               void *userdata);
 
+// Deploys the map as a stack to the swarm the default client's daemon
+// manages (`docker stack deploy`): each service's `deploy:` section becomes
+// its service spec, networks are overlay, secrets and configs the swarm's. A
+// second deploy updates the services in place. Sets `*out` to a JSON report
+// (`{"stack", "services", "updated", "networks", "secrets", "configs",
+// "warnings"}`; release it with `docker_string_free`).
+docker_result docker_map_deploy_stack(const struct docker_map *map, char **out);
+
+// Removes the stack of the map's name: its services, then its networks,
+// secrets and configs. Sets `*out` to a JSON report of what was removed
+// (release it with `docker_string_free`).
+docker_result docker_map_remove_stack(const struct docker_map *map, char **out);
+
 // Releases a map. NULL does nothing. No run may be going on with it.
 void docker_map_free(struct docker_map *map);
 

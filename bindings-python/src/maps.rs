@@ -300,6 +300,43 @@ impl ContainerMap {
         })))
     }
 
+    /// Deploys the map to the swarm `docker` manages, as a stack: a dict of what
+    /// was created (`services`, `networks`, `secrets`, `configs`), `updated` and `warnings`.
+    fn deploy_stack(&self, py: Python<'_>, docker: &Bound<'_, Docker>) -> PyResult<Py<PyAny>> {
+        let d = docker.get().blocking();
+        let map = &self.inner;
+        let report = unlocked(py, || d.deploy_stack(map))?;
+        let report = report.and_then(as_json).py()?;
+        Ok(crate::convert::to_py(py, &report)?.unbind())
+    }
+
+    /// Removes the stack of the map's name: a dict of what was removed.
+    fn remove_stack(&self, py: Python<'_>, docker: &Bound<'_, Docker>) -> PyResult<Py<PyAny>> {
+        let d = docker.get().blocking();
+        let map = &self.inner;
+        let report = unlocked(py, || d.remove_stack(map))?;
+        let report = report.and_then(as_json).py()?;
+        Ok(crate::convert::to_py(py, &report)?.unbind())
+    }
+
+    fn deploy_stack_async(&self, docker: &Bound<'_, AsyncDocker>) -> Call {
+        let (map, d) = (self.inner.clone(), docker.get().core());
+        Call::new(on_runtime(async move {
+            Ok(Answer::Json(
+                as_json(map.deploy_stack(&d).await.py()?).py()?,
+            ))
+        }))
+    }
+
+    fn remove_stack_async(&self, docker: &Bound<'_, AsyncDocker>) -> Call {
+        let (map, d) = (self.inner.clone(), docker.get().core());
+        Call::new(on_runtime(async move {
+            Ok(Answer::Json(
+                as_json(map.remove_stack(&d).await.py()?).py()?,
+            ))
+        }))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "ContainerMap({:?}, services={:?})",

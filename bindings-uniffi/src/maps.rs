@@ -21,6 +21,35 @@ use crate::streams::{
 };
 use crate::task_handle::TaskHandle;
 
+/// What a stack deploy made (or a removal removed), by the swarm's names.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct StackReport {
+    pub stack: String,
+    /// Services created (on a removal: removed).
+    pub services: Vec<String>,
+    /// Services updated in place.
+    pub updated: Vec<String>,
+    pub networks: Vec<String>,
+    pub secrets: Vec<String>,
+    pub configs: Vec<String>,
+    /// What the map has that a stack ignores (`depends_on`).
+    pub warnings: Vec<String>,
+}
+
+impl From<core::StackReport> for StackReport {
+    fn from(r: core::StackReport) -> Self {
+        StackReport {
+            stack: r.stack,
+            services: r.services,
+            updated: r.updated,
+            networks: r.networks,
+            secrets: r.secrets,
+            configs: r.configs,
+            warnings: r.warnings,
+        }
+    }
+}
+
 /// What to do to a whole map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum MapAction {
@@ -560,6 +589,24 @@ export_async! {
         pub async fn down(&self, clients: Arc<MapClients>, volumes: bool) -> Result<MapSummary> {
             let options = MapActionOptions { volumes, ..Default::default() };
             self.perform(clients, MapAction::Down, options).await
+        }
+
+        /// Deploys the map to the swarm `docker` manages, as the stack named
+        /// after its project (`docker stack deploy`): each service's `deploy:`
+        /// section becomes its service spec, networks are overlay, secrets and
+        /// configs the swarm's. A second deploy updates the services in place.
+        pub async fn deploy_stack(&self, docker: Arc<Docker>) -> Result<StackReport> {
+            let map = self.inner.clone();
+            let core = docker.core();
+            docker.call(async move { Ok(map.deploy_stack(&core).await?.into()) }).await
+        }
+
+        /// Removes the stack of the map's name: its services, then its networks,
+        /// secrets and configs.
+        pub async fn remove_stack(&self, docker: Arc<Docker>) -> Result<StackReport> {
+            let map = self.inner.clone();
+            let core = docker.core();
+            docker.call(async move { Ok(map.remove_stack(&core).await?.into()) }).await
         }
 
         /// The project's containers on every daemon the map uses (whoever made

@@ -338,6 +338,67 @@ pub extern "C" fn docker_map_logs(
     }
 }
 
+/// The default client, the one a stack is deployed with.
+fn default_client(map: &Map) -> Result<Docker, Error> {
+    let clients = map.map_clients_lock();
+    clients
+        .iter()
+        .find(|(n, _)| n.is_empty())
+        .map(|(_, d)| d.clone())
+        .ok_or_else(|| Error::InvalidParams {
+            message: "no default client: add the swarm manager with docker_map_add_client(map, \"\", client)".into(),
+            valid: Vec::new(),
+        })
+}
+
+fn stack_call(
+    map: &Map,
+    out: &mut *mut c_char,
+    call: impl FnOnce(&Docker, &ContainerMap) -> Result<libdocker::maps::StackReport, Error>,
+) -> docker_result {
+    *out = std::ptr::null_mut();
+    match default_client(map).and_then(|d| call(&d, &map.map)) {
+        Ok(report) => {
+            *out = to_c_string(serde_json::to_string(&report).unwrap_or_default());
+            docker_result::Ok
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// Deploys the map as a stack to the swarm the default client's daemon
+/// manages (`docker stack deploy`): each service's `deploy:` section becomes
+/// its service spec, networks are overlay, secrets and configs the swarm's. A
+/// second deploy updates the services in place. Sets `*out` to a JSON report
+/// (`{"stack", "services", "updated", "networks", "secrets", "configs",
+/// "warnings"}`; release it with `docker_string_free`).
+#[no_mangle]
+pub extern "C" fn docker_map_deploy_stack(
+    map: *const docker_map,
+    out: *mut *mut c_char,
+) -> docker_result {
+    ffi_boundary! {
+        let map = try_ref!(map as Map);
+        let out = try_mut!(out);
+        stack_call(map, out, |d, m| d.deploy_stack(m))
+    }
+}
+
+/// Removes the stack of the map's name: its services, then its networks,
+/// secrets and configs. Sets `*out` to a JSON report of what was removed
+/// (release it with `docker_string_free`).
+#[no_mangle]
+pub extern "C" fn docker_map_remove_stack(
+    map: *const docker_map,
+    out: *mut *mut c_char,
+) -> docker_result {
+    ffi_boundary! {
+        let map = try_ref!(map as Map);
+        let out = try_mut!(out);
+        stack_call(map, out, |d, m| d.remove_stack(m))
+    }
+}
+
 /// Releases a map. NULL does nothing. No run may be going on with it.
 #[no_mangle]
 pub extern "C" fn docker_map_free(map: *mut docker_map) {

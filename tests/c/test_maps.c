@@ -189,12 +189,57 @@ static void test_failures_and_bad_input(docker_client *main_daemon) {
     docker_map_free(NULL);
 }
 
+static void test_a_stack_on_the_swarm(void) {
+    const char *host = getenv("LIBDOCKER_TEST_SWARM_MANAGER");
+    if (host == NULL) {
+        fprintf(stderr, "LIBDOCKER_TEST_SWARM_MANAGER is not set: run tests/run.sh\n");
+        failures++;
+        return;
+    }
+    docker_client_builder *b = docker_client_builder_new();
+    EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
+    docker_client *manager = NULL;
+    EXPECT(docker_client_builder_build(b, &manager), DOCKER_RESULT_OK);
+
+    char project[64], doc[1024], want[256];
+    project_name(project, sizeof project, "cstack");
+    snprintf(doc, sizeof doc,
+             "name: %s\nservices:\n  web:\n    image: " TEST_IMAGE "\n"
+             "    command: [sleep, '600']\n    deploy: {replicas: 2}\n",
+             project);
+    docker_map *m = NULL;
+    EXPECT(docker_map_new(doc, NULL, NULL, &m), DOCKER_RESULT_OK);
+    char *report = NULL;
+    EXPECT(docker_map_deploy_stack(m, &report), DOCKER_RESULT_INVALID_PARAMS); /* no client yet */
+    EXPECT(docker_map_add_client(m, "", manager), DOCKER_RESULT_OK);
+    EXPECT(docker_map_deploy_stack(m, &report), DOCKER_RESULT_OK);
+    snprintf(want, sizeof want, "\"services\":[\"%s_web\"]", project);
+    CHECK(report != NULL && strstr(report, want) != NULL);
+    docker_string_free(report);
+
+    char *service = NULL, params[256];
+    snprintf(params, sizeof params, "{\"id\": \"%s_web\"}", project);
+    EXPECT(docker_client_invoke(manager, "ServiceInspect", params, NULL, 0, &service), DOCKER_RESULT_OK);
+    snprintf(want, sizeof want, "\"com.docker.stack.namespace\":\"%s\"", project);
+    CHECK(service != NULL && strstr(service, want) != NULL && strstr(service, "\"Replicas\":2") != NULL);
+    docker_string_free(service);
+
+    EXPECT(docker_map_remove_stack(m, &report), DOCKER_RESULT_OK);
+    snprintf(want, sizeof want, "\"networks\":[\"%s_default\"]", project);
+    CHECK(report != NULL && strstr(report, want) != NULL);
+    docker_string_free(report);
+    EXPECT(docker_client_invoke(manager, "ServiceInspect", params, NULL, 0, &service), DOCKER_RESULT_NOT_FOUND);
+    docker_map_free(m);
+    docker_client_free(manager);
+}
+
 int main(void) {
     docker_client *c = connect_test_daemon();
     docker_client *tls = connect_tls_daemon();
     RUN(test_up_ps_down_across_two_daemons, c, tls);
     RUN(test_a_stopped_up_is_resumed, c);
     RUN(test_failures_and_bad_input, c);
+    RUN(test_a_stack_on_the_swarm);
     docker_client_free(tls);
     docker_client_free(c);
     return finish("C ABI maps");

@@ -157,3 +157,38 @@ def test_stopping_early_cancels_and_up_resumes(docker: libdocker.Docker) -> None
     assert all(r.state == "running" for r in rows)
     assert docker.maps.plan(m) == []
     docker.maps.down(m)
+
+
+@pytest.mark.parametrize("kind", ["sync", "asyncio"])
+async def test_a_map_deploys_to_the_swarm_as_a_stack(kind: str, tmp_path: Any) -> None:
+    manager = os.environ["LIBDOCKER_TEST_SWARM_MANAGER"]
+    (tmp_path / "token.txt").write_text("py-token\n")
+    name = project()
+    m = libdocker.Map.from_yaml(
+        f"""
+name: {name}
+services:
+  web:
+    image: {TEST_IMAGE}
+    command: [sh, -c, 'cat /run/secrets/token; exec sleep 600']
+    deploy: {{replicas: 2, labels: {{tier: front}}}}
+    secrets: [token]
+secrets:
+  token: {{file: ./token.txt}}
+""",
+        tmp_path,
+    )
+    if kind == "sync":
+        docker = libdocker.Docker(manager)
+        report = docker.maps.deploy_stack(m)
+        service = docker.services.get(f"{name}_web")
+    else:
+        adocker = libdocker.AsyncDocker(manager)
+        report = await adocker.maps.deploy_stack(m)
+        service = await adocker.services.get(f"{name}_web")
+    assert report.services == [f"{name}_web"]
+    assert report.networks == [f"{name}_default"] and report.secrets == [f"{name}_token"]
+    assert service.spec["Labels"] == {"com.docker.stack.namespace": name, "tier": "front"}
+    assert service.spec["Mode"] == {"Replicated": {"Replicas": 2}}
+    removed = docker.maps.remove_stack(m) if kind == "sync" else await adocker.maps.remove_stack(m)
+    assert removed.services == [f"{name}_web"] and removed.secrets == [f"{name}_token"]

@@ -132,3 +132,31 @@ def test_nodes_swarm_and_unknown_objects(m: ld.Docker) -> None:
             await m.create_service(bad)
 
     asyncio.run(main())
+
+
+def test_a_map_deploys_as_a_stack_and_is_removed(m: ld.Docker, tmp_path) -> None:
+    (tmp_path / "app.conf").write_text("from-uniffi\n")
+    name = unique("stack").replace("-", "")
+    yaml = f"""
+name: {name}
+services:
+  web:
+    image: {IMAGE}
+    command: [sh, -c, 'cat /app.conf; exec sleep 600']
+    deploy: {{replicas: 2, placement: {{max_replicas_per_node: 1}}}}
+    configs: [{{source: conf, target: /app.conf}}]
+configs:
+  conf: {{file: ./app.conf}}
+"""
+    cmap = ld.ContainerMap.from_yaml(yaml, str(tmp_path))
+
+    async def scenario() -> None:
+        report = await cmap.deploy_stack(m)
+        assert report.services == [f"{name}_web"]
+        assert report.networks == [f"{name}_default"] and report.configs == [f"{name}_conf"]
+        again = await cmap.deploy_stack(m)
+        assert again.services == [] and again.updated == [f"{name}_web"]
+        removed = await cmap.remove_stack(m)
+        assert removed.services == [f"{name}_web"] and removed.configs == [f"{name}_conf"]
+
+    asyncio.run(scenario())

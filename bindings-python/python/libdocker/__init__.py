@@ -30,7 +30,16 @@ from libdocker._containers import (
 from libdocker._convergence import Convergence, TaskProgress
 from libdocker._dockerfile import Dockerfile
 from libdocker._images import AsyncImage, AsyncImageCollection, BuildArgs, Image, ImageCollection
-from libdocker._maps import AsyncMapCollection, Map, MapCollection, MapContainer, MapEvent, MapLogLine, MapStep
+from libdocker._maps import (
+    AsyncMapCollection,
+    Map,
+    MapCollection,
+    MapContainer,
+    MapEvent,
+    MapLogLine,
+    MapStep,
+    StackReport,
+)
 from libdocker._monitor import Listening, Monitor, MonitorEvent
 from libdocker._native import (
     STDERR,
@@ -188,6 +197,7 @@ __all__ = [
     "Service",
     "ServiceArgs",
     "ServiceCollection",
+    "StackReport",
     "Stream",
     "StreamClosed",
     "Swarm",

@@ -5,6 +5,7 @@ dependencies, applied to one or more daemons at once.
     >>> docker.maps.up(m, clients={"edge": edge_docker})   # events as they happen
     >>> [c.name for c in docker.maps.ps(m)]
     >>> docker.maps.down(m)
+    >>> manager.maps.deploy_stack(m)          # or to a swarm, as a stack
 
 The client a collection belongs to is the default client; services placed on
 named clients (``x-libdocker: {clients: [edge]}``) run on the ones given in
@@ -178,6 +179,33 @@ class MapLogLine:
         return f"{self.container:<{width}} | {self.line}"
 
 
+@dataclass(frozen=True, slots=True)
+class StackReport:
+    """What a stack deploy made (or a removal removed), by the swarm's names:
+    ``services`` created, ``updated`` in place, ``networks``, ``secrets``,
+    ``configs``; ``warnings`` for what a stack ignores (``depends_on``)."""
+
+    stack: str
+    services: list[str]
+    updated: list[str]
+    networks: list[str]
+    secrets: list[str]
+    configs: list[str]
+    warnings: list[str]
+
+    @classmethod
+    def _of(cls, item: Mapping[str, Any]) -> StackReport:
+        return cls(
+            item["stack"],
+            item["services"],
+            item["updated"],
+            item["networks"],
+            item["secrets"],
+            item["configs"],
+            item["warnings"],
+        )
+
+
 def _clients(clients: _Clients | None) -> dict[str, Any] | None:
     return None if clients is None else dict(clients)
 
@@ -293,6 +321,17 @@ class MapCollection:
     def build(self, m: Map | str, *, clients: _Clients | None = None) -> list[MapEvent]:
         return self._act(m, "build", clients, None)
 
+    def deploy_stack(self, m: Map | str) -> StackReport:
+        """Deploys the map to the swarm this client manages, as the stack named
+        after its project (``docker stack deploy``): each service's ``deploy:``
+        section becomes its service spec; networks are overlay; secrets and
+        configs are the swarm's. A second deploy updates the services in place."""
+        return StackReport._of(_map(m)._native.deploy_stack(self._docker))
+
+    def remove_stack(self, m: Map | str) -> StackReport:
+        """Removes the stack's services, then its networks, secrets and configs."""
+        return StackReport._of(_map(m)._native.remove_stack(self._docker))
+
     def ps(self, m: Map | str, *, clients: _Clients | None = None) -> list[MapContainer]:
         """The project's containers on every daemon the map uses (whoever made them)."""
         return [MapContainer._of(c) for c in _map(m)._native.ps(self._docker, _clients(clients))]
@@ -405,6 +444,12 @@ class AsyncMapCollection:
 
     async def build(self, m: Map | str, *, clients: _Clients | None = None) -> list[MapEvent]:
         return await self._act(m, "build", clients, None)
+
+    async def deploy_stack(self, m: Map | str) -> StackReport:
+        return StackReport._of(await _map(m)._native.deploy_stack_async(self._docker))
+
+    async def remove_stack(self, m: Map | str) -> StackReport:
+        return StackReport._of(await _map(m)._native.remove_stack_async(self._docker))
 
     async def ps(self, m: Map | str, *, clients: _Clients | None = None) -> list[MapContainer]:
         rows = await _map(m)._native.ps_async(self._docker, _clients(clients))

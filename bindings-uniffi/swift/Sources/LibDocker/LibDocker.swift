@@ -1010,6 +1010,14 @@ public func FfiConverterTypeCancelHandle_lower(_ value: CancelHandle) -> UInt64 
 public protocol ContainerMapProtocol: AnyObject, Sendable {
     
     /**
+     * Deploys the map to the swarm `docker` manages, as the stack named
+     * after its project (`docker stack deploy`): each service's `deploy:`
+     * section becomes its service spec, networks are overlay, secrets and
+     * configs the swarm's. A second deploy updates the services in place.
+     */
+    func deployStack(docker: Docker) async throws  -> StackReport
+    
+    /**
      * `perform(clients, MapAction.Down)`; `volumes` removes the volumes too.
      */
     func down(clients: MapClients, volumes: Bool) async throws  -> MapSummary
@@ -1041,6 +1049,12 @@ public protocol ContainerMapProtocol: AnyObject, Sendable {
      * them: this map or `docker compose`), by service and number.
      */
     func ps(clients: MapClients) async throws  -> [MapContainer]
+    
+    /**
+     * Removes the stack of the map's name: its services, then its networks,
+     * secrets and configs.
+     */
+    func removeStack(docker: Docker) async throws  -> StackReport
     
     /**
      * Starts `action`: its events as a pull stream. Nothing happens until the
@@ -1194,6 +1208,28 @@ public static func load(path: String, project: String? = nil, variables: [String
 
     
     /**
+     * Deploys the map to the swarm `docker` manages, as the stack named
+     * after its project (`docker stack deploy`): each service's `deploy:`
+     * section becomes its service spec, networks are overlay, secrets and
+     * configs the swarm's. A second deploy updates the services in place.
+     */
+open func deployStack(docker: Docker)async throws  -> StackReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_deploy_stack(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocker_lower(docker)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStackReport_lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
      * `perform(clients, MapAction.Down)`; `volumes` removes the volumes too.
      */
 open func down(clients: MapClients, volumes: Bool = false)async throws  -> MapSummary  {
@@ -1299,6 +1335,26 @@ open func ps(clients: MapClients)async throws  -> [MapContainer]  {
             completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeMapContainer.lift,
+            errorHandler: FfiConverterTypeDockerError_lift
+        )
+}
+    
+    /**
+     * Removes the stack of the map's name: its services, then its networks,
+     * secrets and configs.
+     */
+open func removeStack(docker: Docker)async throws  -> StackReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_libdocker_uniffi_fn_method_containermap_remove_stack(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocker_lower(docker)
+                )
+            },
+            pollFunc: ffi_libdocker_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_libdocker_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_libdocker_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStackReport_lift,
             errorHandler: FfiConverterTypeDockerError_lift
         )
 }
@@ -8930,6 +8986,101 @@ public func FfiConverterTypeServiceSpec_lower(_ value: ServiceSpec) -> RustBuffe
 
 
 /**
+ * What a stack deploy made (or a removal removed), by the swarm's names.
+ */
+public struct StackReport: Equatable, Hashable {
+    public var stack: String
+    /**
+     * Services created (on a removal: removed).
+     */
+    public var services: [String]
+    /**
+     * Services updated in place.
+     */
+    public var updated: [String]
+    public var networks: [String]
+    public var secrets: [String]
+    public var configs: [String]
+    /**
+     * What the map has that a stack ignores (`depends_on`).
+     */
+    public var warnings: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(stack: String, 
+        /**
+         * Services created (on a removal: removed).
+         */services: [String], 
+        /**
+         * Services updated in place.
+         */updated: [String], networks: [String], secrets: [String], configs: [String], 
+        /**
+         * What the map has that a stack ignores (`depends_on`).
+         */warnings: [String]) {
+        self.stack = stack
+        self.services = services
+        self.updated = updated
+        self.networks = networks
+        self.secrets = secrets
+        self.configs = configs
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StackReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStackReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StackReport {
+        return
+            try StackReport(
+                stack: FfiConverterString.read(from: &buf), 
+                services: FfiConverterSequenceString.read(from: &buf), 
+                updated: FfiConverterSequenceString.read(from: &buf), 
+                networks: FfiConverterSequenceString.read(from: &buf), 
+                secrets: FfiConverterSequenceString.read(from: &buf), 
+                configs: FfiConverterSequenceString.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StackReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.stack, into: &buf)
+        FfiConverterSequenceString.write(value.services, into: &buf)
+        FfiConverterSequenceString.write(value.updated, into: &buf)
+        FfiConverterSequenceString.write(value.networks, into: &buf)
+        FfiConverterSequenceString.write(value.secrets, into: &buf)
+        FfiConverterSequenceString.write(value.configs, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStackReport_lift(_ buf: RustBuffer) throws -> StackReport {
+    return try FfiConverterTypeStackReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStackReport_lower(_ value: StackReport) -> RustBuffer {
+    return FfiConverterTypeStackReport.lower(value)
+}
+
+
+/**
  * A service, node, secret or config: id, name, version index, labels, and
  * the daemon's whole answer as JSON.
  */
@@ -11461,6 +11612,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_libdocker_uniffi_checksum_method_attached_write() != 30432) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_deploy_stack() != 25212) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_libdocker_uniffi_checksum_method_containermap_down() != 1663) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -11477,6 +11631,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_containermap_ps() != 14440) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_libdocker_uniffi_checksum_method_containermap_remove_stack() != 43804) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_libdocker_uniffi_checksum_method_containermap_run() != 52471) {

@@ -851,6 +851,11 @@ uint64_t uniffi_libdocker_uniffi_fn_constructor_containermap_from_yaml(RustBuffe
 uint64_t uniffi_libdocker_uniffi_fn_constructor_containermap_load(RustBuffer path, RustBuffer project, RustBuffer variables, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_DEPLOY_STACK
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_DEPLOY_STACK
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_deploy_stack(uint64_t ptr, uint64_t docker
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_DOWN
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_DOWN
 uint64_t uniffi_libdocker_uniffi_fn_method_containermap_down(uint64_t ptr, uint64_t clients, int8_t volumes
@@ -879,6 +884,11 @@ uint64_t uniffi_libdocker_uniffi_fn_method_containermap_plan(uint64_t ptr, uint6
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PS
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_PS
 uint64_t uniffi_libdocker_uniffi_fn_method_containermap_ps(uint64_t ptr, uint64_t clients
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_REMOVE_STACK
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_REMOVE_STACK
+uint64_t uniffi_libdocker_uniffi_fn_method_containermap_remove_stack(uint64_t ptr, uint64_t docker
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_FN_METHOD_CONTAINERMAP_RUN
@@ -2110,6 +2120,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_attached_write(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_DEPLOY_STACK
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_DEPLOY_STACK
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_deploy_stack(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_DOWN
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_DOWN
 uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_down(void
@@ -2143,6 +2159,12 @@ uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_plan(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PS
 #define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_PS
 uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_ps(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_REMOVE_STACK
+#define UNIFFI_FFIDEF_UNIFFI_LIBDOCKER_UNIFFI_CHECKSUM_METHOD_CONTAINERMAP_REMOVE_STACK
+uint16_t uniffi_libdocker_uniffi_checksum_method_containermap_remove_stack(void
     
 );
 #endif
