@@ -17,7 +17,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! From the bottom up: `yaml` and `interpolate` read text; `model` is the map;
+//! From the bottom up: `yaml`, `interpolate` and `units` read text; `model` is the map;
 //! `load` fills it and `validate` (with `graph`) checks it; `labels` and
 //! `container_spec` turn a service into the Engine's bodies; `clients` and
 //! `state` say where things run and what is there; `plan` says what to do;
@@ -38,6 +38,7 @@ mod ps;
 mod stack;
 mod state;
 mod steps;
+mod units;
 mod validate;
 mod yaml;
 

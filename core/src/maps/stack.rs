@@ -442,7 +442,7 @@ impl ContainerMap {
                     .as_str()
                     .map(str::to_string)
                     .unwrap_or_else(|| m.to_string());
-                let bytes = super::load::parse_bytes(&text).ok_or_else(|| {
+                let bytes = super::units::parse_bytes(&text).ok_or_else(|| {
                     bad(
                         "resources.reservations.memory",
                         format!("{text} is not a size"),
@@ -458,7 +458,7 @@ impl ContainerMap {
             let mut policy = json!({"Condition": restart["condition"].as_str().unwrap_or("any")});
             for (key, field) in [("Delay", "delay"), ("Window", "window")] {
                 if let Some(d) = restart[field].as_str() {
-                    let d = super::load::parse_duration(d).ok_or_else(|| {
+                    let d = super::units::parse_duration(d).ok_or_else(|| {
                         bad(
                             &format!("restart_policy.{field}"),
                             format!("{d} is not a duration"),
@@ -550,7 +550,7 @@ impl ContainerMap {
                 }
                 for (k, f) in [("Delay", "delay"), ("Monitor", "monitor")] {
                     if let Some(d) = c[f].as_str() {
-                        let d = super::load::parse_duration(d).ok_or_else(|| {
+                        let d = super::units::parse_duration(d).ok_or_else(|| {
                             bad(&format!("{field}.{f}"), format!("{d} is not a duration"))
                         })?;
                         out[k] = json!(d.as_nanos() as u64);
