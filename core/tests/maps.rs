@@ -466,3 +466,130 @@ fn the_blocking_client_applies_maps_too() {
     clients.down(&map).unwrap();
     assert!(clients.ps(&map).unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn pull_and_build_make_the_images_a_map_needs() {
+    let main = main_daemon();
+    ensure_test_image(&main).await.unwrap();
+    let clients = Clients::new(main.clone());
+    let project = unique("mapimg");
+    // An image in the local registry, absent from the daemon: `pull` fetches it.
+    let pushed = format!(
+        "{}/libdocker-test/maps-pull:{project}",
+        env("LIBDOCKER_TEST_REGISTRY")
+    );
+    let (repo, tag) = pushed.rsplit_once(':').unwrap();
+    main.images()
+        .tag(TEST_IMAGE, repo, Some(tag))
+        .await
+        .unwrap();
+    main.images()
+        .push(&pushed, Default::default())
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+    main.images().remove(&pushed, false, false).await.unwrap();
+    // A service built from a context with a .dockerignore.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!(
+            "FROM {TEST_IMAGE}\nCOPY . /ctx\nCMD [\"sh\", \"-c\", \"ls /ctx; exec sleep 600\"]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("kept.txt"), "kept").unwrap();
+    std::fs::write(dir.path().join("secret.key"), "never shipped").unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), "*.key\n").unwrap();
+    let map = ContainerMap::from_yaml(
+        &format!(
+            "name: {project}\nservices:\n  pulled:\n    image: {pushed}\n    command: [sleep, '600']\n    stop_grace_period: 1s\n  built:\n    build: {{context: ., args: {{UNUSED: x}}}}\n    stop_grace_period: 1s\n"
+        ),
+        dir.path(),
+        LoadOptions::default(),
+    )
+    .unwrap();
+
+    let plan = map
+        .plan(&clients, Action::Up, &ActionOptions::default())
+        .await
+        .unwrap();
+    let images: Vec<_> = plan
+        .steps
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.step,
+                libdocker::maps::StepKind::Pull | libdocker::maps::StepKind::Build
+            )
+        })
+        .map(|s| (s.step.as_str(), s.target.clone()))
+        .collect();
+    assert_eq!(
+        images,
+        [
+            ("build", format!("{project}-built")),
+            ("pull", pushed.clone())
+        ]
+    );
+
+    let mut progress = Vec::new();
+    map.up(&clients)
+        .for_each(|e| {
+            if e.status == Status::Progress {
+                progress.push((e.step.clone(), e.message.clone().unwrap_or_default()));
+            }
+        })
+        .await
+        .unwrap();
+    assert!(
+        progress
+            .iter()
+            .any(|(s, m)| s == "build" && m.contains("COPY")),
+        "{progress:?}"
+    );
+    assert!(progress.iter().any(|(s, _)| s == "pull"), "{progress:?}");
+    let ps = map.ps(&clients).await.unwrap();
+    assert!(
+        ps.iter().all(|c| c.state == "running") && ps.len() == 2,
+        "{ps:#?}"
+    );
+    let mut logs = map
+        .logs(&clients, libdocker::LogsOptions::default())
+        .await
+        .unwrap();
+    let mut listed = Vec::new();
+    while let Some(line) = logs.next().await {
+        let line = line.unwrap();
+        if line.service == "built" {
+            listed.push(String::from_utf8_lossy(&line.line).into_owned());
+        }
+    }
+    assert!(listed.contains(&"kept.txt".to_string()), "{listed:?}");
+    assert!(
+        !listed.iter().any(|f| f == "secret.key"),
+        ".dockerignore keeps it out: {listed:?}"
+    );
+
+    // `pull` and `build` as actions of their own.
+    let pulled = map
+        .run(&clients, Action::Pull, ActionOptions::default())
+        .finish()
+        .await
+        .unwrap();
+    assert_eq!(pulled.done, 1);
+    let built = map
+        .run(&clients, Action::Build, ActionOptions::default())
+        .finish()
+        .await
+        .unwrap();
+    assert_eq!(built.done, 1);
+    map.down(&clients).finish().await.unwrap();
+    main.images()
+        .remove(&format!("{project}-built"), true, false)
+        .await
+        .unwrap();
+    main.images().remove(&pushed, true, false).await.unwrap();
+}
