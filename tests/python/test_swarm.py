@@ -166,3 +166,23 @@ async def test_asyncio_service_with_a_secret_converges_updates_and_rolls_back(ma
                 pass  # still in use by the tasks being removed
         with pytest.raises(libdocker.NotFound):
             await secret.reload()
+
+
+def test_draining_the_worker_moves_its_tasks_to_the_manager(manager: libdocker.Docker) -> None:
+    service = manager.services.create(
+        TEST_IMAGE, ["sleep", "600"], name=unique("drain"), replicas=2, labels={TEST_LABEL: "1"}, stop_grace_period=1
+    )
+    worker = next(n for n in manager.nodes.list() if n.role == "worker")
+    boss = next(n for n in manager.nodes.list() if n.role == "manager")
+    try:
+        service.wait_converged(timeout=90, poll=0.2)
+        assert {t.node_id for t in service.tasks(filters={"desired-state": "running"})} == {worker.id, boss.id}
+        worker.set_availability("drain")
+        assert worker.availability == "drain"
+        done = service.wait_converged(timeout=90, poll=0.2)
+        assert done.running == 2
+        running = service.tasks(filters={"desired-state": "running"})
+        assert {t.node_id for t in running} == {boss.id}, "every task moved to the manager"
+    finally:
+        worker.set_availability("active")
+        assert manager.nodes.get(worker.id).availability == "active"
