@@ -160,3 +160,29 @@ configs:
         assert removed.services == [f"{name}_web"] and removed.configs == [f"{name}_conf"]
 
     asyncio.run(scenario())
+
+
+def test_draining_the_worker_moves_the_tasks_to_the_manager(m: ld.Docker) -> None:
+    async def main() -> None:
+        nodes = await m.list_nodes("")
+        worker = next(n for n in nodes if n.role == "worker")
+        boss = next(n for n in nodes if n.role == "manager")
+        spec = ld.ServiceSpec(
+            name=unique("drain"), image=IMAGE, command=["sleep", "600"], labels=LABEL, replicas=2, stop_grace_seconds=1
+        )
+        sid = await m.create_service(spec)
+        running = json.dumps({"service": [sid], "desired-state": ["running"]})
+        try:
+            await m.wait_service_converged(sid, 90000, Progress())
+            assert {t.node_id for t in await m.list_tasks(running)} == {worker.id, boss.id}
+            await m.set_node_availability(worker.id, "drain")
+            assert (await m.inspect_node(worker.id)).availability == "drain"
+            done = await m.wait_service_converged(sid, 90000, Progress())
+            assert done.running == 2
+            assert {t.node_id for t in await m.list_tasks(running)} == {boss.id}
+        finally:
+            await m.set_node_availability(worker.id, "active")
+            await m.remove_service(sid)
+        assert (await m.inspect_node(worker.id)).availability == "active"
+
+    asyncio.run(main())
