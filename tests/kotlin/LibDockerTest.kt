@@ -670,6 +670,45 @@ services:
 }
 
 /** The scenarios, named as tests/parity/cells.tsv names them. */
+/** A map deployed to the two-node swarm as a stack, updated in place, removed whole. */
+suspend fun mapsStack(d: Docker) {
+    val host = System.getenv("LIBDOCKER_TEST_SWARM_MANAGER") ?: throw Failed("LIBDOCKER_TEST_SWARM_MANAGER is not set")
+    val m = Docker(DockerOptions(host = host))
+    val dir = java.nio.file.Files.createTempDirectory("kt-stack")
+    java.nio.file.Files.writeString(dir.resolve("token.txt"), "kt-token\n")
+    val name = "ktstack${System.nanoTime()}"
+    val map = ContainerMap.fromYaml("""
+        name: $name
+        services:
+          web:
+            image: $IMAGE
+            command: [sleep, "600"]
+            deploy: {replicas: 2, labels: {tier: front}}
+            secrets: [token]
+        secrets:
+          token: {file: ./token.txt}
+    """.trimIndent(), workingDir = dir.toString())
+    try {
+        val made = map.deployStack(m)
+        check(made.services == listOf("${name}_web") && made.networks == listOf("${name}_default")) { "deployed: $made" }
+        check(made.secrets == listOf("${name}_token")) { "secrets: $made" }
+        val web = m.inspectService("${name}_web")
+        check(web.labels["tier"] == "front" && web.labels["com.docker.stack.namespace"] == name) { "labels: ${web.labels}" }
+        val again = map.deployStack(m)
+        check(again.services.isEmpty() && again.updated == listOf("${name}_web")) { "redeployed: $again" }
+    } finally {
+        val removed = map.removeStack(m)
+        check(removed.services == listOf("${name}_web") && removed.secrets == listOf("${name}_token")) { "removed: $removed" }
+    }
+    try {
+        m.inspectService("${name}_web")
+        throw Failed("the stack's service outlived the removal")
+    } catch (e: DockerException.NotFound) {
+        // gone, as it should be
+    }
+    m.close()
+}
+
 val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "lifecycle" to ::lifecycle,
     "logsDemux" to ::logsDemux,
@@ -687,6 +726,7 @@ val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "mapsUpPsDown" to ::mapsUpPsDown,
     "mapsErrors" to ::mapsErrors,
     "mapsCancel" to ::mapsCancel,
+    "mapsStack" to ::mapsStack,
 )
 
 fun main(): Unit = runBlocking {
