@@ -72,6 +72,20 @@ impl<'py> IntoPyObject<'py> for ExecAnswer {
     }
 }
 
+/// The core client of a `Docker` or an `AsyncDocker`.
+fn core_of(docker: &Bound<'_, PyAny>, what: &str) -> PyResult<libdocker::Docker> {
+    if let Ok(d) = docker.cast::<sync_client::Docker>() {
+        Ok(d.get().core())
+    } else if let Ok(d) = docker.cast::<async_client::AsyncDocker>() {
+        Ok(d.get().core())
+    } else {
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what} must be a libdocker Docker or AsyncDocker, not {}",
+            docker.get_type().name()?
+        )))
+    }
+}
+
 /// `ContainerLogs` parameters; `tail` is a count or `"all"`.
 #[allow(clippy::too_many_arguments)]
 fn logs_params(

@@ -29,20 +29,6 @@ pub struct ContainerMap {
     inner: libdocker::maps::ContainerMap,
 }
 
-/// The core client of a `Docker` or an `AsyncDocker`.
-fn core_of(docker: &Bound<'_, PyAny>, what: &str) -> PyResult<libdocker::Docker> {
-    if let Ok(d) = docker.cast::<Docker>() {
-        Ok(d.get().core())
-    } else if let Ok(d) = docker.cast::<AsyncDocker>() {
-        Ok(d.get().core())
-    } else {
-        Err(PyTypeError::new_err(format!(
-            "{what} must be a libdocker Docker or AsyncDocker, not {}",
-            docker.get_type().name()?
-        )))
-    }
-}
-
 /// The default client and the named ones (`{"edge": docker, …}`).
 fn clients_of(default: libdocker::Docker, named: Option<&Bound<'_, PyDict>>) -> PyResult<Clients> {
     let mut clients = Clients::new(default);
@@ -51,7 +37,7 @@ fn clients_of(default: libdocker::Docker, named: Option<&Bound<'_, PyDict>>) -> 
             let name: String = name
                 .extract()
                 .map_err(|_| PyTypeError::new_err("clients' keys are client names (str)"))?;
-            let core = core_of(&docker, &format!("clients[{name:?}]"))?;
+            let core = crate::core_of(&docker, &format!("clients[{name:?}]"))?;
             clients.insert(name, core);
         }
     }

@@ -10,10 +10,9 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::{json, Value};
 
-use crate::async_client::AsyncDocker;
 use crate::async_stream::AsyncStream;
 use crate::stream::Source;
-use crate::sync_client::{Docker, Stream};
+use crate::sync_client::Stream;
 
 #[pyclass(module = "libdocker._native", name = "Monitor", frozen, subclass)]
 pub struct Monitor {
@@ -81,16 +80,8 @@ impl Monitor {
 
     /// Watches `docker` (a `Docker` or an `AsyncDocker`) as `name`.
     fn add(&self, name: String, docker: &Bound<'_, PyAny>) -> PyResult<()> {
-        let core = if let Ok(d) = docker.cast::<Docker>() {
-            d.get().core()
-        } else if let Ok(d) = docker.cast::<AsyncDocker>() {
-            d.get().core()
-        } else {
-            return Err(PyTypeError::new_err(
-                "add() takes a libdocker Docker or AsyncDocker",
-            ));
-        };
-        self.inner.add(name, core);
+        self.inner
+            .add(name, crate::core_of(docker, "add()'s docker")?);
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::error::{docker_result, fail};
 use crate::ffi::{from_raw, into_raw};
-use crate::stream::{docker_chunk_callback, docker_stream, Sink};
+use crate::stream::{docker_chunk_callback, Sink};
 use crate::string::to_c_string;
 
 /// A container map and the clients it is applied with, made by
@@ -260,18 +260,7 @@ pub extern "C" fn docker_map_run(
         let mut events = clients.run(&map.map, action, options);
         let never = Cancel::new();
         let cancel = cancel.as_ref().unwrap_or(&never);
-        let outcome = loop {
-            match events.next_or_cancelled(cancel) {
-                Ok(Some(event)) => {
-                    let json = serde_json::to_string(&event).unwrap_or_default();
-                    if !sink.deliver(docker_stream::Json, json.as_bytes()) {
-                        break Ok(());
-                    }
-                }
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
+        let outcome = sink.deliver_json(|| events.next_or_cancelled(cancel));
         drop(events);
         crate::error::result(outcome)
     }
@@ -322,18 +311,7 @@ pub extern "C" fn docker_map_logs(
         };
         let never = Cancel::new();
         let cancel = cancel.as_ref().unwrap_or(&never);
-        let outcome = loop {
-            match lines.next_or_cancelled(cancel) {
-                Ok(Some(line)) => {
-                    let json = serde_json::to_string(&line).unwrap_or_default();
-                    if !sink.deliver(docker_stream::Json, json.as_bytes()) {
-                        break Ok(());
-                    }
-                }
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
+        let outcome = sink.deliver_json(|| lines.next_or_cancelled(cancel));
         crate::error::result(outcome)
     }
 }

@@ -12,7 +12,7 @@ use libdocker::{Cancel, Error, Filters, MonitorOptions};
 
 use crate::error::{docker_result, fail};
 use crate::ffi::{from_raw, into_raw};
-use crate::stream::{docker_chunk_callback, docker_stream, Sink};
+use crate::stream::{docker_chunk_callback, Sink};
 use crate::string::to_c_string;
 
 /// A monitor of several daemons, made by `docker_monitor_new`. Thread-safe:
@@ -142,18 +142,7 @@ pub extern "C" fn docker_monitor_listen(
         };
         let never = Cancel::new();
         let cancel = cancel.as_ref().unwrap_or(&never);
-        let outcome = loop {
-            match reports.next_or_cancelled(cancel) {
-                Ok(Some(report)) => {
-                    let json = serde_json::to_string(&report).unwrap_or_default();
-                    if !sink.deliver(docker_stream::Json, json.as_bytes()) {
-                        break Ok(());
-                    }
-                }
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
+        let outcome = sink.deliver_json(|| reports.next_or_cancelled(cancel));
         drop(reports);
         crate::error::result(outcome)
     }

@@ -56,6 +56,21 @@ impl Sink {
         // SAFETY: the caller promised a callable callback; `data` lives for the call.
         unsafe { (self.callback)(self.userdata, stream, data.as_ptr(), data.len()) == 0 }
     }
+
+    /// Hands each item `next` gives to the callback as JSON, until the items
+    /// end, the callback asks to stop (both `Ok`), or `next` fails.
+    pub fn deliver_json<T: serde::Serialize>(
+        &self,
+        mut next: impl FnMut() -> Result<Option<T>, Error>,
+    ) -> Result<(), Error> {
+        while let Some(item) = next()? {
+            let json = serde_json::to_string(&item).unwrap_or_default();
+            if !self.deliver(docker_stream::Json, json.as_bytes()) {
+                break;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Hands an answer to `sink`: a whole one in one piece, a stream item by item

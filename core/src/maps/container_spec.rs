@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::labels;
-use super::model::{ContainerMap, MountKind, Service};
+use super::model::{ContainerMap, Healthcheck, MountKind, Service};
 
 /// The body shared by the service's containers, before their own labels.
 /// Environment entries without a value take it from this process's environment.
@@ -17,14 +17,7 @@ pub fn service_body(map: &ContainerMap, name: &str, service: &Service) -> Value 
     if let Some(entrypoint) = &service.entrypoint {
         config.insert("Entrypoint".into(), json!(entrypoint));
     }
-    let env: Vec<String> = service
-        .environment
-        .iter()
-        .filter_map(|(k, v)| match v {
-            Some(v) => Some(format!("{k}={v}")),
-            None => std::env::var(k).ok().map(|v| format!("{k}={v}")),
-        })
-        .collect();
+    let env = environment(service);
     if !env.is_empty() {
         config.insert("Env".into(), json!(env));
     }
@@ -49,21 +42,7 @@ pub fn service_body(map: &ContainerMap, name: &str, service: &Service) -> Value 
         config.insert("StopTimeout".into(), json!(grace.as_secs()));
     }
     if let Some(h) = &service.healthcheck {
-        let mut check = Map::new();
-        check.insert("Test".into(), json!(h.test));
-        for (key, d) in [
-            ("Interval", h.interval),
-            ("Timeout", h.timeout),
-            ("StartPeriod", h.start_period),
-        ] {
-            if let Some(d) = d {
-                check.insert(key.into(), json!(d.as_nanos() as u64));
-            }
-        }
-        if let Some(r) = h.retries {
-            check.insert("Retries".into(), json!(r));
-        }
-        config.insert("Healthcheck".into(), Value::Object(check));
+        config.insert("Healthcheck".into(), healthcheck(h));
     }
 
     let mut exposed = Map::new();
@@ -194,6 +173,38 @@ pub fn service_body(map: &ContainerMap, name: &str, service: &Service) -> Value 
     }
     config.insert("HostConfig".into(), Value::Object(host));
     Value::Object(config)
+}
+
+/// The service's environment as `KEY=value`; an entry without a value takes it
+/// from this process's environment, and is left out where that has none.
+pub fn environment(service: &Service) -> Vec<String> {
+    service
+        .environment
+        .iter()
+        .filter_map(|(k, v)| match v {
+            Some(v) => Some(format!("{k}={v}")),
+            None => std::env::var(k).ok().map(|v| format!("{k}={v}")),
+        })
+        .collect()
+}
+
+/// A healthcheck as the Engine takes it (containers and swarm services alike).
+pub fn healthcheck(h: &Healthcheck) -> Value {
+    let mut check = Map::new();
+    check.insert("Test".into(), json!(h.test));
+    for (key, d) in [
+        ("Interval", h.interval),
+        ("Timeout", h.timeout),
+        ("StartPeriod", h.start_period),
+    ] {
+        if let Some(d) = d {
+            check.insert(key.into(), json!(d.as_nanos() as u64));
+        }
+    }
+    if let Some(r) = h.retries {
+        check.insert("Retries".into(), json!(r));
+    }
+    Value::Object(check)
 }
 
 /// A network's aliases for the service: its name, and those the map gives.

@@ -7,15 +7,19 @@
 //! [`ContainerMap::remove_stack`] finds it again. A second deploy updates the
 //! services in place (with their current version).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::container_spec::{environment, healthcheck};
 use super::model::{ContainerMap, DataRef, DataSpec, MountKind, Service};
 use crate::client::Docker;
 use crate::error::Error;
 use crate::filters::Filters;
+use crate::resources::networks::NetworkConfig;
+use crate::resources::swarm_data::SwarmData;
 
 /// The label every object of a stack carries, naming the stack.
 pub const NAMESPACE: &str = "com.docker.stack.namespace";
@@ -44,7 +48,6 @@ impl ContainerMap {
             stack: stack.clone(),
             ..Default::default()
         };
-        let labels = json!({ NAMESPACE: stack });
 
         // Networks: overlay, attachable when asked; those of the services only.
         let mut used: Vec<&str> = self
@@ -71,44 +74,40 @@ impl ContainerMap {
                     })
                 }
                 (None, false) => {
-                    let mut body = json!({
-                        "Name": name,
-                        "Driver": spec.driver.clone().unwrap_or_else(|| "overlay".into()),
-                        "Attachable": spec.attachable,
-                        "Internal": spec.internal,
-                        "Labels": labels,
-                        "CheckDuplicate": true,
-                    });
+                    let driver = spec.driver.as_deref().unwrap_or("overlay");
+                    let mut config = NetworkConfig::new(name.clone())
+                        .driver(driver)
+                        .attachable(spec.attachable)
+                        .internal(spec.internal)
+                        .label(NAMESPACE, &stack);
                     for (k, v) in &spec.labels {
-                        body["Labels"][k] = json!(v);
+                        config = config.label(k, v);
                     }
-                    let created = docker
-                        .invoke("NetworkCreate", json!({ "body": body }))
-                        .await?
-                        .into_json()?;
+                    let id = docker.networks().create(&config).await?;
                     report.networks.push(name.clone());
-                    created["Id"].as_str().unwrap_or(&name).to_string()
+                    id
                 }
             };
             network_ids.insert(key.to_string(), json!(id));
         }
 
         // Secrets and configs: made from their files once; a stack reuses what exists.
+        let namespace = BTreeMap::from([(NAMESPACE.to_string(), stack.clone())]);
         let secret_ids = self
             .swarm_data(
-                docker,
-                "Secret",
+                &docker.secrets(),
+                "secret",
                 &self.secrets,
-                &labels,
+                &namespace,
                 &mut report.secrets,
             )
             .await?;
         let config_ids = self
             .swarm_data(
-                docker,
-                "Config",
+                &docker.configs(),
+                "config",
                 &self.configs,
-                &labels,
+                &namespace,
                 &mut report.configs,
             )
             .await?;
@@ -170,22 +169,13 @@ impl ContainerMap {
                     Err(e) => busy = Some(e),
                 }
             }
-            for (kind, list) in [
-                ("Secret", &mut report.secrets),
-                ("Config", &mut report.configs),
+            for (data, list) in [
+                (docker.secrets(), &mut report.secrets),
+                (docker.configs(), &mut report.configs),
             ] {
-                let found = docker
-                    .invoke(&format!("{kind}List"), json!({ "filters": ours.to_json() }))
-                    .await?
-                    .into_json()?;
-                for item in found.as_array().into_iter().flatten() {
-                    let id = item["ID"].as_str().unwrap_or_default();
-                    let name = item["Spec"]["Name"].as_str().unwrap_or(id).to_string();
-                    match docker
-                        .invoke(&format!("{kind}Delete"), json!({ "id": id }))
-                        .await
-                    {
-                        Ok(_) | Err(Error::NotFound { .. }) => list.push(name),
+                for item in data.list(ours.clone()).await? {
+                    match data.remove(&item.id).await {
+                        Ok(()) | Err(Error::NotFound { .. }) => list.push(item.name().to_string()),
                         Err(e) => busy = Some(e),
                     }
                 }
@@ -208,13 +198,14 @@ impl ContainerMap {
         }
     }
 
-    /// Creates the stack's secrets or configs that are missing; their ids by key.
+    /// Creates the stack's secrets or configs that are missing; their ids and
+    /// names by key.
     async fn swarm_data(
         &self,
-        docker: &Docker,
+        store: &SwarmData,
         kind: &str,
-        all: &std::collections::BTreeMap<String, DataSpec>,
-        labels: &Value,
+        all: &BTreeMap<String, DataSpec>,
+        labels: &BTreeMap<String, String>,
         made: &mut Vec<String>,
     ) -> Result<Map<String, Value>, Error> {
         let mut ids = Map::new();
@@ -223,44 +214,25 @@ impl ContainerMap {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("{}_{key}", self.name));
-            let found = docker
-                .invoke(
-                    &format!("{kind}List"),
-                    json!({ "filters": {"name": [name.clone()]} }),
-                )
+            let existing = store
+                .list(Filters::new().add("name", name.clone()))
                 .await?
-                .into_json()?;
-            let existing = found
-                .as_array()
                 .into_iter()
-                .flatten()
-                .find(|s| s["Spec"]["Name"] == json!(name))
-                .and_then(|s| s["ID"].as_str().map(str::to_string));
+                .find(|s| s.name() == name)
+                .map(|s| s.id);
             let id = match (existing, &spec.file) {
                 (Some(id), _) => id,
                 (None, _) if spec.external => {
                     return Err(Error::NotFound {
-                        message: format!(
-                            "the external {} {name} does not exist",
-                            kind.to_lowercase()
-                        ),
+                        message: format!("the external {kind} {name} does not exist"),
                     })
                 }
                 (None, Some(file)) => {
                     let data =
                         std::fs::read(file).map_err(|e| Error::io(format!("reading {file}"), e))?;
-                    use base64::Engine;
-                    let body = json!({
-                        "Name": name,
-                        "Labels": labels,
-                        "Data": base64::engine::general_purpose::STANDARD.encode(data),
-                    });
-                    let created = docker
-                        .invoke(&format!("{kind}Create"), json!({ "body": body }))
-                        .await?
-                        .into_json()?;
+                    let id = store.create(&name, &data, labels).await?;
                     made.push(name.clone());
-                    created["ID"].as_str().unwrap_or_default().to_string()
+                    id
                 }
                 (None, None) => unreachable!("the loader requires a file or external"),
             };
@@ -312,14 +284,7 @@ impl ContainerMap {
         if let Some(c) = &s.command {
             container.insert("Args".into(), json!(c));
         }
-        let env: Vec<String> = s
-            .environment
-            .iter()
-            .filter_map(|(k, v)| match v {
-                Some(v) => Some(format!("{k}={v}")),
-                None => std::env::var(k).ok().map(|v| format!("{k}={v}")),
-            })
-            .collect();
+        let env = environment(s);
         if !env.is_empty() {
             container.insert("Env".into(), json!(env));
         }
@@ -347,20 +312,7 @@ impl ContainerMap {
             }
         }
         if let Some(h) = &s.healthcheck {
-            let mut check = json!({ "Test": h.test });
-            for (key, d) in [
-                ("Interval", h.interval),
-                ("Timeout", h.timeout),
-                ("StartPeriod", h.start_period),
-            ] {
-                if let Some(d) = d {
-                    check[key] = json!(d.as_nanos() as u64);
-                }
-            }
-            if let Some(r) = h.retries {
-                check["Retries"] = json!(r);
-            }
-            container.insert("Healthcheck".into(), check);
+            container.insert("Healthcheck".into(), healthcheck(h));
         }
         let mounts: Vec<Value> = s
             .volumes
