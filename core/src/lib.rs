@@ -93,6 +93,7 @@ pub use stream::{
     AttachInput, Attached, ByteStream, JsonStream, LineStream, LogChunk, LogStream, Progress,
     ProgressStream, ProgressSummary, StdStream,
 };
+pub use transport::foreign_loop;
 pub use transport::Upgraded;
 pub use transport::{interruptible, Cancel, CHECK_EVERY, DEFAULT_MAX_CONNECTIONS};
 pub use version::{ApiVersion, InvalidApiVersion};

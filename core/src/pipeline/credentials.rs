@@ -82,8 +82,10 @@ where
     let env = docker.inner.env.clone();
     match mode {
         Mode::Blocking => lookup(CredentialStore::load(&env)?),
-        Mode::Async => tokio::task::spawn_blocking(move || lookup(CredentialStore::load(&env)?))
-            .await
-            .map_err(|e| Error::Config(format!("the credential lookup failed: {e}")))?,
+        Mode::Async | Mode::Driven => {
+            tokio::task::spawn_blocking(move || lookup(CredentialStore::load(&env)?))
+                .await
+                .map_err(|e| Error::Config(format!("the credential lookup failed: {e}")))?
+        }
     }
 }

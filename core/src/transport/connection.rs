@@ -1,6 +1,7 @@
 //! One connection of the pool: its socket (in the event loop for async calls, a
-//! blocking std socket for blocking ones), what was read past the last answer,
-//! and its place under the pool's cap.
+//! blocking std socket for blocking ones, a non-blocking one for calls an outside
+//! loop drives), what was read past the last answer, and its place under the
+//! pool's cap.
 
 use std::io::{self, IoSlice};
 use std::pin::Pin;
@@ -12,6 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::cancel::{self, CHECK_EVERY};
 use super::connect::Dialer;
+use super::foreign_loop;
 use super::io::{Io, StdSocket};
 use super::slot::Slot;
 use super::sys::is_stale;
@@ -23,6 +25,9 @@ pub(crate) enum Mode {
     Async,
     /// Blocking the calling thread (no runtime).
     Blocking,
+    /// Polled by an event loop outside libdocker, which watches the socket
+    /// (`foreign_loop.rs`); chosen by the transport for whole answers.
+    Driven,
 }
 
 pub(crate) enum Socket {
@@ -31,6 +36,9 @@ pub(crate) enum Socket {
     /// A std socket with the read/write limit it has now: blocking for the
     /// blocking client, non-blocking while a stream's reads pause.
     Std(StdSocket, Option<Duration>),
+    /// A non-blocking std socket that an outside loop watches, with the limit it
+    /// had when blocking (kept for when it blocks again).
+    Driven(StdSocket, Option<Duration>),
     /// Lost while changing form.
     Closed,
 }
@@ -65,6 +73,13 @@ impl Conn {
         let socket = match mode {
             Mode::Async => Socket::InLoop(dialer.dial().await?),
             Mode::Blocking => Socket::Std(dialer.dial_blocking()?, None),
+            // Dialed in the runtime (a connect may take a while), then taken out.
+            Mode::Driven => Socket::Driven(
+                dialer.dial().await?.into_std().map_err(|e| {
+                    crate::error::Error::io("cannot take the socket out of the event loop", e)
+                })?,
+                None,
+            ),
         };
         Ok(Conn {
             socket,
@@ -86,7 +101,7 @@ impl Conn {
     pub fn fd(&self) -> i32 {
         match &self.socket {
             Socket::InLoop(io) => io.as_raw_fd(),
-            Socket::Std(s, _) => s.as_raw_fd(),
+            Socket::Std(s, _) | Socket::Driven(s, _) => s.as_raw_fd(),
             Socket::Closed => -1,
         }
     }
@@ -97,7 +112,8 @@ impl Conn {
     }
 
     /// The connection in the form a call of `mode` drives; `None` if it cannot
-    /// change form (TLS stays in the event loop) or changing failed.
+    /// change form (TLS stays in the event loop) or changing failed. Blocking
+    /// and driven sockets keep the read/write limit set on them.
     pub fn into_mode(self, mode: Mode) -> Option<Conn> {
         let Conn {
             socket,
@@ -131,6 +147,27 @@ impl Conn {
             (Socket::Std(std, _), Mode::Async) => {
                 std.set_limit(None).ok()?;
                 std.set_nonblocking(true).ok()?;
+                Socket::InLoop(std.into_async().ok()?)
+            }
+            (Socket::InLoop(io), Mode::Driven) => {
+                if !io.can_leave_loop() {
+                    return None;
+                }
+                Socket::Driven(io.into_std().ok()?, None)
+            }
+            (s @ Socket::Driven(..), Mode::Driven) => s,
+            (Socket::Std(std, limit), Mode::Driven) => {
+                std.set_nonblocking(true).ok()?;
+                Socket::Driven(std, limit)
+            }
+            (Socket::Driven(std, limit), Mode::Blocking) => {
+                std.set_nonblocking(false).ok()?;
+                Socket::Std(std, limit)
+            }
+            (Socket::Driven(std, limit), Mode::Async) => {
+                if limit.is_some() {
+                    std.set_limit(None).ok()?;
+                }
                 Socket::InLoop(std.into_async().ok()?)
             }
         };
@@ -209,6 +246,18 @@ impl Conn {
                 }
                 Ok(())
             }
+            Socket::Driven(s, _) => {
+                while !bytes.is_empty() {
+                    match s.write_some(bytes) {
+                        Ok(n) => bytes = &bytes[n..],
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                            foreign_loop::ready(s.as_raw_fd(), true).await
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
             Socket::Closed => Err(closed()),
         }
     }
@@ -255,6 +304,14 @@ impl Conn {
         self.buf.reserve(want);
         match &mut self.socket {
             Socket::InLoop(io) => io.read_buf(&mut self.buf).await,
+            Socket::Driven(s, _) => loop {
+                match s.read_buf(&mut self.buf, want) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        foreign_loop::ready(s.as_raw_fd(), false).await
+                    }
+                    read => return read,
+                }
+            },
             Socket::Std(s, _) => {
                 let since = Instant::now();
                 loop {

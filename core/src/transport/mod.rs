@@ -6,7 +6,8 @@
 //! `block_on` (`block_on.rs`).
 //!
 //! Where things are: dialing (`connect.rs`, `unix.rs`), a connection's socket in or
-//! out of the event loop (`io.rs`, `connection.rs`, `sys.rs`), HTTP/1.1 without
+//! out of the event loop (`io.rs`, `connection.rs`, `sys.rs`), or watched by an
+//! event loop outside libdocker (`foreign_loop.rs`), HTTP/1.1 without
 //! I/O (`http1/`), one request and its answer's head with the retry rules
 //! (`exchange.rs`), streamed bodies and their pacing (`response_body.rs`,
 //! `pause.rs`), and hijacked connections (`upgrade.rs`).
@@ -16,6 +17,7 @@ mod cancel;
 mod connect;
 mod connection;
 mod exchange;
+pub mod foreign_loop;
 mod http1;
 mod io;
 mod pause;
@@ -136,6 +138,15 @@ impl Transport {
         if cancel.is_some_and(Cancel::is_cancelled) {
             return Err(self.cancelled());
         }
+        // Polled by an outside loop: a whole answer goes over a socket it watches.
+        let mode = match mode {
+            Mode::Async
+                if expect == Expect::Whole && foreign_loop::active() && self.dialer.can_block() =>
+            {
+                Mode::Driven
+            }
+            mode => mode,
+        };
         if mode == Mode::Blocking {
             debug_assert_eq!(expect, Expect::Whole);
             let answer = self.send_in(req, Expect::Whole, mode, limit, cancel).await;
