@@ -3,7 +3,8 @@
 bench/PROTOCOL.md.
 
 ``libdocker.AsyncDocker(host)`` inside ``asyncio.run``: its methods are
-coroutines run on libdocker's async client in one tokio worker thread.
+coroutines over libdocker's async client; calls answered whole run on the event
+loop's thread, streams in one tokio worker thread.
 
 * ``ping-seq`` / ``ping-par``: ``await docker.ping()``; ``ping-par`` is
   ``asyncio.gather`` over N coroutines under ``asyncio.Semaphore(C)``, as the

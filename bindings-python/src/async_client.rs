@@ -1,7 +1,9 @@
 //! `AsyncDocker`: the asyncio client. Its methods return coroutines (`Call`,
-//! see `awaitable`); each call runs on libdocker's async client in one tokio
-//! runtime (see `runtime`). Streams are async iterators that fetch a batch per
-//! trip to the runtime, not a frame.
+//! see `awaitable`) over libdocker's async client. A call answered whole (pings,
+//! inspects, lists, anything `invoke` gives back as a value) is polled on the
+//! event loop's own thread, which watches its socket; the rest (streams,
+//! attached processes, copies) runs in one tokio runtime (see `runtime`), and
+//! streams are async iterators that fetch a batch per trip to it, not a frame.
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -80,15 +82,13 @@ impl AsyncDocker {
     /// The API version in use: the pinned one, or the one negotiated with the daemon.
     fn api_version(&self) -> Call {
         let d = self.inner.clone();
-        Call::new(on_runtime(async move {
-            d.api_version().await.py().map(|v| v.to_string())
-        }))
+        Call::new(async move { d.api_version().await.py().map(|v| v.to_string()) })
     }
 
     /// `GET /_ping`: True when the daemon answers.
     fn ping(&self) -> Call {
         let d = self.inner.clone();
-        Call::new(on_runtime(async move { d.ping().await.py().map(|_| true) }))
+        Call::new(async move { d.ping().await.py().map(|_| true) })
     }
 
     /// `SystemVersion` as a dict.
@@ -136,12 +136,12 @@ impl AsyncDocker {
             call = call.body(body);
         }
         let what = path.to_owned();
-        Ok(Call::new(on_runtime(async move {
+        Ok(Call::new(async move {
             match call.send_json_text().await.py()? {
                 Ok(text) => Ok(Answer::JsonText { text, op: what }),
                 Err(output) => Answer::from_output(&what, output),
             }
-        })))
+        }))
     }
 
     /// A container's output as an async iterator of `(stream, data)` tuples; the
@@ -228,9 +228,7 @@ impl AsyncDocker {
     ) -> Call {
         let credentials = crate::credentials(username, password, registry, email);
         let d = self.inner.clone();
-        Call::new(on_runtime(async move {
-            Ok(d.login(credentials).await.py()?.accepted)
-        }))
+        Call::new(async move { Ok(d.login(credentials).await.py()?.accepted) })
     }
 
     /// Forgets a login's credentials; whether there were any.
@@ -271,11 +269,11 @@ impl AsyncDocker {
             call = call.timeout(t);
         }
         let op = op.to_owned();
-        Ok(Call::new(on_runtime(async move {
+        Ok(Call::new(async move {
             match call.send_json_text().await.py()? {
                 Ok(text) => Ok(Answer::JsonText { text, op }),
                 Err(output) => Answer::from_output(&op, output),
             }
-        })))
+        }))
     }
 }

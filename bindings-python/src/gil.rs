@@ -1,7 +1,9 @@
 //! The one place where the GIL is released: around every blocking wait on the
 //! daemon, so other Python threads run meanwhile. While it waits, the signal
 //! check runs about every 100 ms (`libdocker::interruptible`): Ctrl-C stops the
-//! call (its connection is closed) and raises KeyboardInterrupt.
+//! call (its connection is closed) and raises KeyboardInterrupt. A wait that a
+//! signal ends by itself (a `poll` that returns on EINTR) only needs the GIL
+//! released (`released`).
 
 use std::sync::{Arc, Mutex};
 
@@ -33,4 +35,13 @@ where
         Some(e) => Err(e),
         None => Ok(out),
     }
+}
+
+/// Runs `work`, which a signal interrupts by itself, with the GIL released.
+pub fn released<T, F>(py: Python<'_>, work: F) -> T
+where
+    F: Send + FnOnce() -> T,
+    T: Send,
+{
+    py.detach(work)
 }

@@ -12,12 +12,15 @@ mod awaitable;
 mod body;
 mod convert;
 mod errors;
+mod event_loop;
 mod gil;
+mod idle_wait;
 mod json_text;
 mod maps;
 mod monitor;
 mod runtime;
 mod settings;
+mod socket_ready;
 mod stream;
 mod sync_client;
 

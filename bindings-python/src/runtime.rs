@@ -1,6 +1,8 @@
 //! The one tokio runtime of `AsyncDocker`, and the bridge from a coroutine to
-//! it: a call runs as a task on the runtime, and the coroutine waits for the
-//! task, so the event loop is woken once per completed step, not per poll.
+//! it. Calls answered whole are polled on the event loop's thread with the
+//! runtime entered (its thread runs their timers); streams, attached processes
+//! and copies run as tasks on the runtime, and the coroutine waits for the task,
+//! so the event loop is woken once per completed step, not per poll.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -11,8 +13,8 @@ use tokio::task::JoinHandle;
 
 use crate::errors::docker_error;
 
-/// One worker thread: the daemon's answers are read there and handed to the
-/// event loop; more workers would only contend for the GIL.
+/// One worker thread: streams are read there and handed to the event loop in
+/// batches; more workers would only contend for the GIL.
 fn runtime() -> &'static Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
@@ -25,8 +27,9 @@ fn runtime() -> &'static Runtime {
     })
 }
 
-/// Makes the runtime current on this thread while the guard lives (for work the
-/// core spawns, such as archiving a directory while it is sent).
+/// Makes the runtime current on this thread while the guard lives (for a call
+/// polled on the event loop's thread, and work the core spawns, such as
+/// archiving a directory while it is sent).
 pub fn enter() -> tokio::runtime::EnterGuard<'static> {
     runtime().enter()
 }
