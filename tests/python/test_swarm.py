@@ -3,7 +3,9 @@ test environment's two-node swarm (tests/env/swarm.sh), sync and asyncio."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -69,6 +71,25 @@ def test_a_service_spreads_over_both_nodes_scales_and_logs_demultiplexed(manager
     assert service.wait_converged(timeout=90, poll=0.2).running == 3
     assert len(manager.tasks.list(filters={"service": service.id, "desired-state": "running"})) == 3
 
+    # Followed as a stream: every task's output arrives on it, the third's too;
+    # closing it from another thread ends the read if a line never comes.
+    running = service.tasks(filters={"desired-state": "running"})
+    hosts = {t.container_id[:12] for t in running if t.container_id}
+    assert len(hosts) == 3
+    seen = b""
+    with service.logs(follow=True, stream=True) as followed:
+        guard = threading.Timer(60, followed.close)
+        guard.start()
+        try:
+            for s, d in followed:
+                assert s in (libdocker.STDOUT, libdocker.STDERR) and isinstance(d, bytes)
+                seen += d
+                if all(f"out-{h}".encode() in seen for h in hosts):
+                    break
+        finally:
+            guard.cancel()
+    assert all(f"out-{h}".encode() in seen for h in hosts), seen
+
 
 def test_a_stale_version_raises_out_of_sequence_naming_both(manager: libdocker.Docker) -> None:
     service = manager.services.create(TEST_IMAGE, ["sleep", "600"], name=unique("svc"), labels={TEST_LABEL: "1"})
@@ -129,7 +150,7 @@ async def test_asyncio_service_with_a_secret_converges_updates_and_rolls_back(ma
         secret = await docker.secrets.create(unique("secret"), b"from-asyncio\n", labels={TEST_LABEL: "1"})
         service = await docker.services.create(
             TEST_IMAGE,
-            ["sleep", "600"],
+            "sh -c 'echo ready-$(hostname); exec sleep 600'",
             name=unique("svc"),
             replicas=2,
             labels={TEST_LABEL: "1"},
@@ -143,6 +164,21 @@ async def test_asyncio_service_with_a_secret_converges_updates_and_rolls_back(ma
             tasks = await service.tasks(filters={"desired-state": "running"})
             workers = await docker.nodes.list(filters={"role": "worker"})
             assert {t.node_id for t in tasks} == {workers[0].id}
+            # Followed as a stream, read with `async for` until both tasks spoke.
+            hosts = {t.container_id[:12] for t in tasks if t.container_id}
+            seen = b""
+
+            async def read(followed: libdocker.AsyncStream) -> None:
+                nonlocal seen
+                async for s, d in followed:
+                    assert s in (libdocker.STDOUT, libdocker.STDERR)
+                    seen += d
+                    if all(f"ready-{h}".encode() in seen for h in hosts):
+                        return
+
+            async with await service.logs(follow=True, stream=True) as followed:
+                await asyncio.wait_for(read(followed), 60)
+            assert len(hosts) == 2 and all(f"ready-{h}".encode() in seen for h in hosts), seen
 
             spec = service.spec
             spec["TaskTemplate"]["ContainerSpec"]["Env"] = ["MODE=green"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 
 from libdocker import _params
 from libdocker._convergence import Convergence, converge_plan
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from libdocker._async_client import AsyncDocker
     from libdocker._client import Docker
+    from libdocker._native import AsyncStream, Stream
 
 
 class ServiceArgs(TypedDict, total=False):
@@ -210,6 +211,7 @@ class Service(SwarmObjectAttrs):
         found = self.client.invoke("TaskList", _task_filters(self.id, filters))
         return [Task(a, self.client) for a in found]
 
+    @overload
     def logs(
         self,
         stdout: bool = True,
@@ -218,10 +220,40 @@ class Service(SwarmObjectAttrs):
         tail: int | str | None = None,
         since: _params.Time | None = None,
         timestamps: bool = False,
-    ) -> builtins.list[tuple[int, bytes]]:
+        *,
+        stream: Literal[False] = False,
+    ) -> builtins.list[tuple[int, bytes]]: ...
+    @overload
+    def logs(
+        self,
+        stdout: bool = True,
+        stderr: bool = True,
+        follow: bool = False,
+        tail: int | str | None = None,
+        since: _params.Time | None = None,
+        timestamps: bool = False,
+        *,
+        stream: Literal[True],
+    ) -> Stream: ...
+    def logs(
+        self,
+        stdout: bool = True,
+        stderr: bool = True,
+        follow: bool = False,
+        tail: int | str | None = None,
+        since: _params.Time | None = None,
+        timestamps: bool = False,
+        *,
+        stream: bool = False,
+    ) -> builtins.list[tuple[int, bytes]] | Stream:
         """The output of all its tasks, on every node, as ``(stream, data)``
-        items (``libdocker.STDOUT`` / ``STDERR``; raw when it has a TTY)."""
+        items (``libdocker.STDOUT`` / ``STDERR``; raw when it has a TTY): all of
+        it as a list, or with ``stream=True`` as they arrive (``follow``: until
+        the stream is closed or the service removed)."""
         params = logs_params(self.id, stdout, stderr, follow, tail, since, timestamps)
+        if stream:
+            found: Stream = self.client.invoke("ServiceLogs", params)
+            return found
         return drive(self.client, logs_plan("ServiceLogs", params))
 
     def wait_converged(
@@ -307,6 +339,7 @@ class AsyncService(SwarmObjectAttrs):
         found = await self.client.invoke("TaskList", _task_filters(self.id, filters))
         return [AsyncTask(a, self.client) for a in found]
 
+    @overload
     async def logs(
         self,
         stdout: bool = True,
@@ -315,8 +348,36 @@ class AsyncService(SwarmObjectAttrs):
         tail: int | str | None = None,
         since: _params.Time | None = None,
         timestamps: bool = False,
-    ) -> builtins.list[tuple[int, bytes]]:
+        *,
+        stream: Literal[False] = False,
+    ) -> builtins.list[tuple[int, bytes]]: ...
+    @overload
+    async def logs(
+        self,
+        stdout: bool = True,
+        stderr: bool = True,
+        follow: bool = False,
+        tail: int | str | None = None,
+        since: _params.Time | None = None,
+        timestamps: bool = False,
+        *,
+        stream: Literal[True],
+    ) -> AsyncStream: ...
+    async def logs(
+        self,
+        stdout: bool = True,
+        stderr: bool = True,
+        follow: bool = False,
+        tail: int | str | None = None,
+        since: _params.Time | None = None,
+        timestamps: bool = False,
+        *,
+        stream: bool = False,
+    ) -> builtins.list[tuple[int, bytes]] | AsyncStream:
         params = logs_params(self.id, stdout, stderr, follow, tail, since, timestamps)
+        if stream:
+            found: AsyncStream = await self.client.invoke("ServiceLogs", params)
+            return found
         return await drive_async(self.client, logs_plan("ServiceLogs", params))
 
     async def wait_converged(
