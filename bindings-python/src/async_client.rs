@@ -1,9 +1,9 @@
 //! `AsyncDocker`: the asyncio client. Its methods return coroutines (`Call`,
-//! see `awaitable`) over libdocker's async client. A call answered whole (pings,
-//! inspects, lists, anything `invoke` gives back as a value) is polled on the
-//! event loop's own thread, which watches its socket; the rest (streams,
-//! attached processes, copies) runs in one tokio runtime (see `runtime`), and
-//! streams are async iterators that fetch a batch per trip to it, not a frame.
+//! see `awaitable`) over libdocker's async client, polled on the event loop's
+//! own thread: a call answered whole (pings, inspects, lists, anything `invoke`
+//! gives back as a value) on a socket the loop watches. Attached processes and
+//! copies run in one tokio runtime (see `runtime`); streams are async iterators
+//! that read their body there, a batch per trip, not a frame.
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;

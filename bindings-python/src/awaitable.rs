@@ -61,7 +61,9 @@ impl Call {
     fn step(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         // Before the poll: a socket watched for the last step may be closed or
         // handed to another call by this one.
-        self.unwatch(py)?;
+        if let Err(e) = self.unwatch(py) {
+            return Err(self.fail(py, e));
+        }
         let Some(future) = self.future.get_mut().as_mut() else {
             return Err(PyRuntimeError::new_err("this call was already awaited"));
         };
@@ -71,7 +73,7 @@ impl Call {
         let waker = Waker::from(wake.clone());
         let mut cx = Context::from_waker(&waker);
         let mut idle_waits = 0;
-        let waits = loop {
+        loop {
             let (poll, waits) = {
                 let _runtime = crate::runtime::enter();
                 libdocker::foreign_loop::poll(future.as_mut(), &mut cx)
@@ -81,28 +83,53 @@ impl Call {
                 let value = result?(py)?;
                 return Err(PyStopIteration::new_err((value,)));
             }
-            match (state.selector, &waits[..]) {
-                (Some(selector), [wait]) if idle_waits < IDLE_WAITS && !wake.woken() => {
+            if let (Some(selector), [wait]) = (state.selector, &waits[..]) {
+                if idle_waits < IDLE_WAITS
+                    && !wake.woken()
+                    && wait_while_idle(&event_loop, selector, *wait)
+                {
                     idle_waits += 1;
-                    if !wait_while_idle(&event_loop, selector, *wait)? {
-                        break waits;
-                    }
+                    continue;
                 }
-                _ => break waits,
             }
-        };
+            // Back to the loop; a failure here ends the call (its connection is
+            // closed), as a cancel does.
+            return match self.pend(&event_loop, &wake, waits) {
+                Ok(waiter) => Ok(waiter),
+                Err(e) => Err(self.fail(py, e)),
+            };
+        }
+    }
+
+    /// The asyncio future the task waits on until the call can go on: resolved
+    /// by a wake from the runtime, or by the loop once a socket in `waits` is ready.
+    fn pend(
+        &mut self,
+        event_loop: &Bound<'_, PyAny>,
+        wake: &LoopWaker,
+        waits: Vec<libdocker::foreign_loop::Wait>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = event_loop.py();
         let waiter = event_loop.call_method0(intern!(py, "create_future"))?;
-        if !wake.wait_with(&waiter) {
+        if wake.wait_with(&waiter) {
+            for wait in waits {
+                self.watched
+                    .push(SocketReady::watch(event_loop, wait, waiter.clone().unbind())?);
+            }
+        } else {
             // Woken during the poll: step again on the loop's next round.
             waiter.call_method1(intern!(py, "set_result"), (py.None(),))?;
-        }
-        for wait in waits {
-            self.watched
-                .push(SocketReady::watch(&event_loop, wait, waiter.clone().unbind())?);
         }
         // What `Future.__await__` does before yielding itself to the task.
         waiter.setattr(intern!(py, "_asyncio_future_blocking"), true)?;
         Ok(waiter.unbind())
+    }
+
+    /// Ends the call after `error` (raised in the awaiter): its future and what
+    /// the loop watches for it are dropped.
+    fn fail(&mut self, py: Python<'_>, error: PyErr) -> PyErr {
+        let _ = self.drop_future(py);
+        error
     }
 
     /// Stops the loop watching the sockets of the last step.

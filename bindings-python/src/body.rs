@@ -67,6 +67,12 @@ struct PyPieces {
 
 impl PyPieces {
     fn next_piece(&self) -> Option<io::Result<Bytes>> {
+        // Python code, maybe run from an asyncio call's poll: a libdocker call it
+        // makes is its own, not driven by that loop.
+        libdocker::foreign_loop::suspended(|| self.read_piece())
+    }
+
+    fn read_piece(&self) -> Option<io::Result<Bytes>> {
         Python::attach(|py| {
             let piece = match &self.source {
                 Source::File(f) => f.bind(py).call_method1("read", (PIECE,)).map(Some),

@@ -91,6 +91,12 @@ impl Notifier {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(waiter);
+        self.signal();
+    }
+
+    /// Wakes the loop unless a wake-up is already pending (its selector, which
+    /// also ends a step's wait in `idle_wait`).
+    fn signal(&self) {
         if !self.signalled.swap(true, Ordering::SeqCst) {
             let one: u64 = 1;
             // SAFETY: writes 8 bytes from a live u64 to our own eventfd. It cannot
@@ -193,7 +199,12 @@ impl Wake for LoopWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         let mut slot = self.lock();
         match std::mem::replace(&mut *slot, Waiter::Done) {
-            Waiter::NotYet => *slot = Waiter::Woken,
+            Waiter::NotYet => {
+                *slot = Waiter::Woken;
+                drop(slot);
+                // The step may be waiting in `idle_wait`: end that wait.
+                self.state.notifier.signal();
+            }
             Waiter::Waiting(waiter) => {
                 drop(slot);
                 self.state.notifier.push(waiter);

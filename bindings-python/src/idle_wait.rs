@@ -7,8 +7,10 @@
 //! ready, no timer due sooner, not stopping), the step waits right here for its
 //! socket *or* the loop's own selector, with the GIL released. Anything that
 //! would wake the loop (another socket, a thread's `call_soon_threadsafe`, a
-//! signal, the runtime's eventfd) ends the wait at once, and the step goes back
-//! to the loop as usual; a sequence of calls then costs what blocking calls do.
+//! signal, the runtime's eventfd, which a wake of the call itself writes too)
+//! ends the wait, and the step goes back to the loop as usual (after one more
+//! poll, if its socket got ready meanwhile); a sequence of calls then costs what
+//! blocking calls do.
 //!
 //! Only asyncio's own selector loops are looked into this way (their selector
 //! is a pollable descriptor, and their queues are plain attributes); on other
@@ -27,20 +29,26 @@ use libdocker::foreign_loop::Wait;
 const LONGEST: Duration = Duration::from_millis(20);
 
 /// The descriptor of `event_loop`'s selector, if it is one of asyncio's own
-/// selector loops whose state this module knows how to read.
+/// selector loops, running asyncio's own iteration over an epoll selector: the
+/// loops whose state this module knows how to read.
 pub fn selector_of(event_loop: &Bound<'_, PyAny>) -> Option<RawFd> {
     let py = event_loop.py();
-    let base = py
-        .import("asyncio.selector_events")
-        .and_then(|m| m.getattr("BaseSelectorEventLoop"))
-        .ok()?;
-    if !event_loop.is_instance(&base).ok()? {
-        return None;
-    }
-    let knows = ["_ready", "_scheduled", "_stopping"]
-        .iter()
-        .all(|a| event_loop.hasattr(*a).unwrap_or(false));
-    if !knows {
+    let asyncio_own = || -> PyResult<bool> {
+        let base_events = py.import("asyncio.base_events")?;
+        let selector_events = py.import("asyncio.selector_events")?;
+        let epoll = py.import("selectors")?.getattr("EpollSelector")?;
+        let run_once = intern!(py, "_run_once");
+        Ok(event_loop.is_instance(&selector_events.getattr("BaseSelectorEventLoop")?)?
+            && event_loop
+                .get_type()
+                .getattr(run_once)?
+                .is(&base_events.getattr("BaseEventLoop")?.getattr(run_once)?)
+            && event_loop.getattr("_selector")?.get_type().is(&epoll)
+            && ["_ready", "_scheduled", "_stopping"]
+                .iter()
+                .all(|a| event_loop.hasattr(*a).unwrap_or(false)))
+    };
+    if !asyncio_own().unwrap_or(false) {
         return None;
     }
     let fd: RawFd = event_loop
@@ -53,29 +61,11 @@ pub fn selector_of(event_loop: &Bound<'_, PyAny>) -> Option<RawFd> {
 
 /// Waits for `wait`'s socket while the loop is idle; whether it became ready
 /// (`false`: the loop has work, or got some, or the wait ran out).
-pub fn wait_while_idle(
-    event_loop: &Bound<'_, PyAny>,
-    selector: RawFd,
-    wait: Wait,
-) -> PyResult<bool> {
-    let py = event_loop.py();
-    if event_loop.getattr(intern!(py, "_ready"))?.len()? > 0
-        || event_loop.getattr(intern!(py, "_stopping"))?.is_truthy()?
-    {
-        return Ok(false);
-    }
-    let mut limit = LONGEST;
-    let scheduled = event_loop.getattr(intern!(py, "_scheduled"))?;
-    if let Ok(timers) = scheduled.cast::<PyList>() {
-        if let Ok(first) = timers.get_item(0) {
-            let when: f64 = first.getattr(intern!(py, "_when"))?.extract()?;
-            let now: f64 = event_loop.call_method0(intern!(py, "time"))?.extract()?;
-            match Duration::try_from_secs_f64(when - now) {
-                Ok(left) if !left.is_zero() => limit = limit.min(left),
-                _ => return Ok(false),
-            }
-        }
-    }
+pub fn wait_while_idle(event_loop: &Bound<'_, PyAny>, selector: RawFd, wait: Wait) -> bool {
+    // A loop whose state reads otherwise than expected is treated as busy.
+    let Ok(Some(limit)) = idle_for(event_loop) else {
+        return false;
+    };
     let direction = if wait.writable {
         libc::POLLOUT
     } else {
@@ -97,11 +87,32 @@ pub fn wait_while_idle(
         tv_sec: limit.as_secs() as libc::time_t,
         tv_nsec: limit.subsec_nanos() as libc::c_long,
     };
-    let ready = crate::gil::released(py, || {
+    crate::gil::released(event_loop.py(), || {
         // SAFETY: two live pollfd entries and a live timespec; no signal mask.
         let n = unsafe { libc::ppoll(fds.as_mut_ptr(), 2, &timeout, std::ptr::null()) };
         // Ready, hung up or failed: the next read or write says which.
         n > 0 && fds[0].revents != 0
-    });
-    Ok(ready)
+    })
+}
+
+/// How long the loop would sleep now, at most [`LONGEST`]: `None` if it has
+/// work (a callback ready, a timer due, a stop asked for).
+fn idle_for(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Duration>> {
+    let py = event_loop.py();
+    if event_loop.getattr(intern!(py, "_ready"))?.len()? > 0
+        || event_loop.getattr(intern!(py, "_stopping"))?.is_truthy()?
+    {
+        return Ok(None);
+    }
+    let mut limit = LONGEST;
+    let scheduled = event_loop.getattr(intern!(py, "_scheduled"))?;
+    if let Ok(first) = scheduled.cast::<PyList>()?.get_item(0) {
+        let when: f64 = first.getattr(intern!(py, "_when"))?.extract()?;
+        let now: f64 = event_loop.call_method0(intern!(py, "time"))?.extract()?;
+        match Duration::try_from_secs_f64(when - now) {
+            Ok(left) if !left.is_zero() => limit = limit.min(left),
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(limit))
 }

@@ -251,7 +251,7 @@ impl Conn {
                     match s.write_some(bytes) {
                         Ok(n) => bytes = &bytes[n..],
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                            foreign_loop::ready(s.as_raw_fd(), true).await
+                            foreign_loop::ready(s.as_raw_fd(), true).await?
                         }
                         Err(e) => return Err(e),
                     }
@@ -307,7 +307,7 @@ impl Conn {
             Socket::Driven(s, _) => loop {
                 match s.read_buf(&mut self.buf, want) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        foreign_loop::ready(s.as_raw_fd(), false).await
+                        foreign_loop::ready(s.as_raw_fd(), false).await?
                     }
                     read => return read,
                 }

@@ -58,6 +58,22 @@ pub fn poll<F: Future + ?Sized>(
     }
 }
 
+/// Runs `f`, code of the caller's (a Python body's `read`) called from inside a
+/// poll, as if outside it: a call `f` makes of its own is not driven by the
+/// outside loop, and the waits of the poll around it are kept.
+pub fn suspended<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool, Vec<Wait>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            POLLING.set(self.0);
+            let waits = std::mem::take(&mut self.1);
+            WAITS.with_borrow_mut(|w| *w = waits);
+        }
+    }
+    let _restore = Restore(POLLING.replace(false), WAITS.with_borrow_mut(std::mem::take));
+    f()
+}
+
 /// Whether the call being polled is driven by an outside loop.
 pub(crate) fn active() -> bool {
     POLLING.get()
@@ -65,17 +81,19 @@ pub(crate) fn active() -> bool {
 
 /// Waits until the outside loop finds `fd` ready (readable, or `writable`): the
 /// first poll leaves a [`Wait`] and is pending, the next one is ready (the caller
-/// then tries its read or write again; a spurious poll only costs a retry).
-pub(crate) async fn ready(fd: RawFd, writable: bool) {
+/// then tries its read or write again; a spurious poll only costs a retry). A
+/// poll outside [`poll`] (nobody would watch the socket) is an error, not a hang.
+pub(crate) async fn ready(fd: RawFd, writable: bool) -> std::io::Result<()> {
     let mut waited = false;
     std::future::poll_fn(move |_| {
         if waited {
-            return Poll::Ready(());
+            return Poll::Ready(Ok(()));
         }
-        debug_assert!(
-            active(),
-            "a driven socket polled outside `foreign_loop::poll`"
-        );
+        if !active() {
+            return Poll::Ready(Err(std::io::Error::other(
+                "a socket watched by an outside event loop was polled outside it",
+            )));
+        }
         waited = true;
         WAITS.with_borrow_mut(|w| w.push(Wait { fd, writable }));
         Poll::Pending
