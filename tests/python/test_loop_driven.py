@@ -174,10 +174,12 @@ def test_ctrl_c_ends_a_waiting_asyncio_call(host: str, idle: str) -> None:
 
     async def main() -> None:
         d = libdocker.AsyncDocker(host)
-        await d.ping()
-        await d.invoke("ContainerWait", {"id": idle})
+        # Calls of about 10 ms each, one after the other: the signal most likely
+        # comes while a step waits for the daemon itself (the loop being idle).
+        while True:
+            await d.invoke("ContainerTop", {"id": idle})
 
-    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):

@@ -66,29 +66,27 @@ def test_a_service_spreads_over_both_nodes_scales_and_logs_demultiplexed(manager
     assert all(f"out-{h}" in out and f"err-{h}" in err for h in hosts), (out, err)
     assert "err-" not in out and "out-" not in err
 
+    # Followed as a stream opened before scaling: the task that scaling adds
+    # speaks on it, which only following can show. Closing it from another
+    # thread ends the read if its line never comes.
+    followed = service.logs(follow=True, stream=True)
     service.scale(3)
     assert service.spec["Mode"]["Replicated"]["Replicas"] == 3
     assert service.wait_converged(timeout=90, poll=0.2).running == 3
     assert len(manager.tasks.list(filters={"service": service.id, "desired-state": "running"})) == 3
-
-    # Followed as a stream: every task's output arrives on it, the third's too;
-    # closing it from another thread ends the read if a line never comes.
-    running = service.tasks(filters={"desired-state": "running"})
-    hosts = {t.container_id[:12] for t in running if t.container_id}
-    assert len(hosts) == 3
+    added = {t.container_id[:12] for t in service.tasks(filters={"desired-state": "running"}) if t.container_id} - hosts
+    assert len(added) == 1
     seen = b""
-    with service.logs(follow=True, stream=True) as followed:
-        guard = threading.Timer(60, followed.close)
-        guard.start()
-        try:
-            for s, d in followed:
-                assert s in (libdocker.STDOUT, libdocker.STDERR) and isinstance(d, bytes)
-                seen += d
-                if all(f"out-{h}".encode() in seen for h in hosts):
-                    break
-        finally:
-            guard.cancel()
-    assert all(f"out-{h}".encode() in seen for h in hosts), seen
+    guard = threading.Timer(60, followed.close)
+    guard.start()
+    with followed:
+        for s, d in followed:
+            assert s in (libdocker.STDOUT, libdocker.STDERR) and isinstance(d, bytes)
+            seen += d
+            if all(f"out-{h}".encode() in seen for h in added):
+                break
+    guard.cancel()
+    assert all(f"out-{h}".encode() in seen for h in added), seen
 
 
 def test_a_stale_version_raises_out_of_sequence_naming_both(manager: libdocker.Docker) -> None:
@@ -164,28 +162,31 @@ async def test_asyncio_service_with_a_secret_converges_updates_and_rolls_back(ma
             tasks = await service.tasks(filters={"desired-state": "running"})
             workers = await docker.nodes.list(filters={"role": "worker"})
             assert {t.node_id for t in tasks} == {workers[0].id}
-            # Followed as a stream, read with `async for` until both tasks spoke.
-            hosts = {t.container_id[:12] for t in tasks if t.container_id}
-            seen = b""
-
-            async def read(followed: libdocker.AsyncStream) -> None:
-                nonlocal seen
-                async for s, d in followed:
-                    assert s in (libdocker.STDOUT, libdocker.STDERR)
-                    seen += d
-                    if all(f"ready-{h}".encode() in seen for h in hosts):
-                        return
-
-            async with await service.logs(follow=True, stream=True) as followed:
-                await asyncio.wait_for(read(followed), 60)
-            assert len(hosts) == 2 and all(f"ready-{h}".encode() in seen for h in hosts), seen
-
+            # Followed as a stream opened before the update: the tasks it starts
+            # speak on it, which only following can show.
+            followed = await service.logs(follow=True, stream=True)
             spec = service.spec
             spec["TaskTemplate"]["ContainerSpec"]["Env"] = ["MODE=green"]
             await service.update(spec)
             heard: list[str | None] = []
             done = await service.wait_converged(timeout=90, poll=0.2, progress=lambda p: heard.append(p.update_state))
             assert done.update_state == "completed" and done.running == 2
+            started = await service.tasks(filters={"desired-state": "running"})
+            new_hosts = {t.container_id[:12] for t in started if t.container_id}
+            assert len(new_hosts) == 2 and not new_hosts & {t.container_id[:12] for t in tasks if t.container_id}
+            seen = b""
+
+            async def read() -> None:
+                nonlocal seen
+                async for s, d in followed:
+                    assert s in (libdocker.STDOUT, libdocker.STDERR)
+                    seen += d
+                    if all(f"ready-{h}".encode() in seen for h in new_hosts):
+                        return
+
+            async with followed:
+                await asyncio.wait_for(read(), 60)
+            assert all(f"ready-{h}".encode() in seen for h in new_hosts), seen
             assert all(t.current for t in done.tasks)
             await service.rollback()
             done = await service.wait_converged(timeout=90, poll=0.2)
