@@ -113,8 +113,11 @@ impl Call {
         let waiter = event_loop.call_method0(intern!(py, "create_future"))?;
         if wake.wait_with(&waiter) {
             for wait in waits {
-                self.watched
-                    .push(SocketReady::watch(event_loop, wait, waiter.clone().unbind())?);
+                self.watched.push(SocketReady::watch(
+                    event_loop,
+                    wait,
+                    waiter.clone().unbind(),
+                )?);
             }
         } else {
             // Woken during the poll: step again on the loop's next round.
@@ -212,4 +215,3 @@ fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         .bind(py)
         .call0()
 }
-

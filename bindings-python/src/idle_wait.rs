@@ -38,15 +38,17 @@ pub fn selector_of(event_loop: &Bound<'_, PyAny>) -> Option<RawFd> {
         let selector_events = py.import("asyncio.selector_events")?;
         let epoll = py.import("selectors")?.getattr("EpollSelector")?;
         let run_once = intern!(py, "_run_once");
-        Ok(event_loop.is_instance(&selector_events.getattr("BaseSelectorEventLoop")?)?
-            && event_loop
-                .get_type()
-                .getattr(run_once)?
-                .is(&base_events.getattr("BaseEventLoop")?.getattr(run_once)?)
-            && event_loop.getattr("_selector")?.get_type().is(&epoll)
-            && ["_ready", "_scheduled", "_stopping"]
-                .iter()
-                .all(|a| event_loop.hasattr(*a).unwrap_or(false)))
+        Ok(
+            event_loop.is_instance(&selector_events.getattr("BaseSelectorEventLoop")?)?
+                && event_loop
+                    .get_type()
+                    .getattr(run_once)?
+                    .is(&base_events.getattr("BaseEventLoop")?.getattr(run_once)?)
+                && event_loop.getattr("_selector")?.get_type().is(&epoll)
+                && ["_ready", "_scheduled", "_stopping"]
+                    .iter()
+                    .all(|a| event_loop.hasattr(*a).unwrap_or(false)),
+        )
     };
     if !asyncio_own().unwrap_or(false) {
         return None;

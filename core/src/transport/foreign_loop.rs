@@ -70,7 +70,10 @@ pub fn suspended<T>(f: impl FnOnce() -> T) -> T {
             WAITS.with_borrow_mut(|w| *w = waits);
         }
     }
-    let _restore = Restore(POLLING.replace(false), WAITS.with_borrow_mut(std::mem::take));
+    let _restore = Restore(
+        POLLING.replace(false),
+        WAITS.with_borrow_mut(std::mem::take),
+    );
     f()
 }
 
