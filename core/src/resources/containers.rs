@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use super::container_config::ContainerConfig;
 use super::container_models::{Change, ContainerInspect, Created, PruneReport, Top, WaitResult};
 use super::container_summary::ContainerSummary;
+use super::warnings::warnings;
 use crate::client::Docker;
 use crate::error::Error;
 use crate::filters::Filters;
@@ -284,15 +285,7 @@ impl Containers {
         let v = self
             .json("ContainerUpdate", json!({ "id": id, "update": resources }))
             .await?;
-        Ok(v.get("Warnings")
-            .and_then(Value::as_array)
-            .map(|w| {
-                w.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(warnings(&v))
     }
 
     pub async fn rename(&self, id: &str, new_name: &str) -> Result<(), Error> {

@@ -22,3 +22,4 @@ pub mod swarm_models;
 pub mod system;
 pub mod tasks;
 pub mod volumes;
+mod warnings;

@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 
 use super::containers::LogsOptions;
 use super::swarm_models::Service;
+use super::warnings::warnings;
 use crate::client::Docker;
 use crate::error::Error;
 use crate::filters::Filters;
@@ -43,20 +44,6 @@ impl Docker {
             docker: self.clone(),
         }
     }
-}
-
-/// The warnings of an answer (`Warnings`: `null` or a list).
-fn warnings(answer: &Value) -> Vec<String> {
-    answer
-        .get("Warnings")
-        .and_then(Value::as_array)
-        .map(|w| {
-            w.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 impl Services {
