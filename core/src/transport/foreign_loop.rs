@@ -41,17 +41,10 @@ pub fn poll<F: Future + ?Sized>(
     future: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> (Poll<F::Output>, Vec<Wait>) {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            POLLING.set(self.0);
-        }
-    }
-    let restore = Restore(POLLING.replace(true));
-    WAITS.with_borrow_mut(Vec::clear);
+    let around = Around::enter(true);
     let poll = future.poll(cx);
-    drop(restore);
     let waits = WAITS.with_borrow_mut(std::mem::take);
+    drop(around);
     match poll {
         Poll::Ready(out) => (Poll::Ready(out), Vec::new()),
         Poll::Pending => (Poll::Pending, waits),
@@ -62,19 +55,33 @@ pub fn poll<F: Future + ?Sized>(
 /// poll, as if outside it: a call `f` makes of its own is not driven by the
 /// outside loop, and the waits of the poll around it are kept.
 pub fn suspended<T>(f: impl FnOnce() -> T) -> T {
-    struct Restore(bool, Vec<Wait>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            POLLING.set(self.0);
-            let waits = std::mem::take(&mut self.1);
-            WAITS.with_borrow_mut(|w| *w = waits);
+    let _around = Around::enter(false);
+    f()
+}
+
+/// The thread's state around a [`poll`] or a [`suspended`] stretch: set fresh
+/// on entering, given back on leaving (a panic included), so whatever runs
+/// inside sees only its own waits and leaves the outer ones as they were.
+struct Around {
+    polling: bool,
+    waits: Vec<Wait>,
+}
+
+impl Around {
+    fn enter(polling: bool) -> Around {
+        Around {
+            polling: POLLING.replace(polling),
+            waits: WAITS.with_borrow_mut(std::mem::take),
         }
     }
-    let _restore = Restore(
-        POLLING.replace(false),
-        WAITS.with_borrow_mut(std::mem::take),
-    );
-    f()
+}
+
+impl Drop for Around {
+    fn drop(&mut self) {
+        POLLING.set(self.polling);
+        let waits = std::mem::take(&mut self.waits);
+        WAITS.with_borrow_mut(|w| *w = waits);
+    }
 }
 
 /// Whether the call being polled is driven by an outside loop.
