@@ -126,21 +126,23 @@ impl Drain {
         // Every waiter is resolved even if one fails; the first failure is raised.
         let mut failure = None;
         for waiter in done {
-            let waiter = waiter.bind(py);
-            // A cancelled task's future is done already.
-            let resolved = waiter.call_method0(intern!(py, "done")).and_then(|d| {
-                if d.is_truthy()? {
-                    return Ok(());
-                }
-                waiter.call_method1(intern!(py, "set_result"), (py.None(),))?;
-                Ok(())
-            });
-            if let Err(e) = resolved {
+            if let Err(e) = resume(waiter.bind(py)) {
                 failure.get_or_insert(e);
             }
         }
         failure.map_or(Ok(()), Err)
     }
+}
+
+/// Resumes the task that waits on `waiter` (an asyncio future), unless it is
+/// done already: a cancelled task's is, and so is one that another wake-up
+/// (the runtime's, or its socket's) resolved first.
+pub fn resume(waiter: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = waiter.py();
+    if !waiter.call_method0(intern!(py, "done"))?.is_truthy()? {
+        waiter.call_method1(intern!(py, "set_result"), (py.None(),))?;
+    }
+    Ok(())
 }
 
 /// Wakes one awaiting task through its loop's notifier (from any thread, no

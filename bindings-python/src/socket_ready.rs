@@ -66,12 +66,6 @@ impl SocketReady {
 impl SocketReady {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         self.stop(py)?;
-        let waiter = self.waiter.bind(py);
-        // A cancelled task's future is done already; a wake from the runtime may
-        // have come first.
-        if !waiter.call_method0(intern!(py, "done"))?.is_truthy()? {
-            waiter.call_method1(intern!(py, "set_result"), (py.None(),))?;
-        }
-        Ok(())
+        crate::event_loop::resume(self.waiter.bind(py))
     }
 }
