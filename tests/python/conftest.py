@@ -69,6 +69,14 @@ def make_container(docker: libdocker.Docker) -> Iterator[Callable[..., str]]:
             pass
 
 
+@pytest.fixture
+def idle(make_container: Callable[..., str], docker: libdocker.Docker) -> str:
+    """A running container of the test image that does nothing for 5 minutes."""
+    cid = make_container(["sleep", "300"])
+    docker.invoke("ContainerStart", {"id": cid})
+    return cid
+
+
 def run_to_end(docker: libdocker.Docker, cid: str) -> int:
     docker.invoke("ContainerStart", {"id": cid})
     return docker.invoke("ContainerWait", {"id": cid})["StatusCode"]

@@ -40,13 +40,6 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-@pytest.fixture
-def idle(make_container: Any, docker: libdocker.Docker) -> str:
-    cid = make_container(["sleep", "300"])
-    docker.invoke("ContainerStart", {"id": cid})
-    return cid
-
-
 def test_exec_with_64_mib_of_stdin_sync(docker: libdocker.Docker, idle: str) -> None:
     data = big_input()
     out = docker.exec_run(idle, "cat", stdin=data)

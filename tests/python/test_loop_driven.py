@@ -33,15 +33,8 @@ def watched_by_us(loop: asyncio.AbstractEventLoop) -> list[int]:
     return fds
 
 
-@pytest.fixture
-def idle(make_container: Any, docker: libdocker.Docker) -> str:
-    cid = make_container(["sleep", "300"])
-    docker.invoke("ContainerStart", {"id": cid})
-    return cid
-
-
 async def test_a_pending_call_is_watched_by_the_loop_until_answered_or_cancelled(
-    counting_proxy: CountingProxy, idle: str, docker: libdocker.Docker
+    counting_proxy: CountingProxy, idle: str, docker: libdocker.Docker, make_container: Any
 ) -> None:
     loop = asyncio.get_running_loop()
     d = libdocker.AsyncDocker(counting_proxy.host)
@@ -59,27 +52,23 @@ async def test_a_pending_call_is_watched_by_the_loop_until_answered_or_cancelled
     assert watched_by_us(loop) == []
 
     # Cancelled while pending: nothing stays watched and its connection closes.
-    cid = docker.invoke("ContainerCreate", {"body": {"Image": "libdocker-test/busybox:latest",
-                                                      "Cmd": ["sleep", "300"]}})["Id"]
-    try:
-        docker.invoke("ContainerStart", {"id": cid})
-        for _ in range(3):
-            task = asyncio.create_task(d.invoke("ContainerWait", {"id": cid}))
-            await asyncio.sleep(0.1)
-            assert len(watched_by_us(loop)) == 1
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            assert watched_by_us(loop) == []
-        for _ in range(100):
-            if counting_proxy.open <= baseline:
-                break
-            await asyncio.sleep(0.02)
-        assert counting_proxy.open <= baseline
-        # The client goes on working on the same loop.
-        assert (await d.invoke("ContainerInspect", {"id": cid}))["State"]["Running"] is True
-    finally:
-        docker.invoke("ContainerDelete", {"id": cid, "force": True})
+    cid = make_container(["sleep", "300"])
+    docker.invoke("ContainerStart", {"id": cid})
+    for _ in range(3):
+        task = asyncio.create_task(d.invoke("ContainerWait", {"id": cid}))
+        await asyncio.sleep(0.1)
+        assert len(watched_by_us(loop)) == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert watched_by_us(loop) == []
+    for _ in range(100):
+        if counting_proxy.open <= baseline:
+            break
+        await asyncio.sleep(0.02)
+    assert counting_proxy.open <= baseline
+    # The client goes on working on the same loop.
+    assert (await d.invoke("ContainerInspect", {"id": cid}))["State"]["Running"] is True
 
 
 async def test_more_calls_than_connections_take_turns(counting_proxy: CountingProxy) -> None:
