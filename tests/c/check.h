@@ -103,10 +103,12 @@ static inline int32_t gather_items(void *userdata, docker_stream stream, const u
     return 0;
 }
 
-static inline docker_client *connect_test_daemon(void) {
-    const char *host = getenv("LIBDOCKER_TEST_MAIN_HOST");
+/* A client of the test environment's daemon whose address the environment
+ * variable `variable` holds (set by tests/run.sh; exits if it is not). */
+static inline docker_client *connect_test_daemon_at(const char *variable) {
+    const char *host = getenv(variable);
     if (host == NULL) {
-        fprintf(stderr, "LIBDOCKER_TEST_MAIN_HOST is not set: run tests/run.sh\n");
+        fprintf(stderr, "%s is not set: run tests/run.sh\n", variable);
         exit(2);
     }
     docker_client_builder *b = docker_client_builder_new();
@@ -117,6 +119,10 @@ static inline docker_client *connect_test_daemon(void) {
         exit(1);
     }
     return c;
+}
+
+static inline docker_client *connect_test_daemon(void) {
+    return connect_test_daemon_at("LIBDOCKER_TEST_MAIN_HOST");
 }
 
 /* Invokes an operation that answers {"Id":"<64 hex>",...}; returns the id (free it). */

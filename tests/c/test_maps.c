@@ -190,16 +190,7 @@ static void test_failures_and_bad_input(docker_client *main_daemon) {
 }
 
 static void test_a_stack_on_the_swarm(void) {
-    const char *host = getenv("LIBDOCKER_TEST_SWARM_MANAGER");
-    if (host == NULL) {
-        fprintf(stderr, "LIBDOCKER_TEST_SWARM_MANAGER is not set: run tests/run.sh\n");
-        failures++;
-        return;
-    }
-    docker_client_builder *b = docker_client_builder_new();
-    EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
-    docker_client *manager = NULL;
-    EXPECT(docker_client_builder_build(b, &manager), DOCKER_RESULT_OK);
+    docker_client *manager = connect_test_daemon_at("LIBDOCKER_TEST_SWARM_MANAGER");
 
     char project[64], doc[1024], want[256];
     project_name(project, sizeof project, "cstack");

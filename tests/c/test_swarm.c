@@ -14,19 +14,7 @@
 #include "check.h"
 
 static docker_client *manager(void) {
-    const char *host = getenv("LIBDOCKER_TEST_SWARM_MANAGER");
-    if (host == NULL) {
-        fprintf(stderr, "LIBDOCKER_TEST_SWARM_MANAGER is not set: run tests/run.sh\n");
-        exit(2);
-    }
-    docker_client_builder *b = docker_client_builder_new();
-    EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
-    docker_client *c = NULL;
-    EXPECT(docker_client_builder_build(b, &c), DOCKER_RESULT_OK);
-    if (c == NULL) {
-        exit(1);
-    }
-    return c;
+    return connect_test_daemon_at("LIBDOCKER_TEST_SWARM_MANAGER");
 }
 
 /* How many times `needle` occurs in `text`. */
