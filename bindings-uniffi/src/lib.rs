@@ -6,10 +6,12 @@
 //!
 //! Layers, bottom first: `export` (the one place `async_runtime` is set),
 //! `error`, `runtime` (the one tokio runtime; `jvm` attaches its threads to a
-//! JVM once), `task_handle`, `cancel_handle`, `streams`, then the `Docker` object's methods by
+//! JVM once), `first_poll` (a call polled first on its caller's thread),
+//! `task_handle`, `cancel_handle`, `streams`, then the `Docker` object's methods by
 //! subject: `client`, `containers`, `exec`, `images`, `networks`; `monitor`
-//! (many daemons' events as one stream); and `maps` (container maps: Compose
-//! projects over several daemons).
+//! (many daemons' events as one stream); `maps` (container maps: Compose
+//! projects over several daemons); and, on top, `jni_calls`: Kotlin's entry
+//! into the hottest of those methods through JNI, beside UniFFI's JNA calls.
 
 uniffi::setup_scaffolding!();
 
@@ -20,7 +22,9 @@ mod client;
 mod containers;
 mod error;
 mod exec;
+mod first_poll;
 mod images;
+mod jni_calls;
 mod jvm;
 mod maps;
 mod monitor;

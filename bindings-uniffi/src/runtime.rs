@@ -1,18 +1,24 @@
 //! The one tokio runtime of the bindings. Every async method and every listener
 //! task runs here (`run`, `spawn`); a call the foreign side stops awaiting (a
 //! cancelled Kotlin coroutine, a dropped future) aborts its task, so its
-//! connection is closed at once. In a JVM the runtime's threads attach to it when
+//! connection is closed at once. Work already running on the runtime's threads,
+//! or polled by the caller in place (`first_poll`, Kotlin's direct calls), runs
+//! where it is. In a JVM the runtime's threads attach to it when
 //! they start (`jvm`), so listener callbacks cost no attach each.
 
+use std::cell::Cell;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
+
+use futures_util::FutureExt as _;
 
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
 use crate::error::{DockerError, Result};
 
-fn runtime() -> &'static Runtime {
+pub(crate) fn runtime() -> &'static Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
         let attach = std::env::var("LIBDOCKER_JVM_ATTACH").map_or(true, |v| v != "0");
@@ -21,6 +27,7 @@ fn runtime() -> &'static Runtime {
             .thread_name("libdocker-uniffi")
             .enable_all()
             .on_thread_start(move || {
+                IN_PLACE.set(true);
                 if attach {
                     crate::jvm::attach_current_thread();
                 }
@@ -30,12 +37,39 @@ fn runtime() -> &'static Runtime {
     })
 }
 
+thread_local! {
+    /// Whether `run` runs work in place on this thread: one of the runtime's,
+    /// or one polling a call in place (`in_place`).
+    static IN_PLACE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Calls `poll` with `run` running work in place, inside the runtime's context.
+pub(crate) fn in_place<R>(poll: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_PLACE.set(self.0);
+        }
+    }
+    let _context = runtime().enter();
+    let _restore = Restore(IN_PLACE.replace(true));
+    poll()
+}
+
 /// Runs `work` on the runtime and waits for it; dropping the wait aborts it.
+/// Where work runs in place (see `IN_PLACE`) it is awaited directly, and a
+/// panic is still a `Panic` error.
 pub async fn run<F, T>(work: F) -> Result<T>
 where
     F: Future<Output = Result<T>> + Send + 'static,
     T: Send + 'static,
 {
+    if IN_PLACE.get() {
+        return AssertUnwindSafe(work)
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(DockerError::panic(panic)));
+    }
     let mut task = AbortOnDrop(runtime().spawn(work));
     match (&mut task.0).await {
         Ok(result) => result,
@@ -76,6 +110,25 @@ mod tests {
             "{failed:?}"
         );
         assert_eq!(runtime().block_on(run(async { Ok(7) })).unwrap(), 7);
+    }
+
+    #[test]
+    fn work_run_in_place_is_awaited_there_and_a_panic_is_a_panic_error() {
+        let on_runtime = runtime().spawn(async {
+            let here = std::thread::current().id();
+            let ran_on = run(async move { Ok(std::thread::current().id()) }).await;
+            (
+                here,
+                ran_on,
+                run(async { panic!("in place") as Result<()> }).await,
+            )
+        });
+        let (here, ran_on, failed) = runtime().block_on(on_runtime).unwrap();
+        assert_eq!(ran_on.unwrap(), here);
+        assert!(
+            matches!(&failed, Err(DockerError::Panic { reason }) if reason.contains("in place")),
+            "{failed:?}"
+        );
     }
 
     #[test]

@@ -158,6 +158,20 @@ suspend fun eventsAndCancel(d: Docker): Unit = coroutineScope {
         check(settledConnections(d, idle) <= idle) { "a cancelled wait still holds a connection" }
         check(runCatching { scoped.ping() }.exceptionOrNull() is DockerException.Cancelled) { "later calls end at once" }
         check(d.ping()) { "the client it came from goes on" }
+        // A direct call (invoke, entered through JNI) that its coroutine stops
+        // waiting for is dropped in Rust: its connection closes.
+        d.closeIdle()
+        val before = d.openConnections()
+        val waited = withTimeoutOrNull(300) { d.invoke("ContainerWait", """{"id": "$sleeper"}""") }
+        check(waited == null) { "a wait on a running container answered: $waited" }
+        check(settledConnections(d, before) <= before) { "a cancelled invoke still holds a connection" }
+        // Cancelled from outside while it waits on the runtime.
+        val waiter = launch { d.invoke("ContainerWait", """{"id": "$sleeper"}""") }
+        delay(300)
+        check(d.openConnections() == before + 1u) { "the invoke holds a connection" }
+        waiter.cancelAndJoin()
+        check(settledConnections(d, before) <= before) { "a cancelled invoke still holds a connection" }
+        check(d.invoke("SystemPing", "") == "OK") { "the client goes on after cancelled calls" }
     } finally {
         d.removeContainer(sleeper, force = true)
     }
@@ -182,6 +196,9 @@ suspend fun eventsAndCancel(d: Docker): Unit = coroutineScope {
 
 suspend fun typedErrors(d: Docker) {
     try { d.inspectContainer("libdocker-no-such-container"); throw Failed("no error") } catch (e: DockerException.NotFound) {
+        check(e.reason.contains("No such container")) { e.reason }
+    }
+    try { d.invoke("ContainerInspect", """{"id": "libdocker-no-such-container"}"""); throw Failed("no error") } catch (e: DockerException.NotFound) {
         check(e.reason.contains("No such container")) { e.reason }
     }
     try { d.invoke("ContainerList", "{not json"); throw Failed("no error") } catch (e: DockerException.InvalidParams) {}
@@ -218,6 +235,9 @@ suspend fun concurrency(d: Docker) {
     check(all.size == 200 && all.all { it }) { "200 concurrent pings" }
     val versions = coroutineScope { (1..50).map { async { d.version().apiVersion } }.awaitAll() }
     check(versions.toSet().size == 1) { "concurrent version calls agree" }
+    val raw = d.invoke("SystemVersion", "")
+    check(raw.contains(""""ApiVersion":"${versions.first()}"""")) { "version() and invoke agree: $raw" }
+    check(d.info().contains("\"Containers\"")) { "info() is SystemInfo's JSON" }
 }
 
 suspend fun inStreamErrors(d: Docker) {

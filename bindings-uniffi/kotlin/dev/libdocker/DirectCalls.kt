@@ -1,0 +1,117 @@
+// Kotlin's direct calls (shipped with the generated bindings, in the same
+// package): the hottest `Docker` methods entered through JNI, one crossing each
+// way, instead of the generated JNA calls (a JNA structure per crossing, five
+// crossings per suspend call). They are `Docker`'s own methods in Rust
+// (bindings-uniffi/src/jni_calls.rs); values and errors come back in UniFFI's
+// serialization and are read with the generated converters, so a caller gets
+// what the generated method would give, `DockerException`s included. The
+// generated versions are left out of the Kotlin bindings (uniffi.toml), so
+// `docker.ping()` is this one.
+package dev.libdocker
+
+import com.sun.jna.NativeLibrary
+import java.lang.invoke.MethodHandles
+import java.nio.ByteBuffer
+import java.util.concurrent.atomic.AtomicLong
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
+
+/** `GET /_ping`: true when the daemon answers. */
+suspend fun Docker.ping(): Boolean = direct(FfiConverterBoolean) { h, call -> DirectCalls.ping(h, call) }
+
+/** The API version in use: pinned, or negotiated with the daemon once. */
+suspend fun Docker.apiVersion(): String = direct(FfiConverterString) { h, call -> DirectCalls.apiVersion(h, call) }
+
+/** The daemon's version. */
+suspend fun Docker.version(): VersionInfo = direct(FfiConverterTypeVersionInfo) { h, call -> DirectCalls.version(h, call) }
+
+/** `SystemInfo` as JSON text. */
+suspend fun Docker.info(): String = direct(FfiConverterString) { h, call -> DirectCalls.info(h, call) }
+
+/** Calls any operation by its id (see `operations()`), with its parameters
+ * as a JSON object (path, query, header and body parameters by name; empty
+ * for none). Gives the answer as JSON text ("" for none). Operations that
+ * answer a stream or take over the connection are refused here, before
+ * anything is sent, with `WrongOutputKind`: use their typed methods. */
+suspend fun Docker.invoke(op: String, paramsJson: String): String =
+    direct(FfiConverterString) { h, call -> DirectCalls.invoke(h, op, paramsJson, call) }
+
+/** Connections open right now (idle, answering or streaming). */
+fun Docker.openConnections(): UInt = withHandle { DirectCalls.openConnections(it) }.toUInt()
+
+/** The JNI entry points, in the library the generated bindings load. */
+internal object DirectCalls {
+    init {
+        // The JVM finds JNI methods only in libraries it loaded itself; JNA
+        // finds this one as the generated bindings do.
+        val name = System.getProperty("uniffi.component.libdocker_uniffi.libraryOverride") ?: "libdocker_uniffi"
+        System.load(NativeLibrary.getInstance(name).file.absolutePath)
+    }
+
+    @JvmStatic external fun ping(docker: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun apiVersion(docker: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun version(docker: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun info(docker: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun invoke(docker: Long, op: String, paramsJson: String, call: DirectCall<*>): Long
+    @JvmStatic external fun openConnections(docker: Long): Int
+    @JvmStatic external fun cancel(task: Long)
+    @JvmStatic external fun release(task: Long)
+}
+
+/** A started call's end, heard on a runtime thread. */
+internal class DirectCall<T>(
+    private val continuation: CancellableContinuation<T>,
+    private val converter: FfiConverter<T, *>,
+) {
+    fun succeed(value: ByteArray) {
+        runCatching { converter.read(ByteBuffer.wrap(value)) }
+            .fold(continuation::resume, continuation::resumeWithException)
+    }
+
+    fun fail(error: ByteArray) {
+        val e = runCatching { FfiConverterTypeDockerError.read(ByteBuffer.wrap(error)) }
+        continuation.resumeWithException(e.getOrElse { it })
+    }
+}
+
+/** Starts a call with `start(handle, call)` and waits for its end; a
+ * cancelled coroutine cancels it (its connection is closed). */
+private suspend inline fun <T> Docker.direct(
+    converter: FfiConverter<T, *>,
+    crossinline start: (Long, DirectCall<T>) -> Long,
+): T {
+    var task = 0L
+    try {
+        return suspendCancellableCoroutine { continuation ->
+            continuation.invokeOnCancellation { DirectCalls.cancel(task) }
+            task = withHandle { start(it, DirectCall(continuation, converter)) }
+        }
+    } finally {
+        DirectCalls.release(task)
+    }
+}
+
+/** The generated object's handle and call counter, which keeps the Rust
+ * object alive while a call uses the handle (the generated methods' protocol,
+ * without their clone of the handle across JNA). */
+private object DockerHandle {
+    private val lookup = MethodHandles.privateLookupIn(Docker::class.java, MethodHandles.lookup())
+    val handle = lookup.findVarHandle(Docker::class.java, "handle", Long::class.javaPrimitiveType)
+    val callCounter = lookup.findVarHandle(Docker::class.java, "callCounter", AtomicLong::class.java)
+    val cleanable = lookup.findVarHandle(Docker::class.java, "cleanable", UniffiCleaner.Cleanable::class.java)
+}
+
+private inline fun <R> Docker.withHandle(block: (Long) -> R): R {
+    val counter = DockerHandle.callCounter.get(this) as AtomicLong
+    do {
+        val c = counter.get()
+        check(c != 0L) { "Docker object has already been destroyed" }
+    } while (!counter.compareAndSet(c, c + 1L))
+    try {
+        return block(DockerHandle.handle.get(this) as Long)
+    } finally {
+        if (counter.decrementAndGet() == 0L) (DockerHandle.cleanable.get(this) as UniffiCleaner.Cleanable?)?.clean()
+    }
+}

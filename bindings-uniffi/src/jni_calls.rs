@@ -1,0 +1,223 @@
+//! Kotlin's direct calls: the hottest methods of `Docker` entered through JNI
+//! instead of UniFFI's generated JNA calls. A generated call allocates JNA
+//! structures for every crossing (its call status, its buffers) and a suspend
+//! call crosses five times; here a call crosses once each way: Kotlin starts it
+//! (`start`, which writes the request on Kotlin's thread, `first_poll`), and
+//! the thread that sees the answer (a runtime thread, attached to the JVM for
+//! good, `jvm`) hands it back (`complete`). Values and errors travel in UniFFI's own
+//! serialization, so the Kotlin side lifts them with the generated converters
+//! and gets exactly what the generated method would give.
+//!
+//! The Kotlin half is `bindings-uniffi/kotlin/dev/libdocker/DirectCalls.kt`; the
+//! generated methods these replace are left out of the Kotlin bindings
+//! (`uniffi.toml`). The methods themselves are `Docker`'s own: nothing here
+//! builds a request.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+
+use futures_util::FutureExt as _;
+use jni::objects::{GlobalRef, JClass, JMethodID, JObject, JString, JValue};
+use jni::signature::{Primitive, ReturnType};
+use jni::sys::{jint, jlong};
+use jni::{JNIEnv, JavaVM};
+use uniffi::{Lower, LowerError};
+
+use crate::client::Docker;
+use crate::error::{DockerError, Result};
+use crate::first_poll::{self, Started};
+use crate::UniFfiTag;
+
+/// What a completion needs: the JVM, and `DirectCall`'s `succeed` and `fail`.
+struct Jvm {
+    vm: JavaVM,
+    succeed: JMethodID,
+    fail: JMethodID,
+}
+
+static JVM: OnceLock<Jvm> = OnceLock::new();
+
+fn jvm(env: &mut JNIEnv, call: &JObject) -> jni::errors::Result<&'static Jvm> {
+    if let Some(jvm) = JVM.get() {
+        return Ok(jvm);
+    }
+    let class = env.get_object_class(call)?;
+    let jvm = Jvm {
+        vm: env.get_java_vm()?,
+        succeed: env.get_method_id(&class, "succeed", "([B)V")?,
+        fail: env.get_method_id(&class, "fail", "([B)V")?,
+    };
+    Ok(JVM.get_or_init(|| jvm))
+}
+
+/// The `Docker` a Kotlin object's handle names, as a new reference.
+///
+/// # Safety
+/// `handle` is a live UniFFI handle of a `Docker` that the caller keeps alive
+/// until this returns (the Kotlin side holds its call counter).
+unsafe fn docker(handle: jlong) -> Option<Arc<Docker>> {
+    // SAFETY: see above; UniFFI made the handle with Handle::from_arc.
+    unsafe { uniffi::ffi::Handle::from_raw(handle as u64).map(|h| h.into_arc_borrowed()) }
+}
+
+/// Starts `work` (polled first here, `first_poll`); `call` (a Kotlin
+/// `DirectCall`) hears its end. Gives the task to cancel and release.
+fn start<F, T>(
+    env: &mut JNIEnv,
+    handle: jlong,
+    call: JObject,
+    work: impl FnOnce(Arc<Docker>) -> F,
+) -> std::result::Result<jlong, String>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Lower<UniFfiTag> + Send + 'static,
+{
+    let jvm = jvm(env, &call).map_err(|e| format!("DirectCall is not as expected: {e}"))?;
+    // SAFETY: the Kotlin side holds the Docker's call counter during this call.
+    let docker = unsafe { docker(handle) }.ok_or("the Docker's handle is null")?;
+    let call = env.new_global_ref(call).map_err(|e| e.to_string())?;
+    let work = AssertUnwindSafe(work(docker)).catch_unwind();
+    let started = first_poll::start(async move {
+        let answer = work
+            .await
+            .unwrap_or_else(|panic| Err(DockerError::panic(panic)));
+        complete(jvm, &call, answer);
+    });
+    Ok(Box::into_raw(Box::new(started)) as jlong)
+}
+
+/// Runs an entry point's body: a failure to start, or a panic, is thrown in
+/// Kotlin as an `IllegalStateException` (0 is returned then).
+fn boundary(
+    env: &mut JNIEnv,
+    body: impl FnOnce(&mut JNIEnv) -> std::result::Result<jlong, String>,
+) -> jlong {
+    let failed = match std::panic::catch_unwind(AssertUnwindSafe(|| body(env))) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(reason)) => reason,
+        Err(panic) => DockerError::panic(panic).to_string(),
+    };
+    if !env.exception_check().unwrap_or(true) {
+        let _ = env.throw_new("java/lang/IllegalStateException", failed);
+    }
+    0
+}
+
+/// A Kotlin string argument.
+fn text(env: &mut JNIEnv, s: &JString) -> std::result::Result<String, String> {
+    env.get_string(s)
+        .map(Into::into)
+        .map_err(|e| format!("a string argument could not be read: {e}"))
+}
+
+/// Hands `answer` to the Kotlin `call`, on a runtime thread.
+fn complete<T: Lower<UniFfiTag>>(jvm: &Jvm, call: &GlobalRef, answer: Result<T>) {
+    let (method, bytes) = match answer {
+        Ok(value) => {
+            let mut bytes = Vec::new();
+            T::write(value, &mut bytes);
+            (jvm.succeed, bytes)
+        }
+        Err(e) => (
+            jvm.fail,
+            <DockerError as LowerError<UniFfiTag>>::lower_error(e).destroy_into_vec(),
+        ),
+    };
+    let Ok(mut env) = jvm.vm.attach_current_thread_as_daemon() else {
+        return;
+    };
+    // A frame for the local references: a runtime thread never returns to Java.
+    let _ = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
+        let array = env.byte_array_from_slice(&bytes)?;
+        // SAFETY: the method ids are DirectCall's `(byte[]) -> void` methods.
+        let called = unsafe {
+            env.call_method_unchecked(
+                call.as_obj(),
+                method,
+                ReturnType::Primitive(Primitive::Void),
+                &[JValue::Object(&array).as_jni()],
+            )
+        };
+        if called.is_err() && env.exception_check()? {
+            // DirectCall catches its own failures; anything else is a bug to show.
+            env.exception_describe()?;
+            env.exception_clear()?;
+        }
+        Ok(())
+    });
+}
+
+/// Entry points of suspend methods: `Java_…(handle, args…, call) -> task`.
+macro_rules! direct_async {
+    ($($java:ident($d:ident $(, $arg:ident)*) => $work:expr;)*) => {$(
+        #[no_mangle]
+        pub extern "system" fn $java(
+            mut env: JNIEnv,
+            _: JClass,
+            handle: jlong,
+            $($arg: JString,)*
+            call: JObject,
+        ) -> jlong {
+            boundary(&mut env, |env| {
+                $(let $arg = text(env, &$arg)?;)*
+                start(env, handle, call, move |$d| async move { $work })
+            })
+        }
+    )*};
+}
+
+direct_async! {
+    Java_dev_libdocker_DirectCalls_ping(d) => d.ping().await;
+    Java_dev_libdocker_DirectCalls_apiVersion(d) => d.api_version().await;
+    Java_dev_libdocker_DirectCalls_version(d) => d.version().await;
+    Java_dev_libdocker_DirectCalls_info(d) => d.info().await;
+    Java_dev_libdocker_DirectCalls_invoke(d, op, params) => d.invoke(op, params).await;
+}
+
+/// `openConnections()`, a plain call.
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_openConnections(
+    mut env: JNIEnv,
+    _: JClass,
+    handle: jlong,
+) -> jint {
+    boundary(&mut env, |_| {
+        // SAFETY: the Kotlin side holds the Docker's call counter during this call.
+        let docker = unsafe { docker(handle) }.ok_or("the Docker's handle is null")?;
+        Ok(docker.open_connections() as jlong)
+    }) as jint
+}
+
+/// Stops a started call: its future is dropped (closing its connection) and
+/// its `DirectCall` hears nothing more.
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_cancel(
+    mut env: JNIEnv,
+    _: JClass,
+    task: jlong,
+) {
+    boundary(&mut env, |_| {
+        if task != 0 {
+            // SAFETY: a task from `start`, not yet released (Kotlin's order).
+            unsafe { &*(task as *const Started) }.cancel();
+        }
+        Ok(0)
+    });
+}
+
+/// Frees a started call's task (once, after it ended or was cancelled).
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_release(
+    mut env: JNIEnv,
+    _: JClass,
+    task: jlong,
+) {
+    boundary(&mut env, |_| {
+        if task != 0 {
+            // SAFETY: a task from `start`, released once (Kotlin's order).
+            drop(unsafe { Box::from_raw(task as *mut Started) });
+        }
+        Ok(0)
+    });
+}
