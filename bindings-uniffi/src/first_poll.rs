@@ -28,6 +28,8 @@ enum State {
     FirstPoll { woken: bool, cancelled: bool },
     /// Waiting for its first wake-up.
     Parked(Work),
+    /// Being handed to the runtime (outside the lock).
+    Spawning { cancelled: bool },
     /// A task of the runtime.
     Spawned(AbortHandle),
     /// Finished or cancelled.
@@ -36,7 +38,9 @@ enum State {
 
 /// Polls `work` once here, inside the runtime's context and with the
 /// bindings' calls running in place (`runtime::in_place`); if it waits, it
-/// goes on as a task of the runtime from its first wake-up.
+/// goes on as a task of the runtime from its first wake-up. Nothing is
+/// spawned or dropped while the state's lock is held, so a future whose drop
+/// wakes it cannot deadlock.
 pub(crate) fn start(work: impl Future<Output = ()> + Send + 'static) -> Started {
     let shared = Arc::new(Shared(Mutex::new(State::FirstPoll {
         woken: false,
@@ -46,25 +50,29 @@ pub(crate) fn start(work: impl Future<Output = ()> + Send + 'static) -> Started 
     let waker = Waker::from(shared.clone());
     let polled = runtime::in_place(|| work.as_mut().poll(&mut Context::from_waker(&waker)));
     let mut state = shared.lock();
-    let next = match (polled, &*state) {
+    match (polled, &*state) {
         (Poll::Ready(()), _)
         | (
             _,
             State::FirstPoll {
                 cancelled: true, ..
             },
-        ) => State::Over,
-        (Poll::Pending, State::FirstPoll { woken: true, .. }) => State::Spawned(spawn(work)),
-        (Poll::Pending, _) => State::Parked(work),
-    };
-    let before = mem::replace(&mut *state, next);
-    drop(state);
-    drop(before);
+        ) => {
+            *state = State::Over;
+            drop(state);
+            drop(work);
+        }
+        (Poll::Pending, State::FirstPoll { woken: true, .. }) => {
+            *state = State::Spawning { cancelled: false };
+            drop(state);
+            shared.spawn(work);
+        }
+        (Poll::Pending, _) => {
+            *state = State::Parked(work);
+            drop(state);
+        }
+    }
     Started(shared)
-}
-
-fn spawn(work: Work) -> AbortHandle {
-    runtime::spawn(work).abort_handle()
 }
 
 impl Shared {
@@ -73,6 +81,19 @@ impl Shared {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Hands `work` to the runtime (the state is `Spawning`); a cancel that
+    /// came meanwhile aborts the task at once.
+    fn spawn(&self, work: Work) {
+        let task = runtime::spawn(work).abort_handle();
+        let mut state = self.lock();
+        if matches!(*state, State::Spawning { cancelled: true }) {
+            task.abort();
+            *state = State::Over;
+        } else {
+            *state = State::Spawned(task);
+        }
     }
 }
 
@@ -86,23 +107,27 @@ impl Wake for Shared {
         match &mut *state {
             State::FirstPoll { woken, .. } => *woken = true,
             State::Parked(_) => {
-                let State::Parked(work) = mem::replace(&mut *state, State::Over) else {
+                let State::Parked(work) =
+                    mem::replace(&mut *state, State::Spawning { cancelled: false })
+                else {
                     unreachable!()
                 };
-                *state = State::Spawned(spawn(work));
+                drop(state);
+                self.spawn(work);
             }
-            State::Spawned(_) | State::Over => {}
+            State::Spawning { .. } | State::Spawned(_) | State::Over => {}
         }
     }
 }
 
 impl Started {
     /// Stops the call: its future is dropped (closing its connection), here
-    /// if it was waiting for a wake-up, on the runtime if it runs there.
+    /// if it was waiting for a wake-up, on the runtime if it runs there. A
+    /// cancel during the first poll takes effect when that poll returns.
     pub(crate) fn cancel(&self) {
         let mut state = self.0.lock();
         let dropped = match &mut *state {
-            State::FirstPoll { cancelled, .. } => {
+            State::FirstPoll { cancelled, .. } | State::Spawning { cancelled } => {
                 *cancelled = true;
                 None
             }

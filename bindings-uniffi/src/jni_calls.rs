@@ -1,10 +1,13 @@
 //! Kotlin's direct calls: the hottest methods of `Docker` entered through JNI
 //! instead of UniFFI's generated JNA calls. A generated call allocates JNA
 //! structures for every crossing (its call status, its buffers) and a suspend
-//! call crosses five times; here a call crosses once each way: Kotlin starts it
-//! (`start`, which writes the request on Kotlin's thread, `first_poll`), and
-//! the thread that sees the answer (a runtime thread, attached to the JVM for
-//! good, `jvm`) hands it back (`complete`). Values and errors travel in UniFFI's own
+//! call crosses five times. Here Kotlin starts a call with one JNI call
+//! (`start`), whose first poll runs on Kotlin's thread (`first_poll`: with a
+//! pooled connection ready, that writes the request), and the answer comes
+//! back with one call into the JVM (`complete`), made at once when the answer
+//! is ready in the first poll, else by the runtime thread that finishes the
+//! call (attached to the JVM for good); a last JNI call frees the task
+//! (`release`). Values and errors travel in UniFFI's own
 //! serialization, so the Kotlin side lifts them with the generated converters
 //! and gets exactly what the generated method would give.
 //!
@@ -124,28 +127,38 @@ fn complete<T: Lower<UniFfiTag>>(jvm: &Jvm, call: &GlobalRef, answer: Result<T>)
             <DockerError as LowerError<UniFfiTag>>::lower_error(e).destroy_into_vec(),
         ),
     };
-    let Ok(mut env) = jvm.vm.attach_current_thread_as_daemon() else {
-        return;
-    };
-    // A frame for the local references: a runtime thread never returns to Java.
-    let _ = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
-        let array = env.byte_array_from_slice(&bytes)?;
-        // SAFETY: the method ids are DirectCall's `(byte[]) -> void` methods.
-        let called = unsafe {
-            env.call_method_unchecked(
-                call.as_obj(),
-                method,
-                ReturnType::Primitive(Primitive::Void),
-                &[JValue::Object(&array).as_jni()],
-            )
-        };
-        if called.is_err() && env.exception_check()? {
-            // DirectCall catches its own failures; anything else is a bug to show.
-            env.exception_describe()?;
-            env.exception_clear()?;
-        }
-        Ok(())
-    });
+    // The caller's thread (an answer ready at once) or a runtime thread, which
+    // then stays attached to the JVM (as a daemon) whatever
+    // LIBDOCKER_JVM_ATTACH says: attaching for every answer is what this avoids.
+    let delivered = jvm
+        .vm
+        .attach_current_thread_as_daemon()
+        .and_then(|mut env| {
+            // A frame for the local references: a runtime thread never returns to Java.
+            env.with_local_frame(4, |env| -> jni::errors::Result<()> {
+                let array = env.byte_array_from_slice(&bytes)?;
+                // SAFETY: the method ids are DirectCall's `(byte[]) -> void` methods.
+                let called = unsafe {
+                    env.call_method_unchecked(
+                        call.as_obj(),
+                        method,
+                        ReturnType::Primitive(Primitive::Void),
+                        &[JValue::Object(&array).as_jni()],
+                    )
+                };
+                if called.is_err() && env.exception_check()? {
+                    // DirectCall catches its own failures; anything else is a bug to show.
+                    env.exception_describe()?;
+                    env.exception_clear()?;
+                }
+                Ok(())
+            })
+        });
+    if let Err(e) = delivered {
+        // Only a JVM out of memory or shutting down gets here; say so rather
+        // than leave a caller waiting without a word.
+        eprintln!("libdocker: a Kotlin direct call's answer could not be handed back: {e}");
+    }
 }
 
 /// Entry points of suspend methods: `Java_…(handle, args…, call) -> task`.

@@ -1,9 +1,8 @@
 //! The one tokio runtime of the bindings. Every async method and every listener
 //! task runs here (`run`, `spawn`); a call the foreign side stops awaiting (a
 //! cancelled Kotlin coroutine, a dropped future) aborts its task, so its
-//! connection is closed at once. Work already running on the runtime's threads,
-//! or polled by the caller in place (`first_poll`, Kotlin's direct calls), runs
-//! where it is. In a JVM the runtime's threads attach to it when
+//! connection is closed at once. A call whose first poll runs in place
+//! (`first_poll`, Kotlin's direct calls) awaits its work where it is instead. In a JVM the runtime's threads attach to it when
 //! they start (`jvm`), so listener callbacks cost no attach each.
 
 use std::cell::Cell;
@@ -27,7 +26,6 @@ pub(crate) fn runtime() -> &'static Runtime {
             .thread_name("libdocker-uniffi")
             .enable_all()
             .on_thread_start(move || {
-                IN_PLACE.set(true);
                 if attach {
                     crate::jvm::attach_current_thread();
                 }
@@ -38,8 +36,8 @@ pub(crate) fn runtime() -> &'static Runtime {
 }
 
 thread_local! {
-    /// Whether `run` runs work in place on this thread: one of the runtime's,
-    /// or one polling a call in place (`in_place`).
+    /// Whether `run` awaits work in place: set while a call is polled in
+    /// place (`in_place`).
     static IN_PLACE: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -57,8 +55,8 @@ pub(crate) fn in_place<R>(poll: impl FnOnce() -> R) -> R {
 }
 
 /// Runs `work` on the runtime and waits for it; dropping the wait aborts it.
-/// Where work runs in place (see `IN_PLACE`) it is awaited directly, and a
-/// panic is still a `Panic` error.
+/// Inside `in_place` it is awaited where it is polled, and a panic is still a
+/// `Panic` error.
 pub async fn run<F, T>(work: F) -> Result<T>
 where
     F: Future<Output = Result<T>> + Send + 'static,
@@ -114,21 +112,18 @@ mod tests {
 
     #[test]
     fn work_run_in_place_is_awaited_there_and_a_panic_is_a_panic_error() {
-        let on_runtime = runtime().spawn(async {
-            let here = std::thread::current().id();
-            let ran_on = run(async move { Ok(std::thread::current().id()) }).await;
-            (
-                here,
-                ran_on,
-                run(async { panic!("in place") as Result<()> }).await,
-            )
-        });
-        let (here, ran_on, failed) = runtime().block_on(on_runtime).unwrap();
-        assert_eq!(ran_on.unwrap(), here);
-        assert!(
-            matches!(&failed, Err(DockerError::Panic { reason }) if reason.contains("in place")),
-            "{failed:?}"
-        );
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let here = std::thread::current().id();
+        let mut ran = std::pin::pin!(run(async { Ok(std::thread::current().id()) }));
+        let ran_on = in_place(|| ran.as_mut().poll(&mut cx));
+        assert!(matches!(ran_on, std::task::Poll::Ready(Ok(id)) if id == here));
+        let mut failed = std::pin::pin!(run(async { panic!("in place") as Result<()> }));
+        match in_place(|| failed.as_mut().poll(&mut cx)) {
+            std::task::Poll::Ready(Err(DockerError::Panic { reason })) => {
+                assert!(reason.contains("in place"), "{reason}")
+            }
+            other => panic!("not a Panic error: {other:?}"),
+        }
     }
 
     #[test]

@@ -171,6 +171,16 @@ suspend fun eventsAndCancel(d: Docker): Unit = coroutineScope {
         check(d.openConnections() == before + 1u) { "the invoke holds a connection" }
         waiter.cancelAndJoin()
         check(settledConnections(d, before) <= before) { "a cancelled invoke still holds a connection" }
+        // Made by a coroutine that is cancelled already (cleanup in a finally): nothing is sent.
+        val late = launch {
+            try { awaitCancellation() } finally {
+                val r = runCatching { d.invoke("ContainerWait", """{"id": "$sleeper"}""") }
+                check(r.exceptionOrNull() is CancellationException) { "a cancelled coroutine's invoke: $r" }
+            }
+        }
+        delay(50)
+        late.cancelAndJoin()
+        check(settledConnections(d, before) <= before) { "an invoke from a cancelled coroutine holds a connection" }
         check(d.invoke("SystemPing", "") == "OK") { "the client goes on after cancelled calls" }
     } finally {
         d.removeContainer(sleeper, force = true)

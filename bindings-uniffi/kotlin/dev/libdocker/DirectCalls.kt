@@ -45,7 +45,8 @@ fun Docker.openConnections(): UInt = withHandle { DirectCalls.openConnections(it
 internal object DirectCalls {
     init {
         // The JVM finds JNI methods only in libraries it loaded itself; JNA
-        // finds this one as the generated bindings do.
+        // finds this one as the generated bindings do (on jna.library.path,
+        // the same file, which the dynamic loader then opens once).
         val name = System.getProperty("uniffi.component.libdocker_uniffi.libraryOverride") ?: "libdocker_uniffi"
         System.load(NativeLibrary.getInstance(name).file.absolutePath)
     }
@@ -77,19 +78,23 @@ internal class DirectCall<T>(
 }
 
 /** Starts a call with `start(handle, call)` and waits for its end; a
- * cancelled coroutine cancels it (its connection is closed). */
+ * cancelled coroutine cancels it (its connection is closed), whenever the
+ * cancel comes: before the start (nothing is sent), during it, or after. */
 private suspend inline fun <T> Docker.direct(
     converter: FfiConverter<T, *>,
     crossinline start: (Long, DirectCall<T>) -> Long,
 ): T {
-    var task = 0L
+    val task = AtomicLong()
     try {
         return suspendCancellableCoroutine { continuation ->
-            continuation.invokeOnCancellation { DirectCalls.cancel(task) }
-            task = withHandle { start(it, DirectCall(continuation, converter)) }
+            if (!continuation.isActive) return@suspendCancellableCoroutine
+            continuation.invokeOnCancellation { DirectCalls.cancel(task.get()) }
+            task.set(withHandle { start(it, DirectCall(continuation, converter)) })
+            // A cancel while it started found no task yet; a second one is harmless.
+            if (continuation.isCancelled) DirectCalls.cancel(task.get())
         }
     } finally {
-        DirectCalls.release(task)
+        DirectCalls.release(task.get())
     }
 }
 
