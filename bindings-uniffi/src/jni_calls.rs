@@ -1,4 +1,5 @@
-//! Kotlin's direct calls: the hottest methods of `Docker` entered through JNI
+//! Kotlin's direct calls: the hottest methods of `Docker` (and `LogStream`'s
+//! `nextBatch`) entered through JNI
 //! instead of UniFFI's generated JNA calls. A generated call allocates JNA
 //! structures for every crossing (its call status, its buffers) and a suspend
 //! call crosses five times. Here Kotlin starts a call with one JNI call
@@ -30,6 +31,7 @@ use uniffi::{Lower, LowerError};
 use crate::client::Docker;
 use crate::error::{DockerError, Result};
 use crate::first_poll::{self, Started};
+use crate::streams::LogStream;
 use crate::UniFfiTag;
 
 /// What a completion needs: the JVM, and `DirectCall`'s `succeed` and `fail`.
@@ -54,33 +56,34 @@ fn jvm(env: &mut JNIEnv, call: &JObject) -> jni::errors::Result<&'static Jvm> {
     Ok(JVM.get_or_init(|| jvm))
 }
 
-/// The `Docker` a Kotlin object's handle names, as a new reference.
+/// The object (a `Docker`, a `LogStream`) a Kotlin object's handle names, as
+/// a new reference.
 ///
 /// # Safety
-/// `handle` is a live UniFFI handle of a `Docker` that the caller keeps alive
+/// `handle` is a live UniFFI handle of an `O` that the caller keeps alive
 /// until this returns (the Kotlin side holds its call counter).
-unsafe fn docker(handle: jlong) -> Option<Arc<Docker>> {
+unsafe fn object<O>(handle: jlong) -> Option<Arc<O>> {
     // SAFETY: see above; UniFFI made the handle with Handle::from_arc.
     unsafe { uniffi::ffi::Handle::from_raw(handle as u64).map(|h| h.into_arc_borrowed()) }
 }
 
 /// Starts `work` (polled first here, `first_poll`); `call` (a Kotlin
 /// `DirectCall`) hears its end. Gives the task to cancel and release.
-fn start<F, T>(
+fn start<O, F, T>(
     env: &mut JNIEnv,
     handle: jlong,
     call: JObject,
-    work: impl FnOnce(Arc<Docker>) -> F,
+    work: impl FnOnce(Arc<O>) -> F,
 ) -> std::result::Result<jlong, String>
 where
     F: Future<Output = Result<T>> + Send + 'static,
     T: Lower<UniFfiTag> + Send + 'static,
 {
     let jvm = jvm(env, &call).map_err(|e| format!("DirectCall is not as expected: {e}"))?;
-    // SAFETY: the Kotlin side holds the Docker's call counter during this call.
-    let docker = unsafe { docker(handle) }.ok_or("the Docker's handle is null")?;
+    // SAFETY: the Kotlin side holds the object's call counter during this call.
+    let object = unsafe { object(handle) }.ok_or("the object's handle is null")?;
     let call = env.new_global_ref(call).map_err(|e| e.to_string())?;
-    let work = AssertUnwindSafe(work(docker)).catch_unwind();
+    let work = AssertUnwindSafe(work(object)).catch_unwind();
     let started = first_poll::start(async move {
         let answer = work
             .await
@@ -174,7 +177,7 @@ macro_rules! direct_async {
         ) -> jlong {
             boundary(&mut env, |env| {
                 $(let $arg = text(env, &$arg)?;)*
-                start(env, handle, call, move |$d| async move { $work })
+                start(env, handle, call, move |$d: Arc<Docker>| async move { $work })
             })
         }
     )*};
@@ -188,6 +191,25 @@ direct_async! {
     Java_dev_libdocker_DirectCalls_invoke(d, op, params) => d.invoke(op, params).await;
 }
 
+/// `LogStream.nextBatch(most)`: log output read a batch at a time (what
+/// `asFlow()` reads), one crossing each way per batch.
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_logStreamNextBatch(
+    mut env: JNIEnv,
+    _: JClass,
+    handle: jlong,
+    most: jint,
+    call: JObject,
+) -> jlong {
+    boundary(&mut env, |env| {
+        // Kotlin's UInt arrives as the Int of the same bits.
+        let most = most as u32;
+        start(env, handle, call, move |s: Arc<LogStream>| {
+            s.next_batch(most)
+        })
+    })
+}
+
 /// `openConnections()`, a plain call.
 #[no_mangle]
 pub extern "system" fn Java_dev_libdocker_DirectCalls_openConnections(
@@ -197,7 +219,7 @@ pub extern "system" fn Java_dev_libdocker_DirectCalls_openConnections(
 ) -> jint {
     boundary(&mut env, |_| {
         // SAFETY: the Kotlin side holds the Docker's call counter during this call.
-        let docker = unsafe { docker(handle) }.ok_or("the Docker's handle is null")?;
+        let docker = unsafe { object::<Docker>(handle) }.ok_or("the Docker's handle is null")?;
         Ok(docker.open_connections() as jlong)
     }) as jint
 }

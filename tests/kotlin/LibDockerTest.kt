@@ -181,6 +181,10 @@ suspend fun eventsAndCancel(d: Docker): Unit = coroutineScope {
         delay(50)
         late.cancelAndJoin()
         check(settledConnections(d, before) <= before) { "an invoke from a cancelled coroutine holds a connection" }
+        // Following a silent container's logs (batches read through JNI) until a timeout.
+        val followed = withTimeoutOrNull(300) { d.logs(sleeper, LogOptions(follow = true)).asFlow().toList() }
+        check(followed == null) { "a silent container's followed logs ended: $followed" }
+        check(settledConnections(d, before) <= before) { "cancelled followed logs still hold a connection" }
         check(d.invoke("SystemPing", "") == "OK") { "the client goes on after cancelled calls" }
     } finally {
         d.removeContainer(sleeper, force = true)

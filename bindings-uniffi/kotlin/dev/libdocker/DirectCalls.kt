@@ -1,6 +1,6 @@
 // Kotlin's direct calls (shipped with the generated bindings, in the same
-// package): the hottest `Docker` methods entered through JNI, one crossing each
-// way, instead of the generated JNA calls (a JNA structure per crossing, five
+// package): the hottest `Docker` methods, and `LogStream.nextBatch`, entered
+// through JNI instead of the generated JNA calls (a JNA structure per crossing, five
 // crossings per suspend call). They are `Docker`'s own methods in Rust
 // (bindings-uniffi/src/jni_calls.rs); values and errors come back in UniFFI's
 // serialization and are read with the generated converters, so a caller gets
@@ -11,6 +11,7 @@ package dev.libdocker
 
 import com.sun.jna.NativeLibrary
 import java.lang.invoke.MethodHandles
+import java.lang.invoke.VarHandle
 import java.nio.ByteBuffer
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.resume
@@ -19,16 +20,16 @@ import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 
 /** `GET /_ping`: true when the daemon answers. */
-suspend fun Docker.ping(): Boolean = direct(FfiConverterBoolean) { h, call -> DirectCalls.ping(h, call) }
+suspend fun Docker.ping(): Boolean = direct(DOCKER, FfiConverterBoolean) { h, call -> DirectCalls.ping(h, call) }
 
 /** The API version in use: pinned, or negotiated with the daemon once. */
-suspend fun Docker.apiVersion(): String = direct(FfiConverterString) { h, call -> DirectCalls.apiVersion(h, call) }
+suspend fun Docker.apiVersion(): String = direct(DOCKER, FfiConverterString) { h, call -> DirectCalls.apiVersion(h, call) }
 
 /** The daemon's version. */
-suspend fun Docker.version(): VersionInfo = direct(FfiConverterTypeVersionInfo) { h, call -> DirectCalls.version(h, call) }
+suspend fun Docker.version(): VersionInfo = direct(DOCKER, FfiConverterTypeVersionInfo) { h, call -> DirectCalls.version(h, call) }
 
 /** `SystemInfo` as JSON text. */
-suspend fun Docker.info(): String = direct(FfiConverterString) { h, call -> DirectCalls.info(h, call) }
+suspend fun Docker.info(): String = direct(DOCKER, FfiConverterString) { h, call -> DirectCalls.info(h, call) }
 
 /** Calls any operation by its id (see `operations()`), with its parameters
  * as a JSON object (path, query, header and body parameters by name; empty
@@ -36,10 +37,17 @@ suspend fun Docker.info(): String = direct(FfiConverterString) { h, call -> Dire
  * answer a stream or take over the connection are refused here, before
  * anything is sent, with `WrongOutputKind`: use their typed methods. */
 suspend fun Docker.invoke(op: String, paramsJson: String): String =
-    direct(FfiConverterString) { h, call -> DirectCalls.invoke(h, op, paramsJson, call) }
+    direct(DOCKER, FfiConverterString) { h, call -> DirectCalls.invoke(h, op, paramsJson, call) }
 
 /** Connections open right now (idle, answering or streaming). */
-fun Docker.openConnections(): UInt = withHandle { DirectCalls.openConnections(it) }.toUInt()
+fun Docker.openConnections(): UInt = withHandle(DOCKER) { DirectCalls.openConnections(it) }.toUInt()
+
+/** The next chunks and those already arrived, at most `most`, with
+ * neighbouring pieces of the same stream joined (what `asFlow()` reads).
+ * Empty once the stream has ended; a failure is thrown after the chunks
+ * before it. */
+suspend fun LogStream.nextBatch(most: UInt): List<LogChunk> =
+    direct(LOG_STREAM, FfiConverterSequenceTypeLogChunk) { h, call -> DirectCalls.logStreamNextBatch(h, most.toInt(), call) }
 
 /** The JNI entry points, in the library the generated bindings load. */
 internal object DirectCalls {
@@ -56,6 +64,7 @@ internal object DirectCalls {
     @JvmStatic external fun version(docker: Long, call: DirectCall<*>): Long
     @JvmStatic external fun info(docker: Long, call: DirectCall<*>): Long
     @JvmStatic external fun invoke(docker: Long, op: String, paramsJson: String, call: DirectCall<*>): Long
+    @JvmStatic external fun logStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
     @JvmStatic external fun openConnections(docker: Long): Int
     @JvmStatic external fun cancel(task: Long)
     @JvmStatic external fun release(task: Long)
@@ -80,7 +89,8 @@ internal class DirectCall<T>(
 /** Starts a call with `start(handle, call)` and waits for its end; a
  * cancelled coroutine cancels it (its connection is closed), whenever the
  * cancel comes: before the start (nothing is sent), during it, or after. */
-private suspend inline fun <T> Docker.direct(
+private suspend inline fun <O : Any, T> O.direct(
+    handles: GeneratedHandles<O>,
     converter: FfiConverter<T, *>,
     crossinline start: (Long, DirectCall<T>) -> Long,
 ): T {
@@ -89,7 +99,7 @@ private suspend inline fun <T> Docker.direct(
         return suspendCancellableCoroutine { continuation ->
             if (!continuation.isActive) return@suspendCancellableCoroutine
             continuation.invokeOnCancellation { DirectCalls.cancel(task.get()) }
-            task.set(withHandle { start(it, DirectCall(continuation, converter)) })
+            task.set(withHandle(handles) { start(it, DirectCall(continuation, converter)) })
             // A cancel while it started found no task yet; a second one is harmless.
             if (continuation.isCancelled) DirectCalls.cancel(task.get())
         }
@@ -98,25 +108,28 @@ private suspend inline fun <T> Docker.direct(
     }
 }
 
-/** The generated object's handle and call counter, which keeps the Rust
- * object alive while a call uses the handle (the generated methods' protocol,
+/** A generated class's handle and call counter, which keeps the Rust object
+ * alive while a call uses the handle (the generated methods' protocol,
  * without their clone of the handle across JNA). */
-private object DockerHandle {
-    private val lookup = MethodHandles.privateLookupIn(Docker::class.java, MethodHandles.lookup())
-    val handle = lookup.findVarHandle(Docker::class.java, "handle", Long::class.javaPrimitiveType)
-    val callCounter = lookup.findVarHandle(Docker::class.java, "callCounter", AtomicLong::class.java)
-    val cleanable = lookup.findVarHandle(Docker::class.java, "cleanable", UniffiCleaner.Cleanable::class.java)
+internal class GeneratedHandles<O : Any>(type: Class<O>) {
+    private val lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+    val handle: VarHandle = lookup.findVarHandle(type, "handle", Long::class.javaPrimitiveType)
+    val callCounter: VarHandle = lookup.findVarHandle(type, "callCounter", AtomicLong::class.java)
+    val cleanable: VarHandle = lookup.findVarHandle(type, "cleanable", UniffiCleaner.Cleanable::class.java)
 }
 
-private inline fun <R> Docker.withHandle(block: (Long) -> R): R {
-    val counter = DockerHandle.callCounter.get(this) as AtomicLong
+private val DOCKER = GeneratedHandles(Docker::class.java)
+private val LOG_STREAM = GeneratedHandles(LogStream::class.java)
+
+private inline fun <O : Any, R> O.withHandle(handles: GeneratedHandles<O>, block: (Long) -> R): R {
+    val counter = handles.callCounter.get(this) as AtomicLong
     do {
         val c = counter.get()
-        check(c != 0L) { "Docker object has already been destroyed" }
+        check(c != 0L) { "${javaClass.simpleName} object has already been destroyed" }
     } while (!counter.compareAndSet(c, c + 1L))
     try {
-        return block(DockerHandle.handle.get(this) as Long)
+        return block(handles.handle.get(this) as Long)
     } finally {
-        if (counter.decrementAndGet() == 0L) (DockerHandle.cleanable.get(this) as UniffiCleaner.Cleanable?)?.clean()
+        if (counter.decrementAndGet() == 0L) (handles.cleanable.get(this) as UniffiCleaner.Cleanable?)?.clean()
     }
 }
