@@ -1,5 +1,5 @@
-//! Kotlin's direct calls: the hottest methods of `Docker` (and `LogStream`'s
-//! `nextBatch`) entered through JNI
+//! Kotlin's direct calls: the hottest methods of `Docker`, and the pull
+//! streams' `nextBatch` (what every `Flow` reads), entered through JNI
 //! instead of UniFFI's generated JNA calls. A generated call allocates JNA
 //! structures for every crossing (its call status, its buffers) and a suspend
 //! call crosses five times. Here Kotlin starts a call with one JNI call
@@ -31,7 +31,9 @@ use uniffi::{Lower, LowerError};
 use crate::client::Docker;
 use crate::error::{DockerError, Result};
 use crate::first_poll::{self, Started};
-use crate::streams::LogStream;
+use crate::maps::{MapEventStream, MapLogStream};
+use crate::monitor::MonitorStream;
+use crate::streams::{EventStream, JsonStream, LogStream, ProgressStream};
 use crate::UniFfiTag;
 
 /// What a completion needs: the JVM, and `DirectCall`'s `succeed` and `fail`.
@@ -191,23 +193,35 @@ direct_async! {
     Java_dev_libdocker_DirectCalls_invoke(d, op, params) => d.invoke(op, params).await;
 }
 
-/// `LogStream.nextBatch(most)`: log output read a batch at a time (what
-/// `asFlow()` reads), one crossing each way per batch.
-#[no_mangle]
-pub extern "system" fn Java_dev_libdocker_DirectCalls_logStreamNextBatch(
-    mut env: JNIEnv,
-    _: JClass,
-    handle: jlong,
-    most: jint,
-    call: JObject,
-) -> jlong {
-    boundary(&mut env, |env| {
-        // Kotlin's UInt arrives as the Int of the same bits.
-        let most = most as u32;
-        start(env, handle, call, move |s: Arc<LogStream>| {
-            s.next_batch(most)
-        })
-    })
+/// Entry points of the pull streams' `nextBatch(most)`, what `asFlow()` reads:
+/// `Java_…(handle, most, call) -> task`, one crossing each way per batch.
+macro_rules! direct_next_batch {
+    ($($java:ident => $stream:ty;)*) => {$(
+        #[no_mangle]
+        pub extern "system" fn $java(
+            mut env: JNIEnv,
+            _: JClass,
+            handle: jlong,
+            most: jint,
+            call: JObject,
+        ) -> jlong {
+            boundary(&mut env, |env| {
+                // Kotlin's UInt arrives as the Int of the same bits.
+                let most = most as u32;
+                start(env, handle, call, move |s: Arc<$stream>| s.next_batch(most))
+            })
+        }
+    )*};
+}
+
+direct_next_batch! {
+    Java_dev_libdocker_DirectCalls_logStreamNextBatch => LogStream;
+    Java_dev_libdocker_DirectCalls_progressStreamNextBatch => ProgressStream;
+    Java_dev_libdocker_DirectCalls_eventStreamNextBatch => EventStream;
+    Java_dev_libdocker_DirectCalls_jsonStreamNextBatch => JsonStream;
+    Java_dev_libdocker_DirectCalls_monitorStreamNextBatch => MonitorStream;
+    Java_dev_libdocker_DirectCalls_mapEventStreamNextBatch => MapEventStream;
+    Java_dev_libdocker_DirectCalls_mapLogStreamNextBatch => MapLogStream;
 }
 
 /// `openConnections()`, a plain call.

@@ -1,6 +1,6 @@
 // Kotlin's direct calls (shipped with the generated bindings, in the same
-// package): the hottest `Docker` methods, and `LogStream.nextBatch`, entered
-// through JNI instead of the generated JNA calls (a JNA structure per crossing, five
+// package): the hottest `Docker` methods, and the pull streams' `nextBatch`
+// (what every `asFlow()` reads), entered through JNI instead of the generated JNA calls (a JNA structure per crossing, five
 // crossings per suspend call). They are `Docker`'s own methods in Rust
 // (bindings-uniffi/src/jni_calls.rs); values and errors come back in UniFFI's
 // serialization and are read with the generated converters, so a caller gets
@@ -42,12 +42,31 @@ suspend fun Docker.invoke(op: String, paramsJson: String): String =
 /** Connections open right now (idle, answering or streaming). */
 fun Docker.openConnections(): UInt = withHandle(DOCKER) { DirectCalls.openConnections(it) }.toUInt()
 
-/** The next chunks and those already arrived, at most `most`, with
- * neighbouring pieces of the same stream joined (what `asFlow()` reads).
- * Empty once the stream has ended; a failure is thrown after the chunks
- * before it. */
+// The pull streams' next items and those already arrived, at most `most` (log
+// output with neighbouring pieces of the same stream joined): what `asFlow()`
+// reads. Empty once the stream has ended; a failure is thrown after the items
+// before it.
+
 suspend fun LogStream.nextBatch(most: UInt): List<LogChunk> =
     direct(LOG_STREAM, FfiConverterSequenceTypeLogChunk) { h, call -> DirectCalls.logStreamNextBatch(h, most.toInt(), call) }
+
+suspend fun ProgressStream.nextBatch(most: UInt): List<ProgressEvent> =
+    direct(PROGRESS_STREAM, FfiConverterSequenceTypeProgressEvent) { h, call -> DirectCalls.progressStreamNextBatch(h, most.toInt(), call) }
+
+suspend fun EventStream.nextBatch(most: UInt): List<DockerEvent> =
+    direct(EVENT_STREAM, FfiConverterSequenceTypeDockerEvent) { h, call -> DirectCalls.eventStreamNextBatch(h, most.toInt(), call) }
+
+suspend fun JsonStream.nextBatch(most: UInt): List<String> =
+    direct(JSON_STREAM, FfiConverterSequenceString) { h, call -> DirectCalls.jsonStreamNextBatch(h, most.toInt(), call) }
+
+suspend fun MonitorStream.nextBatch(most: UInt): List<MonitorEvent> =
+    direct(MONITOR_STREAM, FfiConverterSequenceTypeMonitorEvent) { h, call -> DirectCalls.monitorStreamNextBatch(h, most.toInt(), call) }
+
+suspend fun MapEventStream.nextBatch(most: UInt): List<MapEvent> =
+    direct(MAP_EVENT_STREAM, FfiConverterSequenceTypeMapEvent) { h, call -> DirectCalls.mapEventStreamNextBatch(h, most.toInt(), call) }
+
+suspend fun MapLogStream.nextBatch(most: UInt): List<MapLogLine> =
+    direct(MAP_LOG_STREAM, FfiConverterSequenceTypeMapLogLine) { h, call -> DirectCalls.mapLogStreamNextBatch(h, most.toInt(), call) }
 
 /** The JNI entry points, in the library the generated bindings load. */
 internal object DirectCalls {
@@ -65,6 +84,12 @@ internal object DirectCalls {
     @JvmStatic external fun info(docker: Long, call: DirectCall<*>): Long
     @JvmStatic external fun invoke(docker: Long, op: String, paramsJson: String, call: DirectCall<*>): Long
     @JvmStatic external fun logStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun progressStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun eventStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun jsonStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun monitorStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun mapEventStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun mapLogStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
     @JvmStatic external fun openConnections(docker: Long): Int
     @JvmStatic external fun cancel(task: Long)
     @JvmStatic external fun release(task: Long)
@@ -120,6 +145,12 @@ internal class GeneratedHandles<O : Any>(type: Class<O>) {
 
 private val DOCKER = GeneratedHandles(Docker::class.java)
 private val LOG_STREAM = GeneratedHandles(LogStream::class.java)
+private val PROGRESS_STREAM = GeneratedHandles(ProgressStream::class.java)
+private val EVENT_STREAM = GeneratedHandles(EventStream::class.java)
+private val JSON_STREAM = GeneratedHandles(JsonStream::class.java)
+private val MONITOR_STREAM = GeneratedHandles(MonitorStream::class.java)
+private val MAP_EVENT_STREAM = GeneratedHandles(MapEventStream::class.java)
+private val MAP_LOG_STREAM = GeneratedHandles(MapLogStream::class.java)
 
 private inline fun <O : Any, R> O.withHandle(handles: GeneratedHandles<O>, block: (Long) -> R): R {
     val counter = handles.callCounter.get(this) as AtomicLong
