@@ -85,7 +85,9 @@ where
     // SAFETY: the Kotlin side holds the object's call counter during this call.
     let object = unsafe { object(handle) }.ok_or("the object's handle is null")?;
     let call = env.new_global_ref(call).map_err(|e| e.to_string())?;
-    let work = AssertUnwindSafe(work(object)).catch_unwind();
+    // Boxed at once: a call's future is large (16 KiB for a ping), and every
+    // move of it before its first poll is a copy of all of it.
+    let work = AssertUnwindSafe(Box::pin(work(object))).catch_unwind();
     let started = first_poll::start(async move {
         let answer = work
             .await
