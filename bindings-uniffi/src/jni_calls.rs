@@ -14,8 +14,8 @@
 //!
 //! The Kotlin half is `bindings-uniffi/kotlin/dev/libdocker/DirectCalls.kt`; the
 //! generated methods these replace are left out of the Kotlin bindings
-//! (`uniffi.toml`). The methods themselves are `Docker`'s own: nothing here
-//! builds a request.
+//! (`uniffi.toml`). The methods themselves are the exported objects' own
+//! (`Docker`'s, the streams'): nothing here builds a request.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

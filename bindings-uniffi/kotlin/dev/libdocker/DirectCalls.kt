@@ -1,8 +1,9 @@
 // Kotlin's direct calls (shipped with the generated bindings, in the same
 // package): the hottest `Docker` methods, and the pull streams' `nextBatch`
-// (what every `asFlow()` reads), entered through JNI instead of the generated JNA calls (a JNA structure per crossing, five
-// crossings per suspend call). They are `Docker`'s own methods in Rust
-// (bindings-uniffi/src/jni_calls.rs); values and errors come back in UniFFI's
+// (what every `asFlow()` reads), entered through JNI instead of the generated
+// JNA calls (a JNA structure per crossing, five crossings per suspend call).
+// They are the same Rust methods (`Docker`'s, the streams'; entered in
+// bindings-uniffi/src/jni_calls.rs); values and errors come back in UniFFI's
 // serialization and are read with the generated converters, so a caller gets
 // what the generated method would give, `DockerException`s included. The
 // generated versions are left out of the Kotlin bindings (uniffi.toml), so
