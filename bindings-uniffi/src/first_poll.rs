@@ -2,8 +2,8 @@
 //! runtime only once it has to wait. The request is written by the thread that
 //! asked for it, and an answer that is ready at once (a cached value) comes back
 //! without waking a runtime thread at all; otherwise the first wake-up (the
-//! answer arriving, a timer) hands the call to the runtime, on the thread that
-//! saw the wake-up. For Kotlin's direct calls (`jni_calls`), where each hand-off
+//! answer arriving, a timer) hands the call to the runtime, from the thread
+//! that saw the wake-up. For Kotlin's direct calls (`jni_calls`), where each hand-off
 //! between threads costs as much as the call.
 
 use std::future::Future;

@@ -5,35 +5,17 @@
 //! `JNI_GetCreatedJavaVMs`), each runtime thread attaches itself as a daemon
 //! thread when it starts. Elsewhere (Swift, Python) nothing happens.
 
-use std::ffi::{c_void, CStr};
+use std::ffi::CStr;
 use std::sync::OnceLock;
 
-/// The JNI invocation interface's function table (`JNIInvokeInterface_`).
-#[repr(C)]
-struct InvokeInterface {
-    reserved: [*mut c_void; 3],
-    destroy_java_vm: *mut c_void,
-    attach_current_thread: *mut c_void,
-    detach_current_thread: *mut c_void,
-    get_env: *mut c_void,
-    attach_current_thread_as_daemon: unsafe extern "system" fn(
-        *mut *const InvokeInterface,
-        *mut *mut c_void,
-        *mut c_void,
-    ) -> i32,
-}
+use jni::sys::{jint, jsize, JavaVM as RawVm, JNI_OK};
+use jni::JavaVM;
 
-type JavaVm = *mut *const InvokeInterface;
-type GetCreatedJavaVms = unsafe extern "system" fn(*mut JavaVm, i32, *mut i32) -> i32;
-
-struct Vm(JavaVm);
-// SAFETY: a JavaVM pointer is valid process-wide and usable from any thread (JNI spec).
-unsafe impl Send for Vm {}
-unsafe impl Sync for Vm {}
+type GetCreatedJavaVms = unsafe extern "system" fn(*mut *mut RawVm, jsize, *mut jsize) -> jint;
 
 /// The JVM this process runs, if any.
-fn vm() -> Option<&'static Vm> {
-    static VM: OnceLock<Option<Vm>> = OnceLock::new();
+fn vm() -> Option<&'static JavaVM> {
+    static VM: OnceLock<Option<JavaVM>> = OnceLock::new();
     VM.get_or_init(|| {
         let name: &CStr = c"JNI_GetCreatedJavaVMs";
         // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name; the symbol, when
@@ -44,11 +26,15 @@ fn vm() -> Option<&'static Vm> {
         }
         // SAFETY: the symbol is JNI_GetCreatedJavaVMs (see above).
         let get: GetCreatedJavaVms = unsafe { std::mem::transmute(sym) };
-        let mut vm: JavaVm = std::ptr::null_mut();
-        let mut count = 0i32;
+        let mut vm: *mut RawVm = std::ptr::null_mut();
+        let mut count: jsize = 0;
         // SAFETY: room for one VM pointer and the count, as the function expects.
         let status = unsafe { get(&mut vm, 1, &mut count) };
-        (status == 0 && count > 0 && !vm.is_null()).then_some(Vm(vm))
+        if status != JNI_OK || count == 0 {
+            return None;
+        }
+        // SAFETY: a live JavaVM pointer from the JVM itself, valid process-wide.
+        unsafe { JavaVM::from_raw(vm) }.ok()
     })
     .as_ref()
 }
@@ -56,11 +42,5 @@ fn vm() -> Option<&'static Vm> {
 /// Attaches the current thread to the JVM for good (as a daemon thread, so it
 /// never keeps the JVM from exiting); whether it is attached.
 pub fn attach_current_thread() -> bool {
-    let Some(vm) = vm() else {
-        return false;
-    };
-    let mut env: *mut c_void = std::ptr::null_mut();
-    // SAFETY: vm is a live JavaVM; the function table's slot 7 is
-    // AttachCurrentThreadAsDaemon in every JNI version; args may be NULL.
-    unsafe { ((**vm.0).attach_current_thread_as_daemon)(vm.0, &mut env, std::ptr::null_mut()) == 0 }
+    vm().is_some_and(|vm| vm.attach_current_thread_as_daemon().is_ok())
 }

@@ -2,8 +2,9 @@
 //! task runs here (`run`, `spawn`); a call the foreign side stops awaiting (a
 //! cancelled Kotlin coroutine, a dropped future) aborts its task, so its
 //! connection is closed at once. A call whose first poll runs in place
-//! (`first_poll`, Kotlin's direct calls) awaits its work where it is instead. In a JVM the runtime's threads attach to it when
-//! they start (`jvm`), so listener callbacks cost no attach each.
+//! (`first_poll`, Kotlin's direct calls) awaits its work where it is instead.
+//! In a JVM the runtime's threads attach to it when they start (`jvm`), so
+//! listener callbacks cost no attach each.
 
 use std::cell::Cell;
 use std::future::Future;
