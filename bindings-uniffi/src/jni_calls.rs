@@ -5,10 +5,12 @@
 //! call crosses five times. Here Kotlin starts a call with one JNI call
 //! (`start`), whose first poll runs on Kotlin's thread (`first_poll`: with a
 //! pooled connection ready, that writes the request), and the answer comes
-//! back with one call into the JVM (`complete`), made at once when the answer
-//! is ready in the first poll, else by the runtime thread that finishes the
-//! call (attached to the JVM for good); a last JNI call frees the task
-//! (`release`). Values and errors travel in UniFFI's own
+//! back with one call into the JVM (`Reply`), made at once when the answer is
+//! ready in the first poll, else by the runtime thread that finishes the call
+//! (attached to the JVM for good); a last JNI call frees the task (`release`).
+//! A call made on a `DockerLoop`'s thread is driven by that loop instead
+//! (`docker_loop`, whose entry points end this file): its answer comes back
+//! on the loop's thread. Values and errors travel in UniFFI's own
 //! serialization, so the Kotlin side lifts them with the generated converters
 //! and gets exactly what the generated method would give.
 //!
@@ -29,6 +31,7 @@ use jni::{JNIEnv, JavaVM};
 use uniffi::{Lower, LowerError};
 
 use crate::client::Docker;
+use crate::docker_loop::{DockerLoop, DrivenCall};
 use crate::error::{DockerError, Result};
 use crate::first_poll::{self, Started};
 use crate::maps::{MapEventStream, MapLogStream};
@@ -69,11 +72,20 @@ unsafe fn object<O>(handle: jlong) -> Option<Arc<O>> {
     unsafe { uniffi::ffi::Handle::from_raw(handle as u64).map(|h| h.into_arc_borrowed()) }
 }
 
-/// Starts `work` (polled first here, `first_poll`); `call` (a Kotlin
-/// `DirectCall`) hears its end. Gives the task to cancel and release.
+/// A started call, to cancel and release: first polled here and then a task
+/// of the runtime (`first_poll`), or driven by a `DockerLoop`'s thread.
+enum Task {
+    Runtime(Started),
+    Loop(DrivenCall),
+}
+
+/// Starts `work` on `docker_loop` (a `DockerLoop`'s, from its own thread) or,
+/// for 0, polled first here (`first_poll`); `call` (a Kotlin `DirectCall`)
+/// hears its end. Gives the task to cancel and release.
 fn start<O, F, T>(
     env: &mut JNIEnv,
     handle: jlong,
+    docker_loop: jlong,
     call: JObject,
     work: impl FnOnce(Arc<O>) -> F,
 ) -> std::result::Result<jlong, String>
@@ -84,17 +96,26 @@ where
     let jvm = jvm(env, &call).map_err(|e| format!("DirectCall is not as expected: {e}"))?;
     // SAFETY: the Kotlin side holds the object's call counter during this call.
     let object = unsafe { object(handle) }.ok_or("the object's handle is null")?;
-    let call = env.new_global_ref(call).map_err(|e| e.to_string())?;
+    let reply = Reply {
+        jvm,
+        call: Some(env.new_global_ref(call).map_err(|e| e.to_string())?),
+    };
     // Boxed at once: a call's future is large (16 KiB for a ping), and every
     // move of it before its first poll is a copy of all of it.
     let work = AssertUnwindSafe(Box::pin(work(object))).catch_unwind();
-    let started = first_poll::start(async move {
+    let work = async move {
         let answer = work
             .await
             .unwrap_or_else(|panic| Err(DockerError::panic(panic)));
-        complete(jvm, &call, answer);
-    });
-    Ok(Box::into_raw(Box::new(started)) as jlong)
+        reply.send(answer);
+    };
+    let task = if docker_loop == 0 {
+        Task::Runtime(first_poll::start(work))
+    } else {
+        // SAFETY: a live loop from `loopNew`, on whose thread Kotlin calls this.
+        Task::Loop(unsafe { &*(docker_loop as *const DockerLoop) }.start(work))
+    };
+    Ok(Box::into_raw(Box::new(task)) as jlong)
 }
 
 /// Runs an entry point's body: a failure to start, or a panic, is thrown in
@@ -121,29 +142,60 @@ fn text(env: &mut JNIEnv, s: &JString) -> std::result::Result<String, String> {
         .map_err(|e| format!("a string argument could not be read: {e}"))
 }
 
-/// Hands `answer` to the Kotlin `call`, on a runtime thread.
-fn complete<T: Lower<UniFfiTag>>(jvm: &Jvm, call: &GlobalRef, answer: Result<T>) {
-    let (method, bytes) = match answer {
-        Ok(value) => {
-            let mut bytes = Vec::new();
-            T::write(value, &mut bytes);
-            (jvm.succeed, bytes)
+/// Where a call's answer goes: its Kotlin `DirectCall`, exactly once. A call
+/// dropped before its end (cancelled, or left on a closed `DockerLoop`) sends
+/// `Cancelled`: a cancelled coroutine ignores it, any other caller hears it
+/// instead of waiting for ever.
+struct Reply {
+    jvm: &'static Jvm,
+    call: Option<GlobalRef>,
+}
+
+impl Reply {
+    fn send<T: Lower<UniFfiTag>>(mut self, answer: Result<T>) {
+        let Some(call) = self.call.take() else { return };
+        let (method, bytes) = match answer {
+            Ok(value) => {
+                let mut bytes = Vec::new();
+                T::write(value, &mut bytes);
+                (self.jvm.succeed, bytes)
+            }
+            Err(e) => (self.jvm.fail, lowered(e)),
+        };
+        deliver(self.jvm, &call, method, &bytes);
+    }
+}
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        if let Some(call) = self.call.take() {
+            let e = DockerError::Cancelled {
+                reason: "the call was dropped before its end (cancelled, or its DockerLoop closed)"
+                    .into(),
+            };
+            deliver(self.jvm, &call, self.jvm.fail, &lowered(e));
         }
-        Err(e) => (
-            jvm.fail,
-            <DockerError as LowerError<UniFfiTag>>::lower_error(e).destroy_into_vec(),
-        ),
-    };
-    // The caller's thread (an answer ready at once) or a runtime thread, which
-    // then stays attached to the JVM (as a daemon) whatever
-    // LIBDOCKER_JVM_ATTACH says: attaching for every answer is what this avoids.
+    }
+}
+
+fn lowered(e: DockerError) -> Vec<u8> {
+    <DockerError as LowerError<UniFfiTag>>::lower_error(e).destroy_into_vec()
+}
+
+/// Calls `method` (`succeed` or `fail`) of the Kotlin `call` with `bytes`, on
+/// whichever thread the call ended.
+fn deliver(jvm: &Jvm, call: &GlobalRef, method: JMethodID, bytes: &[u8]) {
+    // The caller's thread (an answer ready at once), a loop's thread, or a
+    // runtime thread, which then stays attached to the JVM (as a daemon)
+    // whatever LIBDOCKER_JVM_ATTACH says: attaching for every answer is what
+    // this avoids.
     let delivered = jvm
         .vm
         .attach_current_thread_as_daemon()
         .and_then(|mut env| {
             // A frame for the local references: a runtime thread never returns to Java.
             env.with_local_frame(4, |env| -> jni::errors::Result<()> {
-                let array = env.byte_array_from_slice(&bytes)?;
+                let array = env.byte_array_from_slice(bytes)?;
                 // SAFETY: the method ids are DirectCall's `(byte[]) -> void` methods.
                 let called = unsafe {
                     env.call_method_unchecked(
@@ -176,12 +228,13 @@ macro_rules! direct_async {
             mut env: JNIEnv,
             _: JClass,
             handle: jlong,
+            docker_loop: jlong,
             $($arg: JString,)*
             call: JObject,
         ) -> jlong {
             boundary(&mut env, |env| {
                 $(let $arg = text(env, &$arg)?;)*
-                start(env, handle, call, move |$d: Arc<Docker>| async move { $work })
+                start(env, handle, docker_loop, call, move |$d: Arc<Docker>| async move { $work })
             })
         }
     )*};
@@ -204,13 +257,14 @@ macro_rules! direct_next_batch {
             mut env: JNIEnv,
             _: JClass,
             handle: jlong,
+            docker_loop: jlong,
             most: jint,
             call: JObject,
         ) -> jlong {
             boundary(&mut env, |env| {
                 // Kotlin's UInt arrives as the Int of the same bits.
                 let most = most as u32;
-                start(env, handle, call, move |s: Arc<$stream>| s.next_batch(most))
+                start(env, handle, docker_loop, call, move |s: Arc<$stream>| s.next_batch(most))
             })
         }
     )*};
@@ -251,7 +305,10 @@ pub extern "system" fn Java_dev_libdocker_DirectCalls_cancel(
     boundary(&mut env, |_| {
         if task != 0 {
             // SAFETY: a task from `start`, not yet released (Kotlin's order).
-            unsafe { &*(task as *const Started) }.cancel();
+            match unsafe { &*(task as *const Task) } {
+                Task::Runtime(started) => started.cancel(),
+                Task::Loop(driven) => driven.cancel(),
+            }
         }
         Ok(0)
     });
@@ -267,7 +324,73 @@ pub extern "system" fn Java_dev_libdocker_DirectCalls_release(
     boundary(&mut env, |_| {
         if task != 0 {
             // SAFETY: a task from `start`, released once (Kotlin's order).
-            drop(unsafe { Box::from_raw(task as *mut Started) });
+            drop(unsafe { Box::from_raw(task as *mut Task) });
+        }
+        Ok(0)
+    });
+}
+
+/// `DockerLoop`'s native half: its calls and its wake-up (`docker_loop`).
+/// Gives the loop, which `loopFree` frees.
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_loopNew(mut env: JNIEnv, _: JClass) -> jlong {
+    boundary(&mut env, |_| {
+        let docker_loop =
+            DockerLoop::new().map_err(|e| format!("a DockerLoop could not be made: {e}"))?;
+        Ok(Box::into_raw(Box::new(docker_loop)) as jlong)
+    })
+}
+
+/// On the loop's thread, when it has no coroutine to run: waits for its calls'
+/// sockets or a wake-up, at most `timeout_ms` (-1: no limit), and polls the
+/// calls that can go on.
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_loopWait(
+    mut env: JNIEnv,
+    _: JClass,
+    docker_loop: jlong,
+    timeout_ms: jint,
+) {
+    boundary(&mut env, |_| {
+        // SAFETY: a live loop from `loopNew`, on its own thread (Kotlin's order).
+        let docker_loop = unsafe { (docker_loop as *const DockerLoop).as_ref() }
+            .ok_or("the DockerLoop's handle is null")?;
+        docker_loop
+            .wait(timeout_ms)
+            .map_err(|e| format!("a DockerLoop could not wait for its sockets: {e}"))?;
+        Ok(0)
+    });
+}
+
+/// Wakes the loop's thread from `loopWait` (any thread).
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_loopWake(
+    mut env: JNIEnv,
+    _: JClass,
+    docker_loop: jlong,
+) {
+    boundary(&mut env, |_| {
+        // SAFETY: a live loop from `loopNew` (Kotlin wakes it only before its free).
+        if let Some(docker_loop) = unsafe { (docker_loop as *const DockerLoop).as_ref() } {
+            docker_loop.wake();
+        }
+        Ok(0)
+    });
+}
+
+/// Frees a loop (once, on its thread, after its last `loopWait`): the calls
+/// still on it are dropped, closing their connections, and their callers hear
+/// `Cancelled`.
+#[no_mangle]
+pub extern "system" fn Java_dev_libdocker_DirectCalls_loopFree(
+    mut env: JNIEnv,
+    _: JClass,
+    docker_loop: jlong,
+) {
+    boundary(&mut env, |_| {
+        if docker_loop != 0 {
+            // SAFETY: a loop from `loopNew`, freed once (Kotlin's order).
+            drop(unsafe { Box::from_raw(docker_loop as *mut DockerLoop) });
         }
         Ok(0)
     });

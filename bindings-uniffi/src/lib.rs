@@ -7,6 +7,7 @@
 //! Layers, bottom first: `export` (the one place `async_runtime` is set),
 //! `error`, `runtime` (the one tokio runtime; `jvm` attaches its threads to a
 //! JVM once), `first_poll` (a call polled first on its caller's thread),
+//! `docker_loop` (calls driven by a Kotlin `DockerLoop`'s own thread),
 //! `task_handle`, `cancel_handle`, `streams`, then the `Docker` object's methods by
 //! subject: `client`, `containers`, `exec`, `images`, `networks`; `monitor`
 //! (many daemons' events as one stream); `maps` (container maps: Compose
@@ -20,6 +21,7 @@ mod export;
 mod cancel_handle;
 mod client;
 mod containers;
+mod docker_loop;
 mod error;
 mod exec;
 mod first_poll;

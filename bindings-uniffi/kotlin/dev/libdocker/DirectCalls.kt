@@ -18,19 +18,20 @@ import java.util.concurrent.atomic.AtomicLong
 import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.suspendCancellableCoroutine
 
 /** `GET /_ping`: true when the daemon answers. */
-suspend fun Docker.ping(): Boolean = direct(DOCKER, FfiConverterBoolean) { h, call -> DirectCalls.ping(h, call) }
+suspend fun Docker.ping(): Boolean = direct(DOCKER, FfiConverterBoolean) { h, loop, call -> DirectCalls.ping(h, loop, call) }
 
 /** The API version in use: pinned, or negotiated with the daemon once. */
-suspend fun Docker.apiVersion(): String = direct(DOCKER, FfiConverterString) { h, call -> DirectCalls.apiVersion(h, call) }
+suspend fun Docker.apiVersion(): String = direct(DOCKER, FfiConverterString) { h, loop, call -> DirectCalls.apiVersion(h, loop, call) }
 
 /** The daemon's version. */
-suspend fun Docker.version(): VersionInfo = direct(DOCKER, FfiConverterTypeVersionInfo) { h, call -> DirectCalls.version(h, call) }
+suspend fun Docker.version(): VersionInfo = direct(DOCKER, FfiConverterTypeVersionInfo) { h, loop, call -> DirectCalls.version(h, loop, call) }
 
 /** `SystemInfo` as JSON text. */
-suspend fun Docker.info(): String = direct(DOCKER, FfiConverterString) { h, call -> DirectCalls.info(h, call) }
+suspend fun Docker.info(): String = direct(DOCKER, FfiConverterString) { h, loop, call -> DirectCalls.info(h, loop, call) }
 
 /** Calls any operation by its id (see `operations()`), with its parameters
  * as a JSON object (path, query, header and body parameters by name; empty
@@ -38,7 +39,7 @@ suspend fun Docker.info(): String = direct(DOCKER, FfiConverterString) { h, call
  * answer a stream or take over the connection are refused here, before
  * anything is sent, with `WrongOutputKind`: use their typed methods. */
 suspend fun Docker.invoke(op: String, paramsJson: String): String =
-    direct(DOCKER, FfiConverterString) { h, call -> DirectCalls.invoke(h, op, paramsJson, call) }
+    direct(DOCKER, FfiConverterString) { h, loop, call -> DirectCalls.invoke(h, loop, op, paramsJson, call) }
 
 /** Connections open right now (idle, answering or streaming). */
 fun Docker.openConnections(): UInt = withHandle(DOCKER) { DirectCalls.openConnections(it) }.toUInt()
@@ -49,25 +50,25 @@ fun Docker.openConnections(): UInt = withHandle(DOCKER) { DirectCalls.openConnec
 // before it.
 
 suspend fun LogStream.nextBatch(most: UInt): List<LogChunk> =
-    direct(LOG_STREAM, FfiConverterSequenceTypeLogChunk) { h, call -> DirectCalls.logStreamNextBatch(h, most.toInt(), call) }
+    direct(LOG_STREAM, FfiConverterSequenceTypeLogChunk) { h, loop, call -> DirectCalls.logStreamNextBatch(h, loop, most.toInt(), call) }
 
 suspend fun ProgressStream.nextBatch(most: UInt): List<ProgressEvent> =
-    direct(PROGRESS_STREAM, FfiConverterSequenceTypeProgressEvent) { h, call -> DirectCalls.progressStreamNextBatch(h, most.toInt(), call) }
+    direct(PROGRESS_STREAM, FfiConverterSequenceTypeProgressEvent) { h, loop, call -> DirectCalls.progressStreamNextBatch(h, loop, most.toInt(), call) }
 
 suspend fun EventStream.nextBatch(most: UInt): List<DockerEvent> =
-    direct(EVENT_STREAM, FfiConverterSequenceTypeDockerEvent) { h, call -> DirectCalls.eventStreamNextBatch(h, most.toInt(), call) }
+    direct(EVENT_STREAM, FfiConverterSequenceTypeDockerEvent) { h, loop, call -> DirectCalls.eventStreamNextBatch(h, loop, most.toInt(), call) }
 
 suspend fun JsonStream.nextBatch(most: UInt): List<String> =
-    direct(JSON_STREAM, FfiConverterSequenceString) { h, call -> DirectCalls.jsonStreamNextBatch(h, most.toInt(), call) }
+    direct(JSON_STREAM, FfiConverterSequenceString) { h, loop, call -> DirectCalls.jsonStreamNextBatch(h, loop, most.toInt(), call) }
 
 suspend fun MonitorStream.nextBatch(most: UInt): List<MonitorEvent> =
-    direct(MONITOR_STREAM, FfiConverterSequenceTypeMonitorEvent) { h, call -> DirectCalls.monitorStreamNextBatch(h, most.toInt(), call) }
+    direct(MONITOR_STREAM, FfiConverterSequenceTypeMonitorEvent) { h, loop, call -> DirectCalls.monitorStreamNextBatch(h, loop, most.toInt(), call) }
 
 suspend fun MapEventStream.nextBatch(most: UInt): List<MapEvent> =
-    direct(MAP_EVENT_STREAM, FfiConverterSequenceTypeMapEvent) { h, call -> DirectCalls.mapEventStreamNextBatch(h, most.toInt(), call) }
+    direct(MAP_EVENT_STREAM, FfiConverterSequenceTypeMapEvent) { h, loop, call -> DirectCalls.mapEventStreamNextBatch(h, loop, most.toInt(), call) }
 
 suspend fun MapLogStream.nextBatch(most: UInt): List<MapLogLine> =
-    direct(MAP_LOG_STREAM, FfiConverterSequenceTypeMapLogLine) { h, call -> DirectCalls.mapLogStreamNextBatch(h, most.toInt(), call) }
+    direct(MAP_LOG_STREAM, FfiConverterSequenceTypeMapLogLine) { h, loop, call -> DirectCalls.mapLogStreamNextBatch(h, loop, most.toInt(), call) }
 
 /** The JNI entry points, in the library the generated bindings load. */
 internal object DirectCalls {
@@ -79,21 +80,25 @@ internal object DirectCalls {
         System.load(NativeLibrary.getInstance(name).file.absolutePath)
     }
 
-    @JvmStatic external fun ping(docker: Long, call: DirectCall<*>): Long
-    @JvmStatic external fun apiVersion(docker: Long, call: DirectCall<*>): Long
-    @JvmStatic external fun version(docker: Long, call: DirectCall<*>): Long
-    @JvmStatic external fun info(docker: Long, call: DirectCall<*>): Long
-    @JvmStatic external fun invoke(docker: Long, op: String, paramsJson: String, call: DirectCall<*>): Long
-    @JvmStatic external fun logStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
-    @JvmStatic external fun progressStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
-    @JvmStatic external fun eventStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
-    @JvmStatic external fun jsonStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
-    @JvmStatic external fun monitorStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
-    @JvmStatic external fun mapEventStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
-    @JvmStatic external fun mapLogStreamNextBatch(stream: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun ping(docker: Long, loop: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun apiVersion(docker: Long, loop: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun version(docker: Long, loop: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun info(docker: Long, loop: Long, call: DirectCall<*>): Long
+    @JvmStatic external fun invoke(docker: Long, loop: Long, op: String, paramsJson: String, call: DirectCall<*>): Long
+    @JvmStatic external fun logStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun progressStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun eventStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun jsonStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun monitorStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun mapEventStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
+    @JvmStatic external fun mapLogStreamNextBatch(stream: Long, loop: Long, most: Int, call: DirectCall<*>): Long
     @JvmStatic external fun openConnections(docker: Long): Int
     @JvmStatic external fun cancel(task: Long)
     @JvmStatic external fun release(task: Long)
+    @JvmStatic external fun loopNew(): Long
+    @JvmStatic external fun loopWait(loop: Long, timeoutMs: Int)
+    @JvmStatic external fun loopWake(loop: Long)
+    @JvmStatic external fun loopFree(loop: Long)
 }
 
 /** A started call's end, heard on a runtime thread. */
@@ -112,20 +117,23 @@ internal class DirectCall<T>(
     }
 }
 
-/** Starts a call with `start(handle, call)` and waits for its end; a
- * cancelled coroutine cancels it (its connection is closed), whenever the
- * cancel comes: before the start (nothing is sent), during it, or after. */
+/** Starts a call with `start(handle, loop, call)` and waits for its end: on
+ * the coroutine's `DockerLoop` when it runs on one (`loop`), else first
+ * polled here and then on the runtime (`loop` is 0). A cancelled coroutine
+ * cancels it (its connection is closed), whenever the cancel comes: before
+ * the start (nothing is sent), during it, or after. */
 private suspend inline fun <O : Any, T> O.direct(
     handles: GeneratedHandles<O>,
     converter: FfiConverter<T, *>,
-    crossinline start: (Long, DirectCall<T>) -> Long,
+    crossinline start: (Long, Long, DirectCall<T>) -> Long,
 ): T {
+    val loop = DockerLoop.driving(currentCoroutineContext())
     val task = AtomicLong()
     try {
         return suspendCancellableCoroutine { continuation ->
             if (!continuation.isActive) return@suspendCancellableCoroutine
             continuation.invokeOnCancellation { DirectCalls.cancel(task.get()) }
-            task.set(withHandle(handles) { start(it, DirectCall(continuation, converter)) })
+            task.set(withHandle(handles) { start(it, loop, DirectCall(continuation, converter)) })
             // A cancel while it started found no task yet; a second one is harmless.
             if (continuation.isCancelled) DirectCalls.cancel(task.get())
         }
