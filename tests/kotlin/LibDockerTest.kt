@@ -743,6 +743,69 @@ suspend fun mapsStack(d: Docker) {
     m.close()
 }
 
+/** The scenarios' calls on a `DockerLoop`, whose thread waits on its calls'
+ * sockets itself. Awaited from outside the loop with a time limit: a loop that
+ * missed a wake-up would never time itself out. */
+suspend fun dockerLoop(d: Docker) {
+    val loop = DockerLoop()
+    val onLoop = CoroutineScope(loop)
+    val sleeper = d.createContainer(spec("sleep", "300"))
+    try {
+        d.startContainer(sleeper)
+        withTimeout(120_000) {
+            onLoop.async {
+                val thread = Thread.currentThread()
+                check(thread.name == "libdocker-loop") { "runs on ${thread.name}" }
+                check((1..1000).all { d.ping() }) { "1000 pings in a row on the loop" }
+                check(Thread.currentThread() === thread) { "the pings resumed on the loop's thread" }
+                // Resumed from other threads (a wake-up of the loop) and by timers.
+                repeat(100) { withContext(Dispatchers.IO) { Thread.sleep(0) } }
+                delay(10)
+                check(Thread.currentThread() === thread) { "back on the loop's thread" }
+                lifecycle(d)
+                logsDemux(d)
+                typedErrors(d)
+                concurrency(d)
+                // Cancelled calls on the loop close their connections.
+                d.closeIdle()
+                val before = d.openConnections()
+                val waited = withTimeoutOrNull(300) { d.invoke("ContainerWait", """{"id": "$sleeper"}""") }
+                check(waited == null) { "a wait on a running container answered: $waited" }
+                check(settledConnections(d, before) <= before) { "a timed-out invoke on the loop still holds a connection" }
+                val waiter = launch { d.invoke("ContainerWait", """{"id": "$sleeper"}""") }
+                delay(300)
+                check(d.openConnections() == before + 1u) { "the invoke holds a connection" }
+                waiter.cancelAndJoin()
+                check(settledConnections(d, before) <= before) { "a cancelled invoke on the loop still holds a connection" }
+            }.await()
+        }
+        // Closing the loop under a waiting call: the call hears Cancelled and its connection closes.
+        d.closeIdle()
+        val before = d.openConnections()
+        val heard = CompletableDeferred<Throwable?>()
+        onLoop.launch {
+            try {
+                d.invoke("ContainerWait", """{"id": "$sleeper"}""")
+                heard.complete(null)
+            } catch (e: Throwable) {
+                heard.complete(e)
+            }
+        }
+        delay(300)
+        check(d.openConnections() == before + 1u) { "the invoke on the loop holds a connection" }
+        loop.close()
+        val e = withTimeout(5000) { heard.await() }
+        check(e is DockerException.Cancelled) { "a call left on a closed loop: $e" }
+        check(settledConnections(d, before) <= before) { "a call left on a closed loop still holds a connection" }
+        // Work dispatched to a closed loop is cancelled, not lost.
+        val late = onLoop.async { d.ping() }
+        check(runCatching { withTimeout(5000) { late.await() } }.exceptionOrNull() is CancellationException) { "a closed loop ran work" }
+    } finally {
+        loop.close()
+        d.removeContainer(sleeper, force = true)
+    }
+}
+
 val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "lifecycle" to ::lifecycle,
     "logsDemux" to ::logsDemux,
@@ -751,6 +814,7 @@ val SCENARIOS: List<Pair<String, suspend (Docker) -> Unit>> = listOf(
     "eventsAndCancel" to ::eventsAndCancel,
     "typedErrors" to ::typedErrors,
     "concurrency" to ::concurrency,
+    "dockerLoop" to ::dockerLoop,
     "inStreamErrors" to ::inStreamErrors,
     "networksAndVolumes" to ::networksAndVolumes,
     "attachStatsLogin" to ::attachStatsLogin,
