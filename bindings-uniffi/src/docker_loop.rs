@@ -19,6 +19,8 @@ use std::mem;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
+#[cfg(test)]
+use std::task::Poll;
 use std::task::{Context, Wake, Waker};
 
 use libdocker::foreign_loop::{self, Wait};
@@ -148,8 +150,9 @@ impl DockerLoop {
             // SAFETY: reads at most 8 bytes into `count`; the eventfd is non-blocking.
             unsafe { libc::read(self.0.wake.as_raw_fd(), count.as_mut_ptr().cast(), 8) };
         }
-        // A socket closed meanwhile (its call cancelled) shows as POLLNVAL: its
-        // owner is polled again, or is gone, which costs a retry at most.
+        // A call cancelled meanwhile is gone from the table (a cancel wakes the
+        // wait, so that its socket is not watched on); a number reused since
+        // costs a spurious poll at most.
         let mut ready: Vec<u64> = fds[1..]
             .iter()
             .zip(&owners)
@@ -268,7 +271,12 @@ impl DrivenCall {
             None => None,
         };
         drop(calls);
-        drop(dropped);
+        if dropped.is_some() {
+            drop(dropped);
+            // A wait watching its socket lets it go (the kernel holds a socket
+            // that poll(2) watches until the poll returns).
+            shared.wake();
+        }
     }
 }
 
@@ -292,7 +300,7 @@ impl DockerLoop {
 mod tests {
     use super::*;
     use std::sync::mpsc;
-    use std::thread::{self, ThreadId};
+    use std::thread;
     use std::time::{Duration, Instant};
 
     use crate::client::Docker;
@@ -338,14 +346,42 @@ mod tests {
             tx.send(thread::current().id()).unwrap()
         });
         assert!(rx.try_recv().is_err(), "ended before its timer");
-        // Its timer's wake-up ends a wait with no time limit.
-        let ended: ThreadId = loop {
-            docker_loop.wait(-1).unwrap();
-            if let Ok(id) = rx.try_recv() {
-                break id;
-            }
-        };
-        assert_eq!(ended, thread::current().id());
+        // Its timer's wake-up ends a wait long before the wait's own limit.
+        let since = Instant::now();
+        docker_loop.wait(10_000).unwrap();
+        docker_loop.wait(0).unwrap();
+        assert!(
+            since.elapsed() < Duration::from_secs(5),
+            "the timer's wake-up was missed"
+        );
+        assert_eq!(rx.try_recv().unwrap(), thread::current().id());
+    }
+
+    #[test]
+    fn a_call_woken_during_its_poll_is_polled_again() {
+        let docker_loop = DockerLoop::new().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let mut yielded = false;
+        docker_loop.start(async move {
+            std::future::poll_fn(|cx| {
+                if yielded {
+                    return Poll::Ready(());
+                }
+                yielded = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            })
+            .await;
+            tx.send("ended").unwrap()
+        });
+        assert!(rx.try_recv().is_err(), "ended in its first poll");
+        let since = Instant::now();
+        docker_loop.wait(10_000).unwrap();
+        assert!(
+            since.elapsed() < Duration::from_secs(5),
+            "the wake-up was missed"
+        );
+        assert_eq!(rx.try_recv().unwrap(), "ended");
     }
 
     #[test]
@@ -395,6 +431,56 @@ mod tests {
         assert_eq!(rx.try_recv().unwrap(), "dropped");
         call.cancel();
         docker_loop.wait(0).unwrap();
+    }
+
+    #[test]
+    fn a_call_cancelled_while_it_is_polled_is_dropped_after_the_poll() {
+        let docker_loop = DockerLoop::new().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let guard = Dropped(tx);
+        let itself = Arc::new(std::sync::OnceLock::<DrivenCall>::new());
+        let mine = itself.clone();
+        let call = docker_loop.start(async move {
+            let _guard = guard;
+            std::future::poll_fn(|cx| {
+                // Its second poll cancels it, then waits again.
+                if let Some(call) = mine.get() {
+                    call.cancel();
+                } else {
+                    cx.waker().wake_by_ref();
+                }
+                Poll::<()>::Pending
+            })
+            .await
+        });
+        let _ = itself.set(call);
+        docker_loop.wait(10_000).unwrap();
+        assert_eq!(rx.try_recv().unwrap(), "dropped");
+        assert_eq!(docker_loop.watched(), 0);
+    }
+
+    #[test]
+    fn a_cancel_from_another_thread_drops_the_call_and_ends_a_wait() {
+        let docker_loop = DockerLoop::new().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let guard = Dropped(tx);
+        let waiting = docker_loop.start(async move {
+            let _guard = guard;
+            std::future::pending::<()>().await
+        });
+        let canceller = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(50));
+            waiting.cancel();
+        });
+        // The wait lets go of what the call watched at once.
+        let since = Instant::now();
+        docker_loop.wait(10_000).unwrap();
+        assert!(
+            since.elapsed() < Duration::from_secs(5),
+            "the cancel did not end the wait"
+        );
+        canceller.join().unwrap();
+        assert_eq!(rx.try_recv().unwrap(), "dropped");
     }
 
     #[test]

@@ -28,6 +28,7 @@ use jni::objects::{GlobalRef, JClass, JMethodID, JObject, JString, JValue};
 use jni::signature::{Primitive, ReturnType};
 use jni::sys::{jint, jlong};
 use jni::{JNIEnv, JavaVM};
+use libdocker::foreign_loop;
 use uniffi::{Lower, LowerError};
 
 use crate::client::Docker;
@@ -36,6 +37,7 @@ use crate::error::{DockerError, Result};
 use crate::first_poll::{self, Started};
 use crate::maps::{MapEventStream, MapLogStream};
 use crate::monitor::MonitorStream;
+use crate::runtime;
 use crate::streams::{EventStream, JsonStream, LogStream, ProgressStream};
 use crate::UniFfiTag;
 
@@ -153,7 +155,7 @@ struct Reply {
 
 impl Reply {
     fn send<T: Lower<UniFfiTag>>(mut self, answer: Result<T>) {
-        let Some(call) = self.call.take() else { return };
+        // Lowered before the call is taken: a panic here still answers (`drop`).
         let (method, bytes) = match answer {
             Ok(value) => {
                 let mut bytes = Vec::new();
@@ -162,7 +164,9 @@ impl Reply {
             }
             Err(e) => (self.jvm.fail, lowered(e)),
         };
-        deliver(self.jvm, &call, method, &bytes);
+        if let Some(call) = self.call.take() {
+            deliver(self.jvm, &call, method, &bytes);
+        }
     }
 }
 
@@ -184,7 +188,13 @@ fn lowered(e: DockerError) -> Vec<u8> {
 
 /// Calls `method` (`succeed` or `fail`) of the Kotlin `call` with `bytes`, on
 /// whichever thread the call ended.
+/// Kotlin code it runs (a coroutine resumed at once, cancellation handlers)
+/// runs as code outside the poll it may be called from.
 fn deliver(jvm: &Jvm, call: &GlobalRef, method: JMethodID, bytes: &[u8]) {
+    foreign_loop::suspended(|| runtime::out_of_place(|| deliver_here(jvm, call, method, bytes)));
+}
+
+fn deliver_here(jvm: &Jvm, call: &GlobalRef, method: JMethodID, bytes: &[u8]) {
     // The caller's thread (an answer ready at once), a loop's thread, or a
     // runtime thread, which then stays attached to the JVM (as a daemon)
     // whatever LIBDOCKER_JVM_ATTACH says: attaching for every answer is what
@@ -295,7 +305,7 @@ pub extern "system" fn Java_dev_libdocker_DirectCalls_openConnections(
 }
 
 /// Stops a started call: its future is dropped (closing its connection) and
-/// its `DirectCall` hears nothing more.
+/// its `DirectCall` hears `Cancelled`, which a cancelled coroutine ignores.
 #[no_mangle]
 pub extern "system" fn Java_dev_libdocker_DirectCalls_cancel(
     mut env: JNIEnv,

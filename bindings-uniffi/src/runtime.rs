@@ -44,15 +44,25 @@ thread_local! {
 
 /// Calls `poll` with `run` running work in place, inside the runtime's context.
 pub(crate) fn in_place<R>(poll: impl FnOnce() -> R) -> R {
+    let _context = runtime().enter();
+    with_in_place(true, poll)
+}
+
+/// Calls `f` as code outside any poll in place (a call into the JVM made from
+/// inside one): a call it makes runs on the runtime as usual.
+pub(crate) fn out_of_place<R>(f: impl FnOnce() -> R) -> R {
+    with_in_place(false, f)
+}
+
+fn with_in_place<R>(value: bool, f: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
             IN_PLACE.set(self.0);
         }
     }
-    let _context = runtime().enter();
-    let _restore = Restore(IN_PLACE.replace(true));
-    poll()
+    let _restore = Restore(IN_PLACE.replace(value));
+    f()
 }
 
 /// Runs `work` on the runtime and waits for it; dropping the wait aborts it.

@@ -101,7 +101,8 @@ internal object DirectCalls {
     @JvmStatic external fun loopFree(loop: Long)
 }
 
-/** A started call's end, heard on a runtime thread. */
+/** A started call's end: heard on the caller's thread (an answer ready at
+ * once), a `DockerLoop`'s thread, or a runtime thread. */
 internal class DirectCall<T>(
     private val continuation: CancellableContinuation<T>,
     private val converter: FfiConverter<T, *>,

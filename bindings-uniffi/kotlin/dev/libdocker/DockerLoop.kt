@@ -2,14 +2,16 @@
 // the generated bindings, in the same package). Its thread runs the coroutines
 // dispatched to it and, when it has none to run, waits on the sockets of the
 // calls they made (bindings-uniffi/src/docker_loop.rs) instead of sleeping
-// until another thread hands it an answer. So a call's request and its answer
-// are written and read by the thread that resumes the coroutine, as with a
-// blocking call, and no hand-off between threads is paid per call: the same
-// code under `Dispatchers.Default` or `runBlocking` pays one.
+// until another thread hands it an answer. So a call answered whole has its
+// request written and its answer read by the thread that resumes the
+// coroutine, as a blocking call would, with no hand-off between threads: the
+// same code under `Dispatchers.Default` or `runBlocking` pays one per call.
 //
 // The calls driven so are the direct ones (DirectCalls.kt: ping, version,
-// info, invoke, apiVersion, and every `asFlow()` of a pull stream); any other
-// call works on the loop as on any dispatcher.
+// info, invoke, apiVersion, and the pull streams' batches). What a call waits
+// for in the runtime (a streamed answer such as `asFlow()`'s, a TLS daemon, a
+// time limit) wakes the loop instead, one hand-off per wake-up; any other call
+// works on the loop as on any dispatcher.
 package dev.libdocker
 
 import java.util.concurrent.ConcurrentLinkedQueue
@@ -31,31 +33,41 @@ import kotlinx.coroutines.cancel
  *
  * Close it once the coroutines on it are done: a call still waiting on it
  * then fails with `DockerException.Cancelled` (its connection is closed), and
- * a coroutine dispatched to it afterwards is cancelled and resumed on
- * `Dispatchers.IO`. Like any one-thread dispatcher, blocking code on it stops
- * everything on it. */
+ * a coroutine dispatched to it afterwards (an answer that arrived as it
+ * closed included) is cancelled and resumed on `Dispatchers.IO`. Like any
+ * one-thread dispatcher, blocking code on it stops everything on it. */
 class DockerLoop(name: String = "libdocker-loop") : CoroutineDispatcher(), AutoCloseable {
     private val native: Long = DirectCalls.loopNew()
     private val queue = ConcurrentLinkedQueue<Runnable>()
     /** Set while the thread waits (or is about to): a dispatch then wakes it. */
     private val idle = AtomicBoolean(false)
     @Volatile private var closed = false
+    /** Set once the thread has run its last task: a dispatch then takes its task back. */
+    @Volatile private var finished = false
     /** Guards `freed`: no wake-up reaches the native loop after its free. */
     private val lock = Any()
     private var freed = false
-    private val thread = Thread(::run, name).apply {
-        isDaemon = true
-        start()
+    private val thread = Thread(::run, name).apply { isDaemon = true }
+
+    init {
+        try {
+            thread.start()
+        } catch (t: Throwable) {
+            DirectCalls.loopFree(native)
+            throw t
+        }
     }
 
     override fun dispatch(context: CoroutineContext, block: Runnable) {
-        if (closed) {
-            context.cancel(CancellationException("$this was closed"))
-            Dispatchers.IO.dispatch(context, block)
-            return
+        if (!closed) {
+            queue.add(block)
+            // The loop's own thread (an answer handed back inside its wait) needs no wake-up.
+            if (Thread.currentThread() !== thread && idle.get() && idle.compareAndSet(true, false)) wake()
+            // Queued before the thread's last look at the queue, it runs there.
+            if (!finished || !queue.remove(block)) return
         }
-        queue.add(block)
-        if (idle.get() && idle.compareAndSet(true, false)) wake()
+        context.cancel(CancellationException("$this was closed"))
+        Dispatchers.IO.dispatch(context, block)
     }
 
     /** Stops the thread once what is queued has run; calls still waiting on
@@ -74,12 +86,20 @@ class DockerLoop(name: String = "libdocker-loop") : CoroutineDispatcher(), AutoC
 
     private fun run() {
         try {
+            var inARow = 0
             while (true) {
                 val task = queue.poll()
                 if (task != null) {
                     runTask(task)
+                    // Coroutines that keep the queue full (yield loops, channels
+                    // between them) must not starve the calls' sockets.
+                    if (++inARow == TASKS_BETWEEN_LOOKS) {
+                        inARow = 0
+                        DirectCalls.loopWait(native, 0)
+                    }
                     continue
                 }
+                inARow = 0
                 if (closed) break
                 idle.set(true)
                 // A dispatch after this check finds `idle` set and wakes the wait.
@@ -87,13 +107,20 @@ class DockerLoop(name: String = "libdocker-loop") : CoroutineDispatcher(), AutoC
                 idle.set(false)
             }
         } finally {
-            synchronized(lock) {
-                freed = true
-                DirectCalls.loopFree(native)
-            }
-            // Whatever was dispatched while it closed still runs.
-            while (true) runTask(queue.poll() ?: break)
+            // Also when a wait failed (thrown on, after this): no call starts on it now.
+            closed = true
+            synchronized(lock) { freed = true }
+            DirectCalls.loopFree(native)
+            // Whatever was dispatched while it closed still runs; after the last
+            // look, a dispatch takes its task back.
+            drain()
+            finished = true
+            drain()
         }
+    }
+
+    private fun drain() {
+        while (true) runTask(queue.poll() ?: break)
     }
 
     private fun runTask(task: Runnable) {
@@ -106,6 +133,9 @@ class DockerLoop(name: String = "libdocker-loop") : CoroutineDispatcher(), AutoC
     }
 
     internal companion object {
+        /** Tasks run between two looks at the calls' sockets when the queue stays full. */
+        private const val TASKS_BETWEEN_LOOKS = 64
+
         /** The native loop that drives a direct call made in `context`: its
          * dispatcher's, when that is an open `DockerLoop` and this is its
          * thread; else 0 (the call runs on the runtime). */
