@@ -186,12 +186,14 @@ class DockerCli:
         return None
 
 
-def kotlin_client():
-    """The Kotlin bindings' client (bench/kotlin/Bench.kt), compiled by bench/run.sh."""
+def kotlin_client(dispatcher="default"):
+    """The Kotlin bindings' client (bench/kotlin/Bench.kt), compiled by bench/run.sh,
+    on kotlinx's dispatchers or on a DockerLoop (`loop`)."""
     target = os.path.join(ROOT, "target", "release")
     classpath = open(os.path.join(target, "kotlin-bench", "classpath")).read().strip() \
         if os.path.exists(os.path.join(target, "kotlin-bench", "classpath")) else ""
-    return ["java", f"-Djna.library.path={target}", "-cp", classpath, "BenchKt"]
+    return ["java", f"-Djna.library.path={target}", f"-Dbench.dispatcher={dispatcher}",
+            "-cp", classpath, "BenchKt"]
 
 
 def clients(python):
@@ -206,6 +208,7 @@ def clients(python):
         Client("libdocker-py-hl", [python, os.path.join(HERE, "py", "client_libdocker_hl.py")], "ours"),
         Client("libdocker-py-hl-async", [python, os.path.join(HERE, "py", "client_libdocker_hl_async.py")], "ours"),
         Client("libdocker-kotlin", kotlin_client(), "ours"),
+        Client("libdocker-kotlin-loop", kotlin_client("loop"), "ours"),
         Client("bollard-ct", [os.path.join(target, "bench-bollard"), "--runtime", "ct"], "peer"),
         Client("bollard-mt", [os.path.join(target, "bench-bollard"), "--runtime", "mt"], "peer"),
         Client("docker-py", [python, os.path.join(HERE, "py", "client_dockerpy.py")], "peer"),

@@ -4,6 +4,8 @@
 //
 // * ping-seq: `docker.ping()` one after another in `runBlocking`.
 // * ping-par: C coroutines on Dispatchers.Default sharing the N pings.
+// With `-Dbench.dispatcher=loop` (client name `libdocker-kotlin-loop`) all of it
+// runs on a `DockerLoop` instead, whose thread waits on the calls' sockets itself.
 // * list-seq: `docker.listContainers(all = true)` (typed list entries).
 // * logs: `docker.logs(id).asFlow()`, counting the bytes of the chunks.
 // CPU is the process's (all JVM threads) over the measured section. The JVM
@@ -44,6 +46,13 @@ class Meter {
 fun main(args: Array<String>): Unit = runBlocking {
     val workload = args[0]
     val opts = args.drop(1).chunked(2).associate { (k, v) -> k.removePrefix("--") to v }
+    val loop = if (System.getProperty("bench.dispatcher") == "loop") DockerLoop() else null
+    val client = if (loop != null) "libdocker-kotlin-loop" else "libdocker-kotlin"
+    withContext(loop ?: coroutineContext) { workload(workload, opts, client, loop) }
+    exitProcess(0)
+}
+
+suspend fun workload(workload: String, opts: Map<String, String>, client: String, loop: DockerLoop?) {
     val n = opts["n"]?.toInt() ?: 0
     val docker = Docker(DockerOptions(host = opts["host"]))
     docker.ping()
@@ -76,7 +85,7 @@ fun main(args: Array<String>): Unit = runBlocking {
             val c = opts["concurrency"]!!.toInt()
             suspend fun pings(count: Int) {
                 val next = AtomicInteger()
-                withContext(Dispatchers.Default) {
+                withContext(loop ?: Dispatchers.Default) {
                     repeat(c) { launch { while (next.getAndIncrement() < count) docker.ping() } }
                 }
             }
@@ -101,8 +110,7 @@ fun main(args: Array<String>): Unit = runBlocking {
         else -> exitProcess(3)
     }
     println(
-        """{"client": "libdocker-kotlin", "workload": "$workload", "ops": $ops, "bytes": $bytes, """ +
+        """{"client": "$client", "workload": "$workload", "ops": $ops, "bytes": $bytes, """ +
             """"wall_s": ${meter.wall}, "cpu_s": ${meter.cpu}, "maxrss_kb": ${maxRssKb()}, "latencies_ms": []}"""
     )
-    exitProcess(0)
 }
