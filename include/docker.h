@@ -31,6 +31,9 @@ enum docker_result
   DOCKER_RESULT_WRONG_OUTPUT_KIND = 4,
   // A buffer given to fill was too small; the size needed was reported.
   DOCKER_RESULT_BUFFER_TOO_SMALL = 5,
+  // Not a failure: a call driven by the caller's loop (`docker_pending_poll`)
+  // has not ended yet; wait as told and poll it again.
+  DOCKER_RESULT_PENDING = 6,
   DOCKER_RESULT_NOT_MODIFIED = 304,
   DOCKER_RESULT_BAD_PARAMETER = 400,
   DOCKER_RESULT_UNAUTHORIZED = 401,
@@ -134,6 +137,11 @@ typedef struct docker_map docker_map;
 // listen on several threads, add and remove daemons from any thread.
 typedef struct docker_monitor docker_monitor;
 
+// A call started by `docker_client_invoke_start`, moved on by
+// `docker_pending_poll` on one thread at a time; released (and cancelled if it
+// has not ended) by `docker_pending_free`.
+typedef struct docker_pending docker_pending;
+
 // Receives a piece of a stream: `data` holds `len` bytes, valid only during the
 // call. Return 0 to go on, anything else to stop (the call then returns
 // `DOCKER_RESULT_OK`).
@@ -149,7 +157,7 @@ typedef int32_t (*docker_chunk_callback)(void *userdata,
 typedef ptrdiff_t (*docker_read_callback)(void *userdata, uint8_t *buf, size_t len);
 
 // Every code, the C layer's own first.
-#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Cancelled, docker_result_InvalidMap, docker_result_MapFailed, docker_result_OutOfSequence, docker_result_Other, }
+#define docker_result_ALL { docker_result_Ok, docker_result_NullParameter, docker_result_InvalidUtf8, docker_result_Panic, docker_result_WrongOutputKind, docker_result_BufferTooSmall, docker_result_Pending, docker_result_NotModified, docker_result_BadParameter, docker_result_Unauthorized, docker_result_Forbidden, docker_result_NotFound, docker_result_NotAcceptable, docker_result_Conflict, docker_result_ServerError, docker_result_Unavailable, docker_result_Status, docker_result_Connect, docker_result_Tls, docker_result_Timeout, docker_result_InvalidParams, docker_result_UnsupportedApiVersion, docker_result_Decode, docker_result_StreamClosed, docker_result_Progress, docker_result_BuildFailed, docker_result_ContainerFailed, docker_result_Config, docker_result_Io, docker_result_Cancelled, docker_result_InvalidMap, docker_result_MapFailed, docker_result_OutOfSequence, docker_result_Other, }
 
 #ifdef __cplusplus
 extern "C" {
@@ -518,6 +526,50 @@ docker_result docker_categories_json(char **out_json);
 // `type`, `required`, `since`), `body`, `body_name`, `body_required`,
 // `response`, `since`. Release it with `docker_string_free`.
 docker_result docker_doc_json(const char *op, char **out_json);
+
+// Starts operation `op` like `docker_client_invoke` (the same parameters and
+// answers; streams and hijacked connections refused the same way), without
+// blocking: sets `*out` to the pending call, which the caller's event loop
+// moves on with `docker_pending_poll`; nothing is sent before its first poll.
+// Parameters that are not a JSON object fail here; the rest is reported by a
+// poll. `op`, `params_json` and the body are copied. Release the call with
+// `docker_pending_free`, which cancels it if it has not ended. The client must
+// outlive it.
+docker_result docker_client_invoke_start(const struct docker_client *client,
+                                         const char *op,
+                                         const char *params_json,
+                                         const uint8_t *body,
+                                         size_t body_len,
+                                         struct docker_pending **out);
+
+// The descriptor that a pending call makes readable when it can go on for a
+// reason other than its socket: watch it, beside the socket a poll names,
+// whenever the call is pending. Owned by the call (valid until
+// `docker_pending_free`; do not close it). -1 for NULL.
+int docker_pending_wake_fd(const struct docker_pending *pending);
+
+// Moves the call on without blocking.
+// - `DOCKER_RESULT_OK`: it has ended, and `*out_json` is its answer, as
+//   `docker_client_invoke` gives it (release it with `docker_string_free`).
+// - `DOCKER_RESULT_PENDING`: it waits. `*out_fd` is the socket to watch, for
+//   writing if `*out_writable`, else for reading, or -1 when it waits only for
+//   its wake descriptor (`docker_pending_wake_fd`, which is to be watched in
+//   any case, for reading). Poll again when either is ready; a poll too early
+//   only costs a retry. Stop watching the socket before the next poll: it may
+//   be another one by then.
+// - Anything else: it failed, with that code and message (it has ended).
+//
+// Polling a call that has ended fails with `DOCKER_RESULT_INVALID_PARAMS`.
+// `out_fd` and `out_writable` may be NULL (then watch the wake descriptor
+// only, and poll whenever it or the loop says).
+docker_result docker_pending_poll(struct docker_pending *pending,
+                                  int *out_fd,
+                                  bool *out_writable,
+                                  char **out_json);
+
+// Releases a pending call. One that has not ended is cancelled: nothing more
+// is sent, and its connection is closed. NULL does nothing.
+void docker_pending_free(struct docker_pending *pending);
 
 // Releases a string returned by libdocker (e.g. by `docker_client_invoke`).
 // NULL is allowed and does nothing.

@@ -26,6 +26,9 @@ pub enum docker_result {
     WrongOutputKind = 4,
     /// A buffer given to fill was too small; the size needed was reported.
     BufferTooSmall = 5,
+    /// Not a failure: a call driven by the caller's loop (`docker_pending_poll`)
+    /// has not ended yet; wait as told and poll it again.
+    Pending = 6,
     NotModified = 304,
     BadParameter = 400,
     Unauthorized = 401,
@@ -139,13 +142,14 @@ pub extern "C" fn docker_result_name(result: docker_result) -> *const c_char {
 
 impl docker_result {
     /// Every code, the C layer's own first.
-    pub const ALL: [docker_result; 33] = [
+    pub const ALL: [docker_result; 34] = [
         docker_result::Ok,
         docker_result::NullParameter,
         docker_result::InvalidUtf8,
         docker_result::Panic,
         docker_result::WrongOutputKind,
         docker_result::BufferTooSmall,
+        docker_result::Pending,
         docker_result::NotModified,
         docker_result::BadParameter,
         docker_result::Unauthorized,
@@ -194,6 +198,7 @@ fn result_name(result: docker_result) -> &'static std::ffi::CStr {
         docker_result::InvalidUtf8 => c"invalid UTF-8",
         docker_result::Panic => c"panic",
         docker_result::BufferTooSmall => c"buffer too small",
+        docker_result::Pending => c"pending",
         _ => c"other error",
     }
 }
@@ -218,6 +223,7 @@ mod tests {
             docker_result::InvalidUtf8,
             docker_result::Panic,
             docker_result::BufferTooSmall,
+            docker_result::Pending,
             docker_result::Other,
         ];
         for code in docker_result::ALL {

@@ -28,6 +28,13 @@ impl PanicValue for () {
     fn panicked() -> Self {}
 }
 
+/// A file descriptor: -1, none.
+impl PanicValue for std::ffi::c_int {
+    fn panicked() -> Self {
+        -1
+    }
+}
+
 impl<T> PanicValue for *mut T {
     fn panicked() -> Self {
         std::ptr::null_mut()

@@ -21,7 +21,7 @@ LIB=$PWD/target/debug
 cargo run -q --example run -- libdocker-test/busybox:latest true >/dev/null
 
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -Iinclude -Itests/c)
-TESTS=(test_client test_pipeline test_lifetimes test_monitor test_maps test_swarm)
+TESTS=(test_client test_pipeline test_lifetimes test_pending test_monitor test_maps test_swarm)
 for t in "${TESTS[@]}"; do
     cc "${CFLAGS[@]}" "tests/c/$t.c" -L"$LIB" -ldocker -lpthread -o "$OUT/$t"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined "tests/c/$t.c" "$LIB/libdocker.a" \
