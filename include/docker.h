@@ -137,9 +137,10 @@ typedef struct docker_map docker_map;
 // listen on several threads, add and remove daemons from any thread.
 typedef struct docker_monitor docker_monitor;
 
-// A call started by `docker_client_invoke_start`, moved on by
-// `docker_pending_poll` on one thread at a time; released (and cancelled if it
-// has not ended) by `docker_pending_free`.
+// A call started by `docker_client_invoke_start`. Not thread-safe: poll it,
+// read its wake descriptor and free it from one thread at a time (it may move
+// between threads). Released, and cancelled if it has not ended, by
+// `docker_pending_free`.
 typedef struct docker_pending docker_pending;
 
 // Receives a piece of a stream: `data` holds `len` bytes, valid only during the
@@ -531,10 +532,14 @@ docker_result docker_doc_json(const char *op, char **out_json);
 // answers; streams and hijacked connections refused the same way), without
 // blocking: sets `*out` to the pending call, which the caller's event loop
 // moves on with `docker_pending_poll`; nothing is sent before its first poll.
-// Parameters that are not a JSON object fail here; the rest is reported by a
-// poll. `op`, `params_json` and the body are copied. Release the call with
-// `docker_pending_free`, which cancels it if it has not ended. The client must
-// outlive it.
+// Parameters that are not valid JSON fail here; the rest (an unknown
+// operation or parameter) is reported by a poll. `op`, `params_json` and the
+// body are copied. Release the call with `docker_pending_free`, which cancels
+// it if it has not ended; the call keeps what it needs of the client, which
+// may be freed first. Its wake descriptor is an eventfd (Linux). A thread that
+// holds as many pending calls as the client's connection cap and then makes a
+// blocking call on the same client waits for ever: keep blocking calls off
+// such a loop's thread.
 docker_result docker_client_invoke_start(const struct docker_client *client,
                                          const char *op,
                                          const char *params_json,
@@ -544,31 +549,35 @@ docker_result docker_client_invoke_start(const struct docker_client *client,
 
 // The descriptor that a pending call makes readable when it can go on for a
 // reason other than its socket: watch it, beside the socket a poll names,
-// whenever the call is pending. Owned by the call (valid until
-// `docker_pending_free`; do not close it). -1 for NULL.
+// whenever the call is pending. Owned by the call: valid until
+// `docker_pending_free`, do not close it, and stop watching it (and the
+// call's socket) before freeing the call. -1 for NULL.
 int docker_pending_wake_fd(const struct docker_pending *pending);
 
-// Moves the call on without blocking.
+// Moves the call on without blocking. `out_fd`, `out_writable` and
+// `out_json` must not be NULL.
 // - `DOCKER_RESULT_OK`: it has ended, and `*out_json` is its answer, as
 //   `docker_client_invoke` gives it (release it with `docker_string_free`).
-// - `DOCKER_RESULT_PENDING`: it waits. `*out_fd` is the socket to watch, for
-//   writing if `*out_writable`, else for reading, or -1 when it waits only for
-//   its wake descriptor (`docker_pending_wake_fd`, which is to be watched in
-//   any case, for reading). Poll again when either is ready; a poll too early
-//   only costs a retry. Stop watching the socket before the next poll: it may
-//   be another one by then.
-// - Anything else: it failed, with that code and message (it has ended).
+// - `DOCKER_RESULT_PENDING` (not a failure; `docker_error_message` is not
+//   set for it): it waits. `*out_fd` is the socket to watch, for writing if
+//   `*out_writable`, else for reading, or -1 when it waits only for its wake
+//   descriptor (`docker_pending_wake_fd`, which is to be watched in any case,
+//   for reading). Poll again when either is ready; a poll too early only
+//   costs a retry. Stop watching the socket before the next poll: it may be
+//   another one by then.
+// - `DOCKER_RESULT_NULL_PARAMETER`: a pointer was NULL; nothing happened.
+// - Anything else: it failed and has ended, with that code and message (a
+//   `DOCKER_RESULT_PANIC` included).
 //
 // Polling a call that has ended fails with `DOCKER_RESULT_INVALID_PARAMS`.
-// `out_fd` and `out_writable` may be NULL (then watch the wake descriptor
-// only, and poll whenever it or the loop says).
 docker_result docker_pending_poll(struct docker_pending *pending,
                                   int *out_fd,
                                   bool *out_writable,
                                   char **out_json);
 
-// Releases a pending call. One that has not ended is cancelled: nothing more
-// is sent, and its connection is closed. NULL does nothing.
+// Releases a pending call (stop watching its descriptors first). One that has
+// not ended is cancelled: nothing more is sent, and its connection is closed.
+// NULL does nothing.
 void docker_pending_free(struct docker_pending *pending);
 
 // Releases a string returned by libdocker (e.g. by `docker_client_invoke`).

@@ -21,12 +21,13 @@ use libdocker::{foreign_loop, CallOptions, Delivery, Error};
 use crate::call::parse_params;
 use crate::client::docker_client;
 use crate::error::{docker_result, fail, set_last_error};
-use crate::ffi::{from_raw, into_raw, set_out};
+use crate::ffi::{from_raw, into_raw};
 use crate::string::to_c_string;
 
-/// A call started by `docker_client_invoke_start`, moved on by
-/// `docker_pending_poll` on one thread at a time; released (and cancelled if it
-/// has not ended) by `docker_pending_free`.
+/// A call started by `docker_client_invoke_start`. Not thread-safe: poll it,
+/// read its wake descriptor and free it from one thread at a time (it may move
+/// between threads). Released, and cancelled if it has not ended, by
+/// `docker_pending_free`.
 pub struct docker_pending {
     _private: [u8; 0],
 }
@@ -93,10 +94,14 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 /// answers; streams and hijacked connections refused the same way), without
 /// blocking: sets `*out` to the pending call, which the caller's event loop
 /// moves on with `docker_pending_poll`; nothing is sent before its first poll.
-/// Parameters that are not a JSON object fail here; the rest is reported by a
-/// poll. `op`, `params_json` and the body are copied. Release the call with
-/// `docker_pending_free`, which cancels it if it has not ended. The client must
-/// outlive it.
+/// Parameters that are not valid JSON fail here; the rest (an unknown
+/// operation or parameter) is reported by a poll. `op`, `params_json` and the
+/// body are copied. Release the call with `docker_pending_free`, which cancels
+/// it if it has not ended; the call keeps what it needs of the client, which
+/// may be freed first. Its wake descriptor is an eventfd (Linux). A thread that
+/// holds as many pending calls as the client's connection cap and then makes a
+/// blocking call on the same client waits for ever: keep blocking calls off
+/// such a loop's thread.
 #[no_mangle]
 pub extern "C" fn docker_client_invoke_start(
     client: *const docker_client,
@@ -154,8 +159,9 @@ pub extern "C" fn docker_client_invoke_start(
 
 /// The descriptor that a pending call makes readable when it can go on for a
 /// reason other than its socket: watch it, beside the socket a poll names,
-/// whenever the call is pending. Owned by the call (valid until
-/// `docker_pending_free`; do not close it). -1 for NULL.
+/// whenever the call is pending. Owned by the call: valid until
+/// `docker_pending_free`, do not close it, and stop watching it (and the
+/// call's socket) before freeing the call. -1 for NULL.
 #[no_mangle]
 pub extern "C" fn docker_pending_wake_fd(pending: *const docker_pending) -> c_int {
     ffi_boundary! {
@@ -164,20 +170,22 @@ pub extern "C" fn docker_pending_wake_fd(pending: *const docker_pending) -> c_in
     }
 }
 
-/// Moves the call on without blocking.
+/// Moves the call on without blocking. `out_fd`, `out_writable` and
+/// `out_json` must not be NULL.
 /// - `DOCKER_RESULT_OK`: it has ended, and `*out_json` is its answer, as
 ///   `docker_client_invoke` gives it (release it with `docker_string_free`).
-/// - `DOCKER_RESULT_PENDING`: it waits. `*out_fd` is the socket to watch, for
-///   writing if `*out_writable`, else for reading, or -1 when it waits only for
-///   its wake descriptor (`docker_pending_wake_fd`, which is to be watched in
-///   any case, for reading). Poll again when either is ready; a poll too early
-///   only costs a retry. Stop watching the socket before the next poll: it may
-///   be another one by then.
-/// - Anything else: it failed, with that code and message (it has ended).
+/// - `DOCKER_RESULT_PENDING` (not a failure; `docker_error_message` is not
+///   set for it): it waits. `*out_fd` is the socket to watch, for writing if
+///   `*out_writable`, else for reading, or -1 when it waits only for its wake
+///   descriptor (`docker_pending_wake_fd`, which is to be watched in any case,
+///   for reading). Poll again when either is ready; a poll too early only
+///   costs a retry. Stop watching the socket before the next poll: it may be
+///   another one by then.
+/// - `DOCKER_RESULT_NULL_PARAMETER`: a pointer was NULL; nothing happened.
+/// - Anything else: it failed and has ended, with that code and message (a
+///   `DOCKER_RESULT_PANIC` included).
 ///
 /// Polling a call that has ended fails with `DOCKER_RESULT_INVALID_PARAMS`.
-/// `out_fd` and `out_writable` may be NULL (then watch the wake descriptor
-/// only, and poll whenever it or the loop says).
 #[no_mangle]
 pub extern "C" fn docker_pending_poll(
     pending: *mut docker_pending,
@@ -188,10 +196,13 @@ pub extern "C" fn docker_pending_poll(
     ffi_boundary! {
         let pending = try_mut!(pending as Pending);
         let out = try_mut!(out_json);
+        let out_fd = try_mut!(out_fd);
+        let out_writable = try_mut!(out_writable);
         *out = std::ptr::null_mut();
-        set_out(out_fd, -1);
-        set_out(out_writable, false);
-        let Some(answer) = pending.answer.as_mut() else {
+        *out_fd = -1;
+        *out_writable = false;
+        // Taken while polled: a panic in the poll drops it, and the call has ended.
+        let Some(mut answer) = pending.answer.take() else {
             set_last_error(
                 "docker_pending_poll: this call has ended already (its answer was given); \
                  release it with docker_pending_free"
@@ -206,29 +217,30 @@ pub extern "C" fn docker_pending_poll(
         };
         match polled {
             Poll::Pending => {
-                // A whole answer waits on one socket at a time.
+                pending.answer = Some(answer);
+                // A whole answer waits on one socket at a time; were there more,
+                // the wake descriptor has the caller poll again at once.
                 if let Some(wait) = waits.first() {
-                    set_out(out_fd, wait.fd);
-                    set_out(out_writable, wait.writable);
+                    *out_fd = wait.fd;
+                    *out_writable = wait.writable;
+                }
+                if waits.len() > 1 {
+                    pending.waker.wake_by_ref();
                 }
                 docker_result::Pending
             }
-            Poll::Ready(answer) => {
-                pending.answer = None;
-                match answer {
-                    Ok(text) => {
-                        *out = to_c_string(text);
-                        docker_result::Ok
-                    }
-                    Err(e) => fail(e),
-                }
+            Poll::Ready(Ok(text)) => {
+                *out = to_c_string(text);
+                docker_result::Ok
             }
+            Poll::Ready(Err(e)) => fail(e),
         }
     }
 }
 
-/// Releases a pending call. One that has not ended is cancelled: nothing more
-/// is sent, and its connection is closed. NULL does nothing.
+/// Releases a pending call (stop watching its descriptors first). One that has
+/// not ended is cancelled: nothing more is sent, and its connection is closed.
+/// NULL does nothing.
 #[no_mangle]
 pub extern "C" fn docker_pending_free(pending: *mut docker_pending) {
     ffi_boundary! {

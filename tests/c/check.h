@@ -121,6 +121,29 @@ static inline docker_client *connect_test_daemon_at(const char *variable) {
     return c;
 }
 
+/* A client of the TLS test daemon, with the test's certificates. */
+static inline docker_client *connect_tls_daemon(void) {
+    const char *host = getenv("LIBDOCKER_TEST_TLS_HOST");
+    const char *certs = getenv("LIBDOCKER_TEST_CERTS");
+    if (host == NULL || certs == NULL) {
+        fprintf(stderr, "LIBDOCKER_TEST_TLS_HOST/CERTS are not set: run tests/run.sh\n");
+        exit(2);
+    }
+    char ca[512], cert[512], key[512];
+    snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+    snprintf(cert, sizeof cert, "%s/cert.pem", certs);
+    snprintf(key, sizeof key, "%s/key.pem", certs);
+    docker_client_builder *b = docker_client_builder_new();
+    EXPECT(docker_client_builder_set_host(b, host), DOCKER_RESULT_OK);
+    EXPECT(docker_client_builder_set_tls(b, ca, cert, key), DOCKER_RESULT_OK);
+    docker_client *c = NULL;
+    EXPECT(docker_client_builder_build(b, &c), DOCKER_RESULT_OK);
+    if (c == NULL) {
+        exit(1);
+    }
+    return c;
+}
+
 static inline docker_client *connect_test_daemon(void) {
     return connect_test_daemon_at("LIBDOCKER_TEST_MAIN_HOST");
 }

@@ -1,11 +1,13 @@
 /*
  * Calls driven by the caller's own event loop (docker_client_invoke_start,
  * docker_pending_poll): a poll(2) loop of the test's own drives several calls
- * at once on one thread, against the test daemon; a freed call closes its
- * connection; bad input gets a code and a message.
+ * at once on one thread, against the test daemon and the TLS one; a freed
+ * call closes its connection; bad input gets a code and a message.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <poll.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -29,11 +31,30 @@ struct driven {
     char *answer;
     int socket_waits;  /* pending polls that named a socket to watch */
     int runtime_waits; /* pending polls that named none (the wake descriptor only) */
+    int ended_as;      /* 1 for the first of the calls to end, 2 for the next, ... */
 };
 
-/* Drives `n` calls to their ends on this thread: one poll(2) over what each
- * pending call names (its socket and its wake descriptor), then a poll of the
- * calls whose descriptors are ready. */
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Polls a pending call once and counts what it waits for, or that it ended. */
+static void step(struct driven *call, int *fd, bool *writable, int *ended) {
+    call->result = docker_pending_poll(call->call, fd, writable, &call->answer);
+    if (call->result != DOCKER_RESULT_PENDING) {
+        call->ended_as = ++*ended;
+    } else if (*fd >= 0) {
+        call->socket_waits++;
+    } else {
+        call->runtime_waits++;
+    }
+}
+
+/* Drives `n` calls to their ends on this thread, within 60 s: one poll(2) over
+ * what each pending call names (its socket and its wake descriptor), then a
+ * poll of the calls whose descriptors are ready. */
 static void drive(struct driven *calls, int n) {
     int ended = 0;
     for (int i = 0; i < n; i++) {
@@ -43,16 +64,14 @@ static void drive(struct driven *calls, int n) {
     int fds[16];
     bool writable[16];
     for (int i = 0; i < n; i++) {
-        calls[i].result = docker_pending_poll(calls[i].call, &fds[i], &writable[i], &calls[i].answer);
-        if (calls[i].result != DOCKER_RESULT_PENDING) {
-            ended++;
-        } else if (fds[i] >= 0) {
-            calls[i].socket_waits++;
-        } else {
-            calls[i].runtime_waits++;
-        }
+        step(&calls[i], &fds[i], &writable[i], &ended);
     }
-    for (int rounds = 0; ended < n && rounds < 10000; rounds++) {
+    double deadline = now_s() + 60;
+    while (ended < n) {
+        if (now_s() > deadline) {
+            CHECK(!"the calls did not end within 60 s");
+            break;
+        }
         struct pollfd p[32];
         int owner[32];
         int k = 0;
@@ -81,12 +100,7 @@ static void drive(struct driven *calls, int n) {
             if (!ready[i] || calls[i].result != DOCKER_RESULT_PENDING) {
                 continue;
             }
-            calls[i].result = docker_pending_poll(calls[i].call, &fds[i], &writable[i], &calls[i].answer);
-            if (calls[i].result != DOCKER_RESULT_PENDING) {
-                ended++;
-            } else if (fds[i] >= 0) {
-                calls[i].socket_waits++;
-            }
+            step(&calls[i], &fds[i], &writable[i], &ended);
         }
     }
     CHECK(ended == n);
@@ -110,8 +124,8 @@ static void test_calls_on_my_own_loop(docker_client *c) {
     drive(calls, 5);
     EXPECT(calls[0].result, DOCKER_RESULT_OK);
     CHECK(calls[0].answer != NULL && strstr(calls[0].answer, "\"StatusCode\":0") != NULL);
-    /* It was pending while the others went on, and the loop's wait ended with its answer. */
-    CHECK(calls[0].socket_waits + calls[0].runtime_waits >= 1);
+    /* It was pending while the others went on to their ends, and the loop's wait ended with its answer. */
+    CHECK(calls[0].ended_as == 5 && calls[0].socket_waits + calls[0].runtime_waits >= 1);
     EXPECT(calls[1].result, DOCKER_RESULT_OK);
     CHECK(calls[1].answer != NULL && strcmp(calls[1].answer, "OK") == 0);
     EXPECT(calls[2].result, DOCKER_RESULT_OK);
@@ -124,7 +138,10 @@ static void test_calls_on_my_own_loop(docker_client *c) {
     for (int i = 0; i < 5; i++) {
         /* Ended: polling again is a misuse, said so. */
         char *again = NULL;
-        EXPECT(docker_pending_poll(calls[i].call, NULL, NULL, &again), DOCKER_RESULT_INVALID_PARAMS);
+        int fd = 0;
+        bool writable = true;
+        EXPECT(docker_pending_poll(calls[i].call, &fd, &writable, &again), DOCKER_RESULT_INVALID_PARAMS);
+        CHECK(fd == -1 && !writable);
         CHECK(again == NULL && strstr(last_error(), "ended already") != NULL);
         docker_string_free(calls[i].answer);
         docker_pending_free(calls[i].call);
@@ -165,6 +182,27 @@ static void test_a_freed_call_closes_its_connection(docker_client *c, const char
     EXPECT(docker_client_ping(c), DOCKER_RESULT_OK);
 }
 
+static void test_a_tls_daemon_wakes_the_loop_through_the_wake_descriptor(void) {
+    /* TLS is read in the runtime: every wait is on the wake descriptor. */
+    docker_client *tls = connect_tls_daemon();
+    for (int round = 0; round < 2; round++) {
+        struct driven calls[2] = {{0}};
+        EXPECT(docker_client_invoke_start(tls, "SystemPing", NULL, NULL, 0, &calls[0].call), DOCKER_RESULT_OK);
+        EXPECT(docker_client_invoke_start(tls, "SystemVersion", NULL, NULL, 0, &calls[1].call), DOCKER_RESULT_OK);
+        drive(calls, 2);
+        EXPECT(calls[0].result, DOCKER_RESULT_OK);
+        CHECK(calls[0].answer != NULL && strcmp(calls[0].answer, "OK") == 0);
+        EXPECT(calls[1].result, DOCKER_RESULT_OK);
+        CHECK(calls[1].answer != NULL && strstr(calls[1].answer, "\"ApiVersion\"") != NULL);
+        for (int i = 0; i < 2; i++) {
+            CHECK(calls[i].socket_waits == 0 && calls[i].runtime_waits >= 1);
+            docker_string_free(calls[i].answer);
+            docker_pending_free(calls[i].call);
+        }
+    }
+    docker_client_free(tls);
+}
+
 static void test_bad_input(docker_client *c) {
     docker_pending *p = NULL;
     EXPECT(docker_client_invoke_start(NULL, "SystemPing", NULL, NULL, 0, &p), DOCKER_RESULT_NULL_PARAMETER);
@@ -192,7 +230,16 @@ static void test_bad_input(docker_client *c) {
         docker_pending_free(call.call);
     }
     char *out = NULL;
-    EXPECT(docker_pending_poll(NULL, NULL, NULL, &out), DOCKER_RESULT_NULL_PARAMETER);
+    int fd = -1;
+    bool writable = false;
+    EXPECT(docker_pending_poll(NULL, &fd, &writable, &out), DOCKER_RESULT_NULL_PARAMETER);
+    /* Where to watch must be asked for: a call nobody watches would never end. */
+    EXPECT(docker_client_invoke_start(c, "SystemPing", NULL, NULL, 0, &p), DOCKER_RESULT_OK);
+    EXPECT(docker_pending_poll(p, NULL, &writable, &out), DOCKER_RESULT_NULL_PARAMETER);
+    CHECK(strstr(last_error(), "out_fd") != NULL);
+    EXPECT(docker_pending_poll(p, &fd, NULL, &out), DOCKER_RESULT_NULL_PARAMETER);
+    EXPECT(docker_pending_poll(p, &fd, &writable, NULL), DOCKER_RESULT_NULL_PARAMETER);
+    docker_pending_free(p);
     CHECK(docker_pending_wake_fd(NULL) == -1);
     docker_pending_free(NULL);
     CHECK(strcmp(docker_result_name(DOCKER_RESULT_PENDING), "pending") == 0);
@@ -203,6 +250,7 @@ int main(void) {
     char *id = run_container(c, "sleep 300");
     RUN(test_calls_on_my_own_loop, c);
     RUN(test_a_freed_call_closes_its_connection, c, id);
+    RUN(test_a_tls_daemon_wakes_the_loop_through_the_wake_descriptor);
     RUN(test_bad_input, c);
     remove_container(c, id);
     docker_client_free(c);
