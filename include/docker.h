@@ -547,6 +547,15 @@ docker_result docker_client_invoke_start(const struct docker_client *client,
                                          size_t body_len,
                                          struct docker_pending **out);
 
+// Starts `call` (a `docker_call`, with its time limit, headers, cancel handle
+// or raw request) like `docker_client_call`, without blocking, as
+// `docker_client_invoke_start` does; sets `*out`. Consumes `call` whatever the
+// outcome. A body read through a callback is refused
+// (`DOCKER_RESULT_INVALID_PARAMS`): send such a call with `docker_client_call`.
+docker_result docker_client_call_start(const struct docker_client *client,
+                                       struct docker_call *call,
+                                       struct docker_pending **out);
+
 // The descriptor that a pending call makes readable when it can go on for a
 // reason other than its socket: watch it, beside the socket a poll names,
 // whenever the call is pending. Owned by the call: valid until

@@ -146,18 +146,77 @@ impl Call {
             }
             Target::Raw { method, path } => {
                 if self.params.is_some() {
-                    return Err(Error::InvalidParams {
-                        message: format!(
-                            "a request outside the table takes its query in the path, not params: {path}"
-                        ),
-                        valid: Vec::new(),
-                    });
+                    return Err(raw_with_params(&path));
                 }
                 let mut call = docker.request(method, path).options(options);
                 if let Some(body) = body {
                     call = call.body(body);
                 }
                 Prepared::Raw(call, accept.to_vec(), hint.to_string())
+            }
+        })
+    }
+
+    /// The call on the async client, its answer read whole as text (as
+    /// [`send_text`](Self::send_text) gives it), for a caller's own event loop
+    /// (`pending.rs`): parameters are checked here, the rest when it is polled.
+    /// A body read through a callback is refused: its callback would run on a
+    /// runtime thread, not on the thread that sends the call, as it promises.
+    pub(crate) fn into_whole_text(
+        self,
+        docker: &libdocker::Docker,
+        hint: &str,
+    ) -> Result<impl std::future::Future<Output = Result<String, Error>> + Send + 'static, Error>
+    {
+        let body = match self.body {
+            CallBody::None => None,
+            CallBody::Bytes(b) => Some(Body::from(b)),
+            CallBody::Reader(_) => {
+                return Err(Error::InvalidParams {
+                    message: "a body read through a callback is sent by docker_client_call \
+                              or docker_client_call_stream, not by a call on the caller's loop"
+                        .to_string(),
+                    valid: Vec::new(),
+                })
+            }
+        };
+        let options = CallOptions {
+            timeout: self.timeout,
+            headers: self.headers,
+            accept: Some((vec![Delivery::Whole], hint.to_string())),
+            cancel: self.cancel,
+            ..Default::default()
+        };
+        let hint = hint.to_string();
+        let answer = match self.target {
+            Target::Op(op) => {
+                let mut call = docker
+                    .invoke(&op, parse_params(self.params.as_deref())?)
+                    .options(options);
+                if let Some(body) = body {
+                    call = call.body(body);
+                }
+                futures_util::future::Either::Left(call.send_json_text())
+            }
+            Target::Raw { method, path } => {
+                if self.params.is_some() {
+                    return Err(raw_with_params(&path));
+                }
+                let mut call = docker.request(method, path).options(options);
+                if let Some(body) = body {
+                    call = call.body(body);
+                }
+                futures_util::future::Either::Right(call.send_json_text())
+            }
+        };
+        Ok(async move {
+            match answer.await? {
+                Ok(text) => Ok(text),
+                // A request outside the table: its answer's kind is known only now.
+                Err(output) if output.delivery() != Delivery::Whole => {
+                    Err(wrong_kind(output.kind(), &hint))
+                }
+                Err(output) => output.into_text(),
             }
         })
     }
@@ -192,6 +251,16 @@ enum Prepared {
     Op(libdocker::blocking::Invoke),
     /// A request outside the table: its answer's kind is known only once it came.
     Raw(libdocker::blocking::RawRequest, Vec<Delivery>, String),
+}
+
+/// The error for params given to a request outside the table.
+fn raw_with_params(path: &str) -> Error {
+    Error::InvalidParams {
+        message: format!(
+            "a request outside the table takes its query in the path, not params: {path}"
+        ),
+        valid: Vec::new(),
+    }
 }
 
 /// The error for an answer read another way than it came.

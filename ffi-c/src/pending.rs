@@ -16,9 +16,9 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 
 use libdocker::blocking::Docker;
-use libdocker::{foreign_loop, CallOptions, Delivery, Error};
+use libdocker::{foreign_loop, Error};
 
-use crate::call::parse_params;
+use crate::call::{docker_call, Call};
 use crate::client::docker_client;
 use crate::error::{docker_result, fail, set_last_error};
 use crate::ffi::{from_raw, into_raw};
@@ -113,48 +113,55 @@ pub extern "C" fn docker_client_invoke_start(
 ) -> docker_result {
     ffi_boundary! {
         let docker = try_ref!(client as Docker);
-        let op = try_str!(op).to_string();
+        let op = try_str!(op);
         let params = try_opt_str!(params_json);
-        let body = try_slice!(body, body_len).to_vec();
+        let body = try_slice!(body, body_len);
         let out = try_mut!(out);
         *out = std::ptr::null_mut();
-        let params = match parse_params(params) {
-            Ok(params) => params,
+        start(docker, Call::op(op, params, body), out)
+    }
+}
+
+/// Starts `call` (a `docker_call`, with its time limit, headers, cancel handle
+/// or raw request) like `docker_client_call`, without blocking, as
+/// `docker_client_invoke_start` does; sets `*out`. Consumes `call` whatever the
+/// outcome. A body read through a callback is refused
+/// (`DOCKER_RESULT_INVALID_PARAMS`): send such a call with `docker_client_call`.
+#[no_mangle]
+pub extern "C" fn docker_client_call_start(
+    client: *const docker_client,
+    call: *mut docker_call,
+    out: *mut *mut docker_pending,
+) -> docker_result {
+    ffi_boundary! {
+        let call = try_take!(call as Call);
+        let docker = try_ref!(client as Docker);
+        let out = try_mut!(out);
+        *out = std::ptr::null_mut();
+        start(docker, *call, out)
+    }
+}
+
+/// Makes `call` a pending call in `*out`.
+fn start(docker: &Docker, call: Call, out: &mut *mut docker_pending) -> docker_result {
+    let answer =
+        match call.into_whole_text(docker.client(), "read it with docker_client_invoke_stream") {
+            Ok(answer) => Box::pin(answer) as Answer,
             Err(e) => return fail(e),
         };
-        let wake = match WakeFd::new() {
-            Ok(wake) => Arc::new(wake),
-            Err(e) => {
-                set_last_error(format!("no descriptor for the call's wake-ups: {e}"));
-                return docker_result::Io;
-            }
-        };
-        let d = docker.client().clone();
-        let answer: Answer = Box::pin(async move {
-            let options = CallOptions {
-                accept: Some((
-                    vec![Delivery::Whole],
-                    "read it with docker_client_invoke_stream".to_string(),
-                )),
-                ..Default::default()
-            };
-            let mut call = d.invoke(&op, params).options(options);
-            if !body.is_empty() {
-                call = call.body(body);
-            }
-            // The daemon's JSON text is handed out as it came (checked, not decoded).
-            match call.send_json_text().await? {
-                Ok(text) => Ok(text),
-                Err(output) => output.into_text(),
-            }
-        });
-        *out = into_raw::<Pending, _>(Pending {
-            answer: Some(answer),
-            waker: Waker::from(wake.clone()),
-            wake,
-        });
-        docker_result::Ok
-    }
+    let wake = match WakeFd::new() {
+        Ok(wake) => Arc::new(wake),
+        Err(e) => {
+            set_last_error(format!("no descriptor for the call's wake-ups: {e}"));
+            return docker_result::Io;
+        }
+    };
+    *out = into_raw::<Pending, _>(Pending {
+        answer: Some(answer),
+        waker: Waker::from(wake.clone()),
+        wake,
+    });
+    docker_result::Ok
 }
 
 /// The descriptor that a pending call makes readable when it can go on for a

@@ -182,9 +182,72 @@ static void test_a_freed_call_closes_its_connection(docker_client *c, const char
     EXPECT(docker_client_ping(c), DOCKER_RESULT_OK);
 }
 
+/* Drives one pending call to its end; gives its result (its answer, if any, in *answer). */
+static docker_result drive_one(docker_pending *call, char **answer) {
+    struct driven d = {0};
+    d.call = call;
+    drive(&d, 1);
+    *answer = d.answer;
+    docker_pending_free(call);
+    return d.result;
+}
+
+static void test_a_docker_call_on_my_own_loop(docker_client *c, const char *id) {
+    char params[256];
+    snprintf(params, sizeof params, "{\"id\": \"%s\"}", id);
+    char *answer = NULL;
+    docker_pending *p = NULL;
+
+    /* Its time limit ends a wait that would last minutes (a timer of the runtime, through the wake descriptor). */
+    docker_call *call = NULL;
+    EXPECT(docker_call_new("ContainerWait", &call), DOCKER_RESULT_OK);
+    EXPECT(docker_call_set_params(call, params), DOCKER_RESULT_OK);
+    EXPECT(docker_call_set_timeout(call, 300), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(c, call, &p), DOCKER_RESULT_OK);
+    double since = now_s();
+    EXPECT(drive_one(p, &answer), DOCKER_RESULT_TIMEOUT);
+    CHECK(answer == NULL && now_s() - since < 5);
+
+    /* Its cancel handle, fired while it waits. */
+    docker_cancel *cancel = docker_cancel_new();
+    EXPECT(docker_call_new("ContainerWait", &call), DOCKER_RESULT_OK);
+    EXPECT(docker_call_set_params(call, params), DOCKER_RESULT_OK);
+    EXPECT(docker_call_set_cancel(call, cancel), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(c, call, &p), DOCKER_RESULT_OK);
+    int fd = -1;
+    bool writable = false;
+    EXPECT(docker_pending_poll(p, &fd, &writable, &answer), DOCKER_RESULT_PENDING);
+    EXPECT(docker_cancel_fire(cancel), DOCKER_RESULT_OK);
+    EXPECT(drive_one(p, &answer), DOCKER_RESULT_CANCELLED);
+    CHECK(answer == NULL);
+    docker_cancel_free(cancel);
+
+    /* A request outside the table, with a header. */
+    EXPECT(docker_call_new_raw("GET", "/_ping", &call), DOCKER_RESULT_OK);
+    EXPECT(docker_call_add_header(call, "X-Libdocker-Test", "pending"), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(c, call, &p), DOCKER_RESULT_OK);
+    EXPECT(drive_one(p, &answer), DOCKER_RESULT_OK);
+    CHECK(answer != NULL && strcmp(answer, "OK") == 0);
+    docker_string_free(answer);
+
+    /* A stream, whether from the table or not, is refused. */
+    EXPECT(docker_call_new("ContainerLogs", &call), DOCKER_RESULT_OK);
+    EXPECT(docker_call_set_params(call, params), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(c, call, &p), DOCKER_RESULT_OK);
+    EXPECT(drive_one(p, &answer), DOCKER_RESULT_WRONG_OUTPUT_KIND);
+    char path[256];
+    snprintf(path, sizeof path, "/containers/%s/logs?stdout=1", id);
+    EXPECT(docker_call_new_raw("GET", path, &call), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(c, call, &p), DOCKER_RESULT_OK);
+    EXPECT(drive_one(p, &answer), DOCKER_RESULT_WRONG_OUTPUT_KIND);
+    CHECK(answer == NULL);
+}
+
 static void test_a_tls_daemon_wakes_the_loop_through_the_wake_descriptor(void) {
-    /* TLS is read in the runtime: every wait is on the wake descriptor. */
+    /* TLS is read in the runtime: every wait is on the wake descriptor (an
+     * answer may also be there by the time a slow first poll reads). */
     docker_client *tls = connect_tls_daemon();
+    int runtime_waits = 0;
     for (int round = 0; round < 2; round++) {
         struct driven calls[2] = {{0}};
         EXPECT(docker_client_invoke_start(tls, "SystemPing", NULL, NULL, 0, &calls[0].call), DOCKER_RESULT_OK);
@@ -195,12 +258,22 @@ static void test_a_tls_daemon_wakes_the_loop_through_the_wake_descriptor(void) {
         EXPECT(calls[1].result, DOCKER_RESULT_OK);
         CHECK(calls[1].answer != NULL && strstr(calls[1].answer, "\"ApiVersion\"") != NULL);
         for (int i = 0; i < 2; i++) {
-            CHECK(calls[i].socket_waits == 0 && calls[i].runtime_waits >= 1);
+            /* Never a socket to watch: TLS is read in the runtime. */
+            CHECK(calls[i].socket_waits == 0);
+            runtime_waits += calls[i].runtime_waits;
             docker_string_free(calls[i].answer);
             docker_pending_free(calls[i].call);
         }
     }
+    CHECK(runtime_waits >= 1);
     docker_client_free(tls);
+}
+
+static ptrdiff_t no_body(void *userdata, uint8_t *buf, size_t len) {
+    (void)userdata;
+    (void)buf;
+    (void)len;
+    return 0;
 }
 
 static void test_bad_input(docker_client *c) {
@@ -242,6 +315,15 @@ static void test_bad_input(docker_client *c) {
     docker_pending_free(p);
     CHECK(docker_pending_wake_fd(NULL) == -1);
     docker_pending_free(NULL);
+    /* A body read through a callback is not for the caller's loop; the call is consumed all the same. */
+    docker_call *call = NULL;
+    EXPECT(docker_call_new("ImageBuild", &call), DOCKER_RESULT_OK);
+    EXPECT(docker_call_set_body_reader(call, no_body, NULL), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(c, call, &p), DOCKER_RESULT_INVALID_PARAMS);
+    CHECK(p == NULL && strstr(last_error(), "docker_client_call") != NULL);
+    EXPECT(docker_client_call_start(c, NULL, &p), DOCKER_RESULT_NULL_PARAMETER);
+    EXPECT(docker_call_new_raw("GET", "/_ping", &call), DOCKER_RESULT_OK);
+    EXPECT(docker_client_call_start(NULL, call, &p), DOCKER_RESULT_NULL_PARAMETER);
     CHECK(strcmp(docker_result_name(DOCKER_RESULT_PENDING), "pending") == 0);
 }
 
@@ -250,6 +332,7 @@ int main(void) {
     char *id = run_container(c, "sleep 300");
     RUN(test_calls_on_my_own_loop, c);
     RUN(test_a_freed_call_closes_its_connection, c, id);
+    RUN(test_a_docker_call_on_my_own_loop, c, id);
     RUN(test_a_tls_daemon_wakes_the_loop_through_the_wake_descriptor);
     RUN(test_bad_input, c);
     remove_container(c, id);
