@@ -118,14 +118,20 @@ impl Call {
         self
     }
 
-    /// The call for the blocking client; an operation not delivered in one of
-    /// `accept` ways is refused when sent, before anything goes out, with `hint`
-    /// saying what to call instead.
-    fn prepare(self, docker: &Docker, accept: &[Delivery], hint: &str) -> Result<Prepared, Error> {
-        let body = match self.body {
-            CallBody::None => None,
-            CallBody::Bytes(b) => Some(Body::from(b)),
-            CallBody::Reader(r) => Some(r.into_body()),
+    /// The call taken apart for a client's builder: its target, its parameters
+    /// (checked; a request outside the table takes none), its body, and its
+    /// per-call settings, with an operation not delivered in one of `accept`
+    /// ways refused when sent, before anything goes out, with `hint` saying
+    /// what to call instead.
+    fn parts(
+        self,
+        accept: &[Delivery],
+        hint: &str,
+    ) -> Result<(Target, Value, CallBody, CallOptions), Error> {
+        let params = match &self.target {
+            Target::Op(_) => parse_params(self.params.as_deref())?,
+            Target::Raw { path, .. } if self.params.is_some() => return Err(raw_with_params(path)),
+            Target::Raw { .. } => Value::Null,
         };
         let options = CallOptions {
             timeout: self.timeout,
@@ -134,20 +140,26 @@ impl Call {
             cancel: self.cancel,
             ..Default::default()
         };
-        Ok(match self.target {
+        Ok((self.target, params, self.body, options))
+    }
+
+    /// The call for the blocking client; see [`parts`](Self::parts).
+    fn prepare(self, docker: &Docker, accept: &[Delivery], hint: &str) -> Result<Prepared, Error> {
+        let (target, params, body, options) = self.parts(accept, hint)?;
+        let body = match body {
+            CallBody::None => None,
+            CallBody::Bytes(b) => Some(Body::from(b)),
+            CallBody::Reader(r) => Some(r.into_body()),
+        };
+        Ok(match target {
             Target::Op(op) => {
-                let mut call = docker
-                    .invoke(&op, parse_params(self.params.as_deref())?)
-                    .options(options);
+                let mut call = docker.invoke(&op, params).options(options);
                 if let Some(body) = body {
                     call = call.body(body);
                 }
                 Prepared::Op(call)
             }
             Target::Raw { method, path } => {
-                if self.params.is_some() {
-                    return Err(raw_with_params(&path));
-                }
                 let mut call = docker.request(method, path).options(options);
                 if let Some(body) = body {
                     call = call.body(body);
@@ -168,40 +180,30 @@ impl Call {
         hint: &str,
     ) -> Result<impl std::future::Future<Output = Result<String, Error>> + Send + 'static, Error>
     {
-        let body = match self.body {
-            CallBody::None => None,
+        if matches!(self.body, CallBody::Reader(_)) {
+            return Err(Error::InvalidParams {
+                message: "a body read through a callback is sent by docker_client_call \
+                          or docker_client_call_stream, not by a call on the caller's loop"
+                    .to_string(),
+                valid: Vec::new(),
+            });
+        }
+        let (target, params, body, options) = self.parts(&[Delivery::Whole], hint)?;
+        let body = match body {
             CallBody::Bytes(b) => Some(Body::from(b)),
-            CallBody::Reader(_) => {
-                return Err(Error::InvalidParams {
-                    message: "a body read through a callback is sent by docker_client_call \
-                              or docker_client_call_stream, not by a call on the caller's loop"
-                        .to_string(),
-                    valid: Vec::new(),
-                })
-            }
-        };
-        let options = CallOptions {
-            timeout: self.timeout,
-            headers: self.headers,
-            accept: Some((vec![Delivery::Whole], hint.to_string())),
-            cancel: self.cancel,
-            ..Default::default()
+            // (a reader was refused above)
+            CallBody::None | CallBody::Reader(_) => None,
         };
         let hint = hint.to_string();
-        let answer = match self.target {
+        let answer = match target {
             Target::Op(op) => {
-                let mut call = docker
-                    .invoke(&op, parse_params(self.params.as_deref())?)
-                    .options(options);
+                let mut call = docker.invoke(&op, params).options(options);
                 if let Some(body) = body {
                     call = call.body(body);
                 }
                 futures_util::future::Either::Left(call.send_json_text())
             }
             Target::Raw { method, path } => {
-                if self.params.is_some() {
-                    return Err(raw_with_params(&path));
-                }
                 let mut call = docker.request(method, path).options(options);
                 if let Some(body) = body {
                     call = call.body(body);

@@ -7,6 +7,7 @@
 #ifndef LIBDOCKER_TEST_CHECK_H
 #define LIBDOCKER_TEST_CHECK_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,20 @@ static int failures = 0;
                failures == failures_before_ ? "ok" : "FAILED");                   \
         fflush(stdout);                                                           \
     } while (0)
+
+/* Open file descriptors of this process. */
+static inline int open_fds(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL) {
+        return -1;
+    }
+    while (readdir(d) != NULL) {
+        n++;
+    }
+    closedir(d);
+    return n;
+}
 
 static inline const char *last_error(void) {
     static char buf[4096];

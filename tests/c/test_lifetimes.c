@@ -6,26 +6,11 @@
  * tests/c/run.sh (plain, valgrind, ASan).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
-
-/* Open file descriptors of this process. */
-static int open_fds(void) {
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if (d == NULL) {
-        return -1;
-    }
-    while (readdir(d) != NULL) {
-        n++;
-    }
-    closedir(d);
-    return n;
-}
 
 static void sleep_ms(long ms) {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};

@@ -5,25 +5,10 @@
  * call closes its connection; bad input gets a code and a message.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <poll.h>
 #include <time.h>
 
 #include "check.h"
-
-/* Open file descriptors of this process. */
-static int open_fds(void) {
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if (d == NULL) {
-        return -1;
-    }
-    while (readdir(d) != NULL) {
-        n++;
-    }
-    closedir(d);
-    return n;
-}
 
 struct driven {
     docker_pending *call;
